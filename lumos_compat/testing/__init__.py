@@ -1,0 +1,15 @@
+"""Testing kit: scripted models and a loopback fake LLM server, so agent tests run the real HTTP path."""
+
+from lumos_compat.testing.script import ScriptError, ScriptToolCall, ScriptUsage, Turn, as_turns
+from lumos_compat.testing.server import FakeLLMServer, RecordedRequest, ScriptExhausted
+
+__all__ = [
+    "FakeLLMServer",
+    "RecordedRequest",
+    "ScriptError",
+    "ScriptExhausted",
+    "ScriptToolCall",
+    "ScriptUsage",
+    "Turn",
+    "as_turns",
+]
