@@ -1,0 +1,122 @@
+"""The one place that touches the tree-sitter API.
+
+tree-sitter's Python binding has changed its API several times (0.21, 0.22, 0.23); everything else in
+``converters`` goes through ``parse`` and ``Syntax`` here so that a future change is mended once.
+Supported: tree-sitter >=0.23,<0.27 with tree-sitter-typescript 0.23.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import PurePosixPath
+from typing import Literal
+
+import tree_sitter
+import tree_sitter_typescript
+
+__all__ = ["Language", "Syntax", "SyntaxErrorSite", "language_for_path", "parse"]
+
+Language = Literal["ts", "tsx", "js", "jsx"]
+
+_TS_SUFFIXES = {".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx", ".jsx": "jsx"}
+_JS_SUFFIXES = {".js": "js", ".mjs": "js", ".cjs": "js"}
+
+
+def language_for_path(path: str) -> Language | None:
+    """The grammar a file is parsed with, by its suffix; None for files we do not read."""
+    suffix = PurePosixPath(path).suffix.lower()
+    if path.endswith(".d.ts"):
+        return None
+    return _TS_SUFFIXES.get(suffix) or _JS_SUFFIXES.get(suffix)  # type: ignore[return-value]
+
+
+@cache
+def _parser(grammar: Literal["typescript", "tsx"]) -> tree_sitter.Parser:
+    fn = (
+        tree_sitter_typescript.language_tsx
+        if grammar == "tsx"
+        else tree_sitter_typescript.language_typescript
+    )
+    return tree_sitter.Parser(tree_sitter.Language(fn()))
+
+
+@dataclass(frozen=True, slots=True)
+class SyntaxErrorSite:
+    """Where the parser found an error: 1-based line and column, and what it saw."""
+
+    line: int
+    column: int
+    text: str
+    missing: bool
+
+
+class Syntax:
+    """A parsed file: the source bytes and the tree."""
+
+    def __init__(self, source: bytes, tree: tree_sitter.Tree, language: Language) -> None:
+        self.source = source
+        self.tree = tree
+        self.language = language
+
+    @property
+    def root(self) -> tree_sitter.Node:
+        """The ``program`` node."""
+        return self.tree.root_node
+
+    def text(self, node: tree_sitter.Node) -> str:
+        """The source text of a node."""
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    @staticmethod
+    def position(node: tree_sitter.Node) -> tuple[int, int]:
+        """1-based (line, column) of a node's start; columns count characters of the line."""
+        row, col = node.start_point
+        return row + 1, col + 1
+
+    @staticmethod
+    def end_position(node: tree_sitter.Node) -> tuple[int, int]:
+        """1-based (line, column) just after a node's end."""
+        row, col = node.end_point
+        return row + 1, col + 1
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether the parser had to recover from a syntax error."""
+        return self.root.has_error
+
+    def errors(self, limit: int = 50) -> list[SyntaxErrorSite]:
+        """The outermost error and missing nodes, in source order."""
+        sites: list[SyntaxErrorSite] = []
+        if not self.root.has_error:
+            return sites
+        stack = [self.root]
+        while stack and len(sites) < limit:
+            node = stack.pop()
+            if node.is_error or node.is_missing:
+                line, col = self.position(node)
+                text = self.text(node)
+                sites.append(SyntaxErrorSite(line, col, text[:60] or node.type, node.is_missing))
+                continue
+            if node.has_error:
+                stack.extend(reversed(node.children))
+        sites.sort(key=lambda s: (s.line, s.column))
+        return sites
+
+    def walk(self, node: tree_sitter.Node | None = None) -> Iterator[tree_sitter.Node]:
+        """Every named node below ``node`` (default: the root), depth first, in source order."""
+        stack = [node or self.root]
+        while stack:
+            current = stack.pop()
+            yield current
+            stack.extend(reversed(current.named_children))
+
+
+def parse(source: bytes | str, language: Language) -> Syntax:
+    """Parse TypeScript or JavaScript; never raises on bad syntax (see ``Syntax.errors``)."""
+    data = source.encode("utf-8") if isinstance(source, str) else source
+    # JavaScript is a subset the TypeScript grammars read; JSX needs the TSX grammar.
+    grammar: Literal["typescript", "tsx"] = "tsx" if language in ("tsx", "jsx") else "typescript"
+    tree = _parser(grammar).parse(data)
+    return Syntax(data, tree, language)
