@@ -192,7 +192,10 @@ class SchemaNode(_Node):
 
     ``type`` is one of: object, string, number, integer, boolean, bigint, date, null, any,
     unknown, never, literal, enum, native_enum, array, tuple, union, discriminated_union,
-    intersection, record, lazy, ref (a named schema defined elsewhere), opaque.
+    intersection, record, map, set, ref (a named schema defined elsewhere), opaque.
+
+    ``modifiers`` lists, in source order, the wrapping methods applied (optional, nullable,
+    nullish, default, describe, readonly, catch): zod's JSON Schema depends on their order.
     """
 
     type: str
@@ -229,6 +232,7 @@ class SchemaNode(_Node):
     # opaque: why
     reason: str | None = None
     source: str | None = None
+    modifiers: list[str] = Field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -307,7 +311,9 @@ class AgentNode(_Node):
     model: ModelSpec | None = None
     # tools-map key -> the value (usually a RefValue to a ToolNode binding)
     tools: dict[str, Value] = Field(default_factory=dict)
-    tools_source: Value | None = None  # when tools is not a literal map (e.g. await mcp.listTools())
+    tools_source: Value | None = (
+        None  # when tools is not a literal map (e.g. await mcp.listTools())
+    )
     agents: dict[str, Value] = Field(default_factory=dict)
     workflows: dict[str, Value] = Field(default_factory=dict)
     memory: MemoryNode | Value | None = None

@@ -25,8 +25,12 @@ _RULE_MODULES = (
     "converters.project",
     "converters.evaluate",
     "converters.extract",
+    "converters.scan",
     "converters.zod",
+    "converters.schema_emit",
     "converters.emit",
+    "converters.report",
+    "converters.writer",
     "converters.cli",
 )
 

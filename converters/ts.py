@@ -16,7 +16,9 @@ from typing import Literal
 import tree_sitter
 import tree_sitter_typescript
 
-__all__ = ["Language", "Syntax", "SyntaxErrorSite", "language_for_path", "parse"]
+__all__ = ["Language", "Node", "Syntax", "SyntaxErrorSite", "language_for_path", "parse"]
+
+Node = tree_sitter.Node
 
 Language = Literal["ts", "tsx", "js", "jsx"]
 
@@ -42,6 +44,16 @@ def _parser(grammar: Literal["typescript", "tsx"]) -> tree_sitter.Parser:
     return tree_sitter.Parser(tree_sitter.Language(fn()))
 
 
+@cache
+def _query(grammar: Literal["typescript", "tsx"], source: str) -> tree_sitter.Query:
+    fn = (
+        tree_sitter_typescript.language_tsx
+        if grammar == "tsx"
+        else tree_sitter_typescript.language_typescript
+    )
+    return tree_sitter.Query(tree_sitter.Language(fn()), source)
+
+
 @dataclass(frozen=True, slots=True)
 class SyntaxErrorSite:
     """Where the parser found an error: 1-based line and column, and what it saw."""
@@ -50,6 +62,8 @@ class SyntaxErrorSite:
     column: int
     text: str
     missing: bool
+    end_line: int | None = None
+    end_column: int | None = None
 
 
 class Syntax:
@@ -97,12 +111,27 @@ class Syntax:
             if node.is_error or node.is_missing:
                 line, col = self.position(node)
                 text = self.text(node)
-                sites.append(SyntaxErrorSite(line, col, text[:60] or node.type, node.is_missing))
+                end_line, end_col = self.end_position(node)
+                sites.append(
+                    SyntaxErrorSite(
+                        line, col, text[:60] or node.type, node.is_missing, end_line, end_col
+                    )
+                )
                 continue
             if node.has_error:
                 stack.extend(reversed(node.children))
         sites.sort(key=lambda s: (s.line, s.column))
         return sites
+
+    def matches(
+        self, query: str, node: tree_sitter.Node | None = None
+    ) -> list[dict[str, list[Node]]]:
+        """Run a tree-sitter query (compiled once per grammar); each match maps capture names to nodes."""
+        grammar: Literal["typescript", "tsx"] = (
+            "tsx" if self.language in ("tsx", "jsx") else "typescript"
+        )
+        cursor = tree_sitter.QueryCursor(_query(grammar, query))
+        return [captures for _, captures in cursor.matches(node or self.root)]
 
     def walk(self, node: tree_sitter.Node | None = None) -> Iterator[tree_sitter.Node]:
         """Every named node below ``node`` (default: the root), depth first, in source order."""

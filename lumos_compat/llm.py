@@ -34,7 +34,9 @@ __all__ = [
     "ToolDefinition",
 ]
 
-FinishReason = Literal["stop", "length", "content-filter", "tool-calls", "error", "other", "unknown"]
+FinishReason = Literal[
+    "stop", "length", "content-filter", "tool-calls", "error", "other", "unknown"
+]
 
 
 @dataclass(slots=True)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from lumos_compat.testing._dialects import embeddings, openai_chat, openai_responses
+from lumos_compat.testing._dialects import (
+    anthropic,
+    embeddings,
+    google,
+    openai_chat,
+    openai_responses,
+)
 from lumos_compat.testing.script import ScriptError, Turn
 
 __all__ = ["Dialect", "embeddings_response", "route"]
@@ -22,7 +28,7 @@ class Dialect(Protocol):
     def error_body(self, error: ScriptError) -> Any: ...
 
 
-_DIALECTS: list[Any] = [openai_chat, openai_responses, embeddings]
+_DIALECTS: list[Any] = [openai_chat, openai_responses, anthropic, google, embeddings]
 
 
 def route(path: str) -> Any | None:

@@ -113,8 +113,13 @@ def stream_events(turn: Turn, body: Any, seq: int, path: str) -> Iterator[str]:
                 {
                     "type": "response.output_item.added",
                     "output_index": index,
-                    "item": {"type": "message", "id": item["id"], "role": "assistant",
-                             "status": "in_progress", "content": []},
+                    "item": {
+                        "type": "message",
+                        "id": item["id"],
+                        "role": "assistant",
+                        "status": "in_progress",
+                        "content": [],
+                    },
                 }
             )
             for piece in turn.text_chunks():
@@ -130,7 +135,9 @@ def stream_events(turn: Turn, body: Any, seq: int, path: str) -> Iterator[str]:
             yield event({"type": "response.output_item.done", "output_index": index, "item": item})
         elif item["type"] == "function_call":
             added = dict(item, arguments="", status="in_progress")
-            yield event({"type": "response.output_item.added", "output_index": index, "item": added})
+            yield event(
+                {"type": "response.output_item.added", "output_index": index, "item": added}
+            )
             args = item["arguments"]
             cut = max(1, len(args) // 2)
             for part in (args[:cut], args[cut:]):
@@ -145,8 +152,13 @@ def stream_events(turn: Turn, body: Any, seq: int, path: str) -> Iterator[str]:
                     )
             yield event({"type": "response.output_item.done", "output_index": index, "item": item})
         else:
-            yield event({"type": "response.output_item.added", "output_index": index,
-                         "item": {"type": "reasoning", "id": item["id"]}})
+            yield event(
+                {
+                    "type": "response.output_item.added",
+                    "output_index": index,
+                    "item": {"type": "reasoning", "id": item["id"]},
+                }
+            )
             yield event({"type": "response.output_item.done", "output_index": index, "item": item})
     final = _response(turn, body, seq, items)
     kind = "response.incomplete" if final["incomplete_details"] else "response.completed"

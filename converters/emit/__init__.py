@@ -1,0 +1,273 @@
+"""Emit the ported Python package for a scanned Mastra project (libcst, formatted with ruff).
+
+``emit_project(project, out_dir)`` returns every file of the package in memory (an ``EmitResult``);
+``converters.writer`` writes them. One module per construct kind lives beside this one: ``tools``,
+``agents``, ``models``, ``mastra``, ``values``, ``placeholders`` (memory, workflows, MCP), with
+``module`` (one Python module, ruff formatting) and ``package`` (layout, pyproject, README).
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from converters.emit.agents import emit_agent
+from converters.emit.context import EmitContext, Scope, Symbol
+from converters.emit.mastra import emit_mastra
+from converters.emit.module import FormatError, ModuleBuilder, format_modules
+from converters.emit.names import NameAllocator, snake_case
+from converters.emit.package import (
+    Layout,
+    invalid_package_name,
+    package_name_for,
+    pyproject_toml,
+    readme,
+)
+from converters.emit.placeholders import (
+    mcp_placeholder,
+    memory_placeholder,
+    step_placeholder,
+    workflow_placeholder,
+)
+from converters.emit.tools import SchemaModels, emit_tool
+from converters.emit.values import LM904
+from converters.ir import Diagnostic, Loc, Project
+from converters.report import ConvertedItem
+from converters.rules import define
+
+__all__ = ["EmitResult", "emit_project", "invalid_package_name", "package_name_for"]
+
+LM903 = define(
+    "LM903",
+    "A module could not be emitted",
+    "This is a lumos-migrate bug: please report it with the source file. Port the file by hand.",
+)
+LM905 = define(
+    "LM905",
+    "A module was renamed to keep Python module names unique",
+    "Nothing to do; imports in the package use the new name.",
+)
+LM906 = define(
+    "LM906",
+    "No new Mastra({...}) instance was found",
+    "The package exports its agents and tools from their modules; build a Mastra(...) by hand if "
+    "you need one.",
+)
+
+
+@dataclass
+class EmitResult:
+    """The ported package, in memory: files by out-relative POSIX path, and what the report needs."""
+
+    package: str
+    out_dir: Path | None
+    files: dict[str, bytes] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    converted: list[ConvertedItem] = field(default_factory=list)
+    modules: dict[str, str] = field(default_factory=dict)  # source file -> dotted module
+    failed: list[str] = field(default_factory=list)  # source files whose module failed
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether some module failed to emit."""
+        return bool(self.failed)
+
+
+def _line(loc: Loc) -> tuple[int, int]:
+    return (loc.line, loc.column)
+
+
+def emit_project(
+    project: Project,
+    out_dir: Path | str | None = None,
+    *,
+    package_name: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> EmitResult:
+    """Build every file of the ported package for ``project`` (nothing is written here).
+
+    ``out_dir`` is where the files will go (recorded in the result); ``progress`` is called with
+    each module path as it is emitted.
+    """
+    package = package_name_for(project, package_name)
+    problem = invalid_package_name(package)
+    if problem:
+        raise ValueError(f"invalid package name: {problem}")
+    ctx = EmitContext(project=project, package=package)
+    result = EmitResult(package=package, out_dir=Path(out_dir) if out_dir is not None else None)
+
+    # what each source file defines, in source order
+    by_file: dict[str, list[tuple[tuple[int, int], str, object]]] = {}
+
+    def put(file: str, loc: Loc, kind: str, node: object) -> None:
+        by_file.setdefault(file, []).append((_line(loc), kind, node))
+
+    inline_memories = {
+        (a.memory.loc.file, a.memory.loc.line, a.memory.loc.column)
+        for a in project.agents
+        if a.memory is not None and hasattr(a.memory, "binding") and a.memory.binding is None  # type: ignore[union-attr]
+    }
+    for tool in project.tools:
+        put(tool.file, tool.loc, "tool", tool)
+    for agent in project.agents:
+        put(agent.file, agent.loc, "agent", agent)
+    for memory in project.memories:
+        key = (memory.loc.file, memory.loc.line, memory.loc.column)
+        if memory.binding is not None or key not in inline_memories:
+            put(memory.file, memory.loc, "memory", memory)
+    for workflow in project.workflows:
+        put(workflow.file, workflow.loc, "workflow", workflow)
+    for step in project.steps:
+        put(step.file, step.loc, "step", step)
+    for client in project.mcp_clients:
+        put(client.file, client.loc, "mcp", client)
+    if project.mastra is not None:
+        put(project.mastra.file, project.mastra.loc, "mastra", project.mastra)
+
+    layout = Layout(package, by_file, project.mastra.file if project.mastra else None)
+    for file, why in layout.renamed:
+        ctx.report(LM905, why, Loc(file=file, line=1, column=1), severity="info")
+    for asset in project.assets:
+        ctx.assets[asset] = layout.asset_path(asset)
+
+    # allocate every Python name first, so that references across modules resolve
+    builders: dict[str, ModuleBuilder] = {}
+    names: dict[tuple[str, int, int, str], str] = {}
+    for file, items in sorted(by_file.items()):
+        items.sort(key=lambda item: item[0])
+        builder = ModuleBuilder(
+            package=package, path=layout.modules[file], source_file=file, names=NameAllocator()
+        )
+        builders[file] = builder
+        for (line, column), kind, node in items:
+            binding = getattr(node, "binding", None)
+            if kind == "mastra":
+                name = builder.names.allocate(snake_case(binding or "mastra"), "mastra")
+            elif binding:
+                name = builder.names.allocate(snake_case(binding))
+            else:
+                name = builder.names.allocate(f"{kind}_{line}")
+            names[(file, line, column, kind)] = name
+            if binding:
+                ctx.symbols[f"{file}#{binding}"] = Symbol(builder.module, name, kind)
+
+    sources: dict[str, str] = {}
+    for file, items in sorted(by_file.items()):
+        builder = builders[file]
+        if progress is not None:
+            progress(str(builder.path))
+        scope = Scope(ctx=ctx, builder=builder)
+        schemas = SchemaModels(scope)
+        agents_here = sum(1 for _, kind, _ in items if kind == "agent")
+        mark = len(ctx.diagnostics), len(ctx.converted)
+        try:
+            schemas.prepare([node for _, kind, node in items if kind == "tool"])  # type: ignore[misc]
+            for (line, column), kind, node in items:
+                name = names[(file, line, column, kind)]
+                if kind == "tool":
+                    emit_tool(node, scope, name, schemas)  # type: ignore[arg-type]
+                elif kind == "agent":
+                    emit_agent(node, scope, name, single=agents_here == 1)  # type: ignore[arg-type]
+                elif kind == "memory":
+                    memory_placeholder(scope, node, name)  # type: ignore[arg-type]
+                elif kind == "workflow":
+                    workflow_placeholder(scope, node, name)  # type: ignore[arg-type]
+                elif kind == "step":
+                    step_placeholder(scope, node, name)  # type: ignore[arg-type]
+                elif kind == "mcp":
+                    mcp_placeholder(scope, node, name)  # type: ignore[arg-type]
+                elif kind == "mastra":
+                    emit_mastra(node, scope, name)  # type: ignore[arg-type]
+            sources[str(builder.path)] = builder.render()
+        except Exception as exc:  # one bad module must not stop the others
+            del ctx.diagnostics[mark[0] :], ctx.converted[mark[1] :]
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            ctx.report(
+                LM903,
+                f"emitting {builder.path} failed: {type(exc).__name__}: {exc} "
+                f"(at {Path(where.filename).name}:{where.lineno})",
+                Loc(file=file, line=1, column=1),
+                severity="error",
+            )
+            result.failed.append(file)
+            continue
+        result.modules[file] = builder.module
+
+    if project.mastra is None and by_file:
+        ctx.report(LM906, "no new Mastra({...}) found in the project", None, severity="info")
+
+    # package __init__ files: the Mastra module re-exported, otherwise a docstring only
+    for pkg_dir in sorted(layout.packages()):
+        init = str(pkg_dir / "__init__.py")
+        if init in sources:
+            continue
+        builder = ModuleBuilder(
+            package=package,
+            path=PurePosixPath(init),
+            docstring=(
+                f"The {package} package, ported from Mastra by lumos-migrate."
+                if pkg_dir == PurePosixPath(package)
+                else None
+            ),
+        )
+        if (
+            pkg_dir == PurePosixPath(package)
+            and layout.mastra_module is not None
+            and project.mastra
+        ):
+            mastra_name = names[
+                (project.mastra.file, project.mastra.loc.line, project.mastra.loc.column, "mastra")
+            ]
+            if project.mastra.file not in result.failed:
+                local = builder.import_from(builders[project.mastra.file].module, mastra_name)
+                builder.exports.append(local)
+        sources[init] = builder.render()
+
+    try:
+        formatted = format_modules(sources, first_party=package)
+    except FormatError:
+        formatted = {}
+        for rel, text in sources.items():  # find the module ruff rejects
+            try:
+                formatted.update(format_modules({rel: text}, first_party=package))
+            except FormatError as exc:
+                file = next((f for f, b in builders.items() if str(b.path) == rel), rel)
+                ctx.report(LM903, str(exc), Loc(file=file, line=1, column=1), severity="error")
+                result.failed.append(file)
+    for rel, text in formatted.items():
+        try:
+            compile(text, rel, "exec")
+        except SyntaxError as exc:  # pragma: no cover - a bug in the emitter
+            file = next((f for f, b in builders.items() if str(b.path) == rel), rel)
+            ctx.report(
+                LM903,
+                f"emitted {rel} does not compile: {exc.msg} (line {exc.lineno})",
+                Loc(file=file, line=1, column=1),
+                severity="error",
+            )
+            result.failed.append(file)
+            continue
+        result.files[rel] = text.encode("utf-8")
+
+    for asset, copy in sorted(ctx.assets.items()):
+        try:
+            data = (Path(project.root) / asset).read_bytes()
+        except OSError as exc:
+            ctx.report(
+                LM904,
+                f"prompt file {asset} could not be read: {exc.strerror or exc}",
+                Loc(file=asset, line=1, column=1),
+                severity="error",
+            )
+            result.failed.append(asset)
+            continue
+        result.files[f"{package}/{copy}"] = data
+        ctx.converted.append(ConvertedItem(kind="prompt", name=asset, target=f"{package}/{copy}"))
+
+    result.files["pyproject.toml"] = pyproject_toml(project, package, bool(ctx.assets)).encode()
+    result.files["README.md"] = readme(project, package).encode()
+    result.diagnostics = ctx.diagnostics
+    result.converted = ctx.converted
+    return result

@@ -1,0 +1,96 @@
+"""State shared while emitting: the symbol table, diagnostics, and the module being written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from converters.emit.module import ModuleBuilder, source_comment_lines
+from converters.ir import Diagnostic, Loc, Project
+from converters.report import ConvertedItem
+from converters.rules import Rule, docs_link
+
+__all__ = ["EmitContext", "Scope", "Symbol"]
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """Where a TypeScript binding lives in the ported package."""
+
+    module: str  # dotted Python module
+    name: str  # Python name in that module
+    kind: str  # "tool", "agent", "memory", "workflow", "step", "mcp", "mastra"
+
+
+@dataclass
+class EmitContext:
+    """Everything the per-construct emitters share for one project."""
+
+    project: Project
+    package: str
+    symbols: dict[str, Symbol] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    converted: list[ConvertedItem] = field(default_factory=list)
+    # project-relative asset path -> package-relative POSIX path of its copy (e.g. "prompts/x.md")
+    assets: dict[str, str] = field(default_factory=dict)
+
+    def lookup(self, target: str | None, name: str) -> Symbol | None:
+        """The symbol a reference points at: by ``file#name`` target, else by a unique name."""
+        if target and target in self.symbols:
+            return self.symbols[target]
+        matches = {s for key, s in self.symbols.items() if key.rsplit("#", 1)[-1] == name}
+        if len(matches) == 1:
+            return matches.pop()
+        return None
+
+    def report(
+        self,
+        rule: Rule,
+        message: str,
+        loc: Loc | None,
+        *,
+        severity: str = "todo",
+    ) -> Diagnostic:
+        """Record a finding for the report."""
+        diagnostic = Diagnostic(
+            rule=rule.id,
+            severity=severity,  # type: ignore[arg-type]
+            message=message,
+            loc=loc,
+            hint=rule.fix,
+        )
+        self.diagnostics.append(diagnostic)
+        return diagnostic
+
+
+@dataclass
+class Scope:
+    """Emitting into one module: a builder plus comments waiting for the next statement."""
+
+    ctx: EmitContext
+    builder: ModuleBuilder
+    pending: list[str] = field(default_factory=list)
+
+    def todo(
+        self,
+        rule: Rule,
+        message: str,
+        loc: Loc | None,
+        source: str | None = None,
+        *,
+        severity: str = "todo",
+    ) -> None:
+        """Report a finding and leave a ``TODO(lumos-migrate)`` comment before the next statement."""
+        self.ctx.report(rule, message, loc, severity=severity)
+        where = f" ({loc})" if loc else ""
+        self.pending.append(f"TODO(lumos-migrate): {message}{where} [{rule.id}]")
+        self.pending.append(f"  see {docs_link(rule.id)}")
+        if source:
+            self.pending.extend("  " + line for line in source_comment_lines(source, limit=40))
+
+    def add(self, statement: cst.BaseStatement, comments: list[str] | None = None) -> None:
+        """Add a statement to the module, preceded by pending TODO comments and ``comments``."""
+        lines = [*(comments or []), *self.pending]
+        self.pending = []
+        self.builder.add(statement, lines)

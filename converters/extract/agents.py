@@ -1,0 +1,190 @@
+"""``new Agent({...})`` as ``AgentNode`` (0.x and 1.x forms)."""
+
+from __future__ import annotations
+
+from converters.evaluate import node_loc
+from converters.extract import (
+    ConfigEntry,
+    ExtractContext,
+    config_entries,
+    config_object,
+    entry_map,
+    is_await,
+    one_value,
+)
+from converters.extract.models import model_spec
+from converters.ir import AgentNode, FunctionValue, Opaque, TemplateValue, Value
+from converters.project import Site
+from converters.rules import define
+
+__all__ = ["DEFAULT_OPTION_KEYS", "extract_agent"]
+
+RULE_AGENT_FACTORY = define(
+    "LM201",
+    "Agent built inside a function or loop",
+    "Agents made by factories are not converted; write each agent at module level in the ported code.",
+)
+RULE_DYNAMIC_INSTRUCTIONS = define(
+    "LM202",
+    "Instructions computed by a function at run time",
+    "Port the instructions function by hand; the ported agent calls it with the request context.",
+)
+RULE_OPAQUE_INSTRUCTIONS = define(
+    "LM203",
+    "Instructions could not be read statically",
+    "Write the instructions text into the ported agent by hand.",
+)
+RULE_AGENT_SPREAD = define(
+    "LM204",
+    "Agent config spreads a value that could not be resolved",
+    "Add the options that spread supplies to the ported agent by hand.",
+)
+RULE_DYNAMIC_TOOLS = define(
+    "LM207",
+    "Agent tools are not a literal map",
+    "The tools come from a call or function (e.g. an MCP client); wire them up in the ported agent.",
+)
+RULE_TOP_LEVEL_AWAIT = define(
+    "LM208",
+    "Top-level await in an agent config",
+    "The ported module must compute this value at import time or lazily; check the emitted TODO.",
+)
+RULE_NO_MODEL = define(
+    "LM209",
+    "Agent has no model",
+    "Mastra requires a model; add one to the ported agent.",
+)
+
+# in order of preference for AgentNode.default_options; the others stay in other_options
+DEFAULT_OPTION_KEYS = (
+    "defaultOptions",
+    "defaultVNextStreamOptions",
+    "defaultGenerateOptions",
+    "defaultStreamOptions",
+    "defaultGenerateOptionsLegacy",
+    "defaultStreamOptionsLegacy",
+)
+_MAPS = ("agents", "workflows")
+
+
+def extract_agent(ctx: ExtractContext, path: str, site: Site) -> AgentNode | None:
+    """The AgentNode of an agent site, or None (with a diagnostic) for agents built in functions."""
+    loc = node_loc(path, site.node)
+    if site.context != "top":
+        where = "a function (a factory)" if site.context == "function" else "a loop"
+        ctx.diag(
+            RULE_AGENT_FACTORY,
+            "todo",
+            f"agent built inside {where} at {loc} was not converted; define it at module level",
+            loc,
+        )
+        return None
+    agent = AgentNode(binding=site.binding, file=path, exported=site.exported, loc=loc)
+    found = config_object(ctx, path, site.node)
+    if found is None:
+        ctx.diag(
+            RULE_AGENT_SPREAD,
+            "todo",
+            f"agent `{site.binding}` at {loc} has no object literal config",
+            loc,
+        )
+        return agent
+    cfg_path, cfg = found
+    entries, unknown = config_entries(ctx, cfg_path, cfg)
+    for value in unknown:
+        agent.spreads.append(value)
+        ctx.diag(
+            RULE_AGENT_SPREAD,
+            "todo",
+            f"agent `{site.binding}` spreads `{_src(value)}`, which could not be resolved",
+            value.loc or loc,
+        )
+    other: dict[str, Value] = {}
+    for key, entry in entries.items():
+        if is_await(entry.node):
+            ctx.diag(
+                RULE_TOP_LEVEL_AWAIT,
+                "todo",
+                f"agent `{site.binding}`: `{key}` is computed with top-level await",
+                node_loc(entry.path, entry.node),
+            )
+        if key in ("id", "name", "description"):
+            setattr(agent, key, ctx.value(entry.path, entry.node))
+        elif key == "instructions":
+            agent.instructions = _instructions(ctx, site, entry)
+        elif key == "model":
+            agent.model = model_spec(ctx, entry.path, entry.node)
+        elif key == "tools":
+            _tools(ctx, site, agent, entry)
+        elif key in _MAPS:
+            values, rest = entry_map(ctx, entry)
+            setattr(agent, key, values)
+            if rest:
+                other[key] = one_value(rest)  # type: ignore[assignment]
+        elif key == "memory":
+            agent.memory = ctx.value(entry.path, entry.node)
+        elif key in DEFAULT_OPTION_KEYS:
+            other[key] = ctx.value(entry.path, entry.node)
+        else:
+            other[key] = ctx.value(entry.path, entry.node)
+    for key in DEFAULT_OPTION_KEYS:
+        if key in other:
+            agent.default_options = other.pop(key)
+            break
+    agent.other_options = other
+    if agent.model is None and not unknown:
+        ctx.diag(RULE_NO_MODEL, "warning", f"agent `{site.binding}` at {loc} has no model", loc)
+    return agent
+
+
+def _instructions(ctx: ExtractContext, site: Site, entry: ConfigEntry) -> Value:
+    value = ctx.value(entry.path, entry.node)
+    loc = node_loc(entry.path, entry.node)
+    if isinstance(value, FunctionValue):
+        ctx.diag(
+            RULE_DYNAMIC_INSTRUCTIONS,
+            "todo",
+            f"agent `{site.binding}`: instructions are computed by a function at run time",
+            loc,
+        )
+    elif isinstance(value, Opaque) or (
+        isinstance(value, TemplateValue) and any(isinstance(p, Opaque) for p in value.parts)
+    ):
+        reason = value.reason if isinstance(value, Opaque) else _first_opaque_reason(value)
+        ctx.diag(
+            RULE_OPAQUE_INSTRUCTIONS,
+            "todo",
+            f"agent `{site.binding}`: instructions could not be read statically ({reason})",
+            loc,
+        )
+    return value
+
+
+def _first_opaque_reason(value: TemplateValue) -> str:
+    for part in value.parts:
+        if isinstance(part, Opaque):
+            return f"`{part.source}`: {part.reason}"
+    return "unknown part"
+
+
+def _tools(ctx: ExtractContext, site: Site, agent: AgentNode, entry: ConfigEntry) -> None:
+    values, rest = entry_map(ctx, entry)
+    agent.tools = values
+    if rest:
+        agent.tools_source = one_value(rest)
+        ctx.diag(
+            RULE_DYNAMIC_TOOLS,
+            "todo",
+            f"agent `{site.binding}`: tools come from `{_src(agent.tools_source)}`, not a literal map",
+            node_loc(entry.path, entry.node),
+        )
+
+
+def _src(value: Value | None) -> str:
+    if value is None:
+        return ""
+    source = getattr(value, "source", None)
+    if isinstance(source, str):
+        return " ".join(source.split())[:60]
+    name = getattr(value, "name", None)
+    return name if isinstance(name, str) else value.kind

@@ -1,0 +1,1282 @@
+"""From one ``SchemaNode``: the JSON Schema Mastra sends to the model, and pydantic source for people.
+
+``to_json_schema(node, resolve=...)`` reproduces what real Mastra 1.71 sends over chat completions
+for the zod 4 schema the node came from: zod's ``toJSONSchema`` (draft-07, input side, unknown
+constructs as ``{}``) with Mastra's overrides (closed objects, dates as ``date-time`` strings) and its
+tool preparation (a permissive type list for untyped properties). The zoo in
+``tests/data/zod_zoo`` pins every rule here against recordings of real Mastra.
+
+``PydanticModule`` turns nodes into pydantic model classes built with libcst.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import keyword
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+
+from converters.ir import SchemaNode
+
+__all__ = [
+    "DRAFT_07",
+    "EmittedModels",
+    "PydanticModule",
+    "SchemaEmitError",
+    "SchemaNameCollision",
+    "is_optional_input",
+    "model_name_for",
+    "modifier_order",
+    "pascal_case",
+    "python_field_name",
+    "schema_refs",
+    "to_json_schema",
+]
+
+DRAFT_07 = "http://json-schema.org/draft-07/schema#"
+MAX_SAFE_INTEGER = 9007199254740991
+_INT_BOUNDS: dict[str, tuple[int, int]] = {
+    "int": (-MAX_SAFE_INTEGER, MAX_SAFE_INTEGER),
+    "int32": (-2147483648, 2147483647),
+    "uint32": (0, 4294967295),
+}
+_FLOAT_BOUNDS: dict[str, float] = {
+    "float32": 3.4028234663852886e38,
+    "float64": 1.7976931348623157e308,
+}
+# what Mastra's tool preparation gives a property that has no type (z.any(), z.unknown(), ...)
+_TYPELESS = ["string", "number", "integer", "boolean", "object", "null"]
+_FOLDABLE = {"type", "properties", "required", "additionalProperties"}
+
+
+class SchemaEmitError(Exception):
+    """A schema node cannot be emitted; the message says which and why."""
+
+
+class SchemaNameCollision(SchemaEmitError):
+    """Two different models would get the same Python class name."""
+
+
+# What zod 4's toJSONSchema (draft-07) writes for each string format, as observed from real
+# Mastra 1.71 / zod 4.6 (tests/data/zod_zoo/zoo.json entries stringFormatsV3 and stringFormatsV4).
+_FORMAT_JSON: dict[str, dict[str, str]] = {
+    "email": {
+        "format": "email",
+        "pattern": "^(?:[A-Za-z0-9_'+\\-]+\\.)*[A-Za-z0-9_'+\\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\\-]*\\.)+[A-Za-z]{2,}$",
+    },
+    "url": {
+        "format": "uri",
+    },
+    "uuid": {
+        "format": "uuid",
+        "pattern": "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$",
+    },
+    "cuid": {
+        "format": "cuid",
+        "pattern": "^[cC][0-9a-z]{6,}$",
+    },
+    "cuid2": {
+        "format": "cuid2",
+        "pattern": "^[0-9a-z]+$",
+    },
+    "ulid": {
+        "format": "ulid",
+        "pattern": "^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$",
+    },
+    "datetime": {
+        "format": "date-time",
+        "pattern": "^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$",
+    },
+    "date": {
+        "format": "date",
+        "pattern": "^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$",
+    },
+    "time": {
+        "pattern": "^(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d+)?)?$",
+    },
+    "emoji": {
+        "format": "emoji",
+        "pattern": "^(?=[\\s\\S]*[\\p{Extended_Pictographic}\\p{Regional_Indicator}\\u20E3])[\\p{Extended_Pictographic}\\p{Emoji_Component}]+$",
+    },
+    "nanoid": {
+        "format": "nanoid",
+        "pattern": "^[a-zA-Z0-9_-]{21}$",
+    },
+    "base64": {
+        "format": "base64",
+        "contentEncoding": "base64",
+        "pattern": "^$|^(?:[0-9a-zA-Z+/]{4})*(?:(?:[0-9a-zA-Z+/]{2}==)|(?:[0-9a-zA-Z+/]{3}=))?$",
+    },
+    "guid": {
+        "format": "uuid",
+        "pattern": "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$",
+    },
+    "duration": {
+        "format": "duration",
+        "pattern": "^P(?:(\\d+W)|(?!.*W)(?=\\d|T\\d)(\\d+Y)?(\\d+M)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+([.,]\\d+)?S)?)?)$",
+    },
+    "ipv4": {
+        "format": "ipv4",
+        "pattern": "^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$",
+    },
+    "ipv6": {
+        "format": "ipv6",
+        "pattern": "^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))$",
+    },
+    "hostname": {
+        "format": "hostname",
+        "pattern": "^(?=.{1,253}\\.?$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[-0-9a-zA-Z]{0,61}[0-9a-zA-Z])?)*\\.?$",
+    },
+}
+
+
+Resolver = Callable[[str], SchemaNode]
+
+
+def to_json_schema(node: SchemaNode, *, resolve: Resolver) -> dict[str, Any]:
+    """The JSON Schema (draft-07) Mastra sends as a tool's ``parameters`` for this schema.
+
+    ``resolve`` maps a qualified schema name (a ``ref`` node's ``ref``) to its node.
+    """
+    builder = _JsonBuilder(resolve)
+    builder.find_cycles(node)
+    if node.type == "ref" and node.ref in builder.cyclic:
+        builder.root_ref = node.ref
+        body = builder.full(builder.target(node), skip_ref=True)
+        body = builder.apply_modifiers(body, node)
+    else:
+        body = builder.full(node)
+    result: dict[str, Any] = {"$schema": DRAFT_07, **body}
+    if builder.definitions:
+        result["definitions"] = builder.definitions
+    return _fix_typeless_properties(result)
+
+
+def schema_refs(node: SchemaNode) -> list[str]:
+    """Qualified names of the schemas a node refers to directly or through its children."""
+    found: list[str] = []
+    for child in _walk(node):
+        if child.type == "ref" and child.ref is not None and child.ref not in found:
+            found.append(child.ref)
+    return found
+
+
+def _children(node: SchemaNode) -> Iterable[SchemaNode]:
+    yield from node.properties.values()
+    for child in (node.catchall, node.items, node.key, node.rest):
+        if child is not None:
+            yield child
+    yield from node.members
+
+
+def _walk(node: SchemaNode) -> Iterable[SchemaNode]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(list(_children(current))))
+
+
+def modifier_order(node: SchemaNode) -> list[str]:
+    """The wrapping methods in the order zod applied them (derived from flags when not recorded)."""
+    if node.modifiers:
+        return list(node.modifiers)
+    order: list[str] = []
+    if node.nullable:
+        order.append("nullable")
+    if node.nullish:
+        order.append("nullish")
+    if node.optional:
+        order.append("optional")
+    if node.has_default:
+        order.append("default")
+    if node.description is not None:
+        order.append("describe")
+    return order
+
+
+def is_optional_input(node: SchemaNode, resolve: Resolver | None = None) -> bool:
+    """Whether an object key holding this schema may be absent from the input (not ``required``)."""
+    if node.optional or node.nullish or node.has_default:
+        return True
+    if node.type == "ref" and node.ref is not None and resolve is not None:
+        try:
+            return is_optional_input(resolve(node.ref), None)
+        except KeyError:
+            return False
+    return False
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _compact_type_union(schema: dict[str, Any]) -> None:
+    """zod's rewrite of ``anyOf`` of bare ``{type}`` branches into a ``type`` list."""
+    options = schema.get("anyOf")
+    if not isinstance(options, list) or not options or "type" in schema:
+        return
+    types: list[str] = []
+    for option in options:
+        if not isinstance(option, dict):
+            return
+        _compact_type_union(option)
+        if list(option) != ["type"]:
+            return
+        members = option["type"] if isinstance(option["type"], list) else [option["type"]]
+        for member in members:
+            if not isinstance(member, str):
+                return
+            if member not in types:
+                types.append(member)
+    del schema["anyOf"]
+    schema["type"] = types[0] if len(types) == 1 else types
+
+
+def _undeclared(member: dict[str, Any]) -> dict[str, Any] | None:
+    extra = member.get("additionalProperties")
+    if isinstance(extra, dict) and extra:
+        return extra
+    return None
+
+
+def _fold_objects(members: list[Any]) -> dict[str, Any] | None:
+    """zod's folding of an intersection of plain objects into one object, or None."""
+    for member in members:
+        if not isinstance(member, dict) or member.get("type") != "object":
+            return None
+        if any(key not in _FOLDABLE for key in member):
+            return None
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for obj in members:
+        for key in obj.get("properties", {}):
+            if key in properties:
+                continue
+            parts: list[Any] = []
+            for other in members:
+                part = other.get("properties", {}).get(key) or _undeclared(other)
+                if part is None:
+                    continue
+                if not any(_same(seen, part) for seen in parts):
+                    parts.append(part)
+            properties[key] = (
+                parts[0] if len(parts) == 1 else (_fold_objects(parts) or {"allOf": parts})
+            )
+        for key in obj.get("required", []):
+            if key not in required:
+                required.append(key)
+    folded: dict[str, Any] = {"type": "object", "properties": properties}
+    if required:
+        folded["required"] = required
+    if all(obj.get("additionalProperties") is False for obj in members):
+        folded["additionalProperties"] = False
+    else:
+        constraints: list[Any] = []
+        for obj in members:
+            constraint = _undeclared(obj)
+            if constraint is not None and not any(_same(c, constraint) for c in constraints):
+                constraints.append(constraint)
+        if len(constraints) == 1:
+            folded["additionalProperties"] = constraints[0]
+        elif constraints:
+            folded["additionalProperties"] = {"allOf": constraints}
+    return folded
+
+
+def _same(a: Any, b: Any) -> bool:
+    return json.dumps(a, sort_keys=False) == json.dumps(b, sort_keys=False)
+
+
+def _fix_typeless_properties(schema: Any) -> Any:
+    """Mastra's tool preparation: a property schema without any type gets a permissive type list."""
+    if not isinstance(schema, dict):
+        return schema
+    result = dict(schema)
+    props = result.get("properties")
+    if isinstance(props, dict):
+        fixed: dict[str, Any] = {}
+        for key, value in props.items():
+            if not isinstance(value, dict):
+                fixed[key] = value
+            elif not any(k in value for k in ("type", "$ref", "anyOf", "oneOf", "allOf")):
+                rest = {k: v for k, v in value.items() if k != "items"}
+                fixed[key] = {**rest, "type": list(_TYPELESS)}
+            else:
+                fixed[key] = _fix_typeless_properties(value)
+        result["properties"] = fixed
+    items = result.get("items")
+    if isinstance(items, list):
+        result["items"] = [_fix_typeless_properties(i) for i in items]
+    elif isinstance(items, dict):
+        result["items"] = _fix_typeless_properties(items)
+    return result
+
+
+@dataclass
+class _JsonBuilder:
+    resolve: Resolver
+    cyclic: set[str] = field(default_factory=set)
+    def_ids: dict[str, str] = field(default_factory=dict)
+    definitions: dict[str, Any] = field(default_factory=dict)
+    root_ref: str | None = None
+
+    def target(self, node: SchemaNode) -> SchemaNode:
+        assert node.ref is not None
+        try:
+            return self.resolve(node.ref)
+        except KeyError:
+            raise SchemaEmitError(
+                f"schema `{node.source_name or node.ref}` ({node.ref}) is referenced but was "
+                "never registered; convert its definition first"
+            ) from None
+
+    def find_cycles(self, root: SchemaNode) -> None:
+        done: set[str] = set()
+
+        def visit(node: SchemaNode, stack: list[str]) -> None:
+            for child in _walk(node):
+                if child.type != "ref" or child.ref is None:
+                    continue
+                if child.ref in stack:
+                    self.cyclic.add(child.ref)
+                    continue
+                if child.ref in done:
+                    continue
+                visit(self.target(child), [*stack, child.ref])
+                done.add(child.ref)
+
+        visit(root, [])
+
+    # -----------------------------------------------------------------------------------------
+    def full(self, node: SchemaNode, *, skip_ref: bool = False) -> dict[str, Any]:
+        return self.apply_modifiers(self.core(node, skip_ref=skip_ref), node)
+
+    def apply_modifiers(self, schema: dict[str, Any], node: SchemaNode) -> dict[str, Any]:
+        for modifier in modifier_order(node):
+            if modifier in ("nullable", "nullish") and node.type != "null":
+                schema = {"anyOf": [schema, {"type": "null"}]}
+                _compact_type_union(schema)
+            elif modifier == "default" and node.has_default:
+                schema = {"default": copy.deepcopy(node.default), **schema}
+            elif modifier == "catch" and "catch" in node.constraints:
+                schema = {"default": copy.deepcopy(node.constraints["catch"]), **schema}
+            elif modifier == "describe" and node.description is not None:
+                schema = {**schema, "description": node.description}
+            elif modifier == "readonly":
+                schema = {"readOnly": True, **schema}
+        return schema
+
+    def core(self, node: SchemaNode, *, skip_ref: bool = False) -> dict[str, Any]:
+        kind = node.type
+        c = node.constraints
+        if kind == "ref" and not skip_ref:
+            assert node.ref is not None
+            if node.ref in self.cyclic:
+                if node.ref == self.root_ref:
+                    return {"$ref": "#"}
+                if node.ref not in self.def_ids:
+                    def_id = f"__schema{len(self.def_ids)}"
+                    self.def_ids[node.ref] = def_id
+                    self.definitions[def_id] = {}
+                    self.definitions[def_id] = self.full(self.target(node))
+                return {"$ref": f"#/definitions/{self.def_ids[node.ref]}"}
+            return self.full(self.target(node))
+        if kind == "string":
+            return self._string(c)
+        if kind in ("number", "integer"):
+            return self._number(kind, c)
+        if kind == "boolean":
+            return {"type": "boolean"}
+        if kind == "null":
+            return {"type": "null"}
+        if kind == "never":
+            return {"not": {}}
+        if kind == "date":
+            return {"type": "string", "format": "date-time", "x-date": not c.get("coerce", False)}
+        if kind == "literal":
+            return self._literal(node.values)
+        if kind in ("enum", "native_enum"):
+            return self._enum(node.values)
+        if kind == "array":
+            out: dict[str, Any] = {"type": "array"}
+            out["items"] = self.full(node.items) if node.items is not None else {}
+            if "min_items" in c:
+                out["minItems"] = c["min_items"]
+            if "max_items" in c:
+                out["maxItems"] = c["max_items"]
+            return out
+        if kind == "tuple":
+            out = {"type": "array", "items": [self.full(m) for m in node.members]}
+            out["additionalItems"] = self.full(node.rest) if node.rest is not None else False
+            out["minItems"] = len(node.members)
+            if node.rest is None:
+                out["maxItems"] = len(node.members)
+            return out
+        if kind == "union":
+            out = {"anyOf": [self.full(m) for m in node.members]}
+            _compact_type_union(out)
+            return out
+        if kind == "discriminated_union":
+            return {"oneOf": [self.full(m) for m in node.members]}
+        if kind == "intersection":
+            parts: list[Any] = []
+            for member in node.members:
+                part = self.full(member)
+                parts.extend(part["allOf"] if list(part) == ["allOf"] else [part])
+            return _fold_objects(parts) or {"allOf": parts}
+        if kind == "record":
+            key = self.full(node.key) if node.key is not None else {"type": "string"}
+            out = {
+                "type": "object",
+                "propertyNames": key,
+                "additionalProperties": self.full(node.items) if node.items is not None else {},
+            }
+            if "enum" in key and not c.get("partial"):
+                out["required"] = list(key["enum"])
+            return out
+        if kind == "object":
+            return self._object(node)
+        # any, unknown, bigint, map, set, opaque: zod's "unrepresentable: any" gives {}
+        return {}
+
+    def _string(self, c: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "string"}
+        if "min_length" in c:
+            out["minLength"] = c["min_length"]
+        if "max_length" in c:
+            out["maxLength"] = c["max_length"]
+        patterns: list[str] = []
+        fmt = c.get("format")
+        if fmt in _FORMAT_JSON:
+            spec = _FORMAT_JSON[fmt]
+            if "format" in spec:
+                out["format"] = spec["format"]
+            if "contentEncoding" in spec:
+                out["contentEncoding"] = spec["contentEncoding"]
+            if "pattern" in spec:
+                patterns.append(spec["pattern"])
+        for key, fmt_name, make in (
+            ("starts_with", "starts_with", lambda s: f"^{_escape_regex(s)}.*"),
+            ("ends_with", "ends_with", lambda s: f".*{_escape_regex(s)}$"),
+            ("includes", "includes", _escape_regex),
+        ):
+            if key in c:
+                out["format"] = fmt_name
+                patterns.append(make(c[key]))
+        if "pattern" in c:
+            patterns.append(c["pattern"])
+        if patterns:
+            out["pattern"] = patterns[0]
+            if len(patterns) > 1:
+                out["allOf"] = [{"pattern": p} for p in patterns[1:]]
+        return out
+
+    def _number(self, kind: str, c: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": kind}
+        if kind == "integer":
+            lo, hi = _INT_BOUNDS.get(c.get("int_format", "int"), _INT_BOUNDS["int"])
+            if "exclusive_minimum" not in c:
+                out["minimum"] = lo
+            if "exclusive_maximum" not in c:
+                out["maximum"] = hi
+        elif "float_format" in c:
+            bound = _FLOAT_BOUNDS[c["float_format"]]
+            if "exclusive_minimum" not in c:
+                out["minimum"] = -bound
+            if "exclusive_maximum" not in c:
+                out["maximum"] = bound
+        for key, name in (
+            ("minimum", "minimum"),
+            ("maximum", "maximum"),
+            ("exclusive_minimum", "exclusiveMinimum"),
+            ("exclusive_maximum", "exclusiveMaximum"),
+            ("multiple_of", "multipleOf"),
+        ):
+            if key in c:
+                out[name] = c[key]
+        return out
+
+    def _literal(self, values: list[Any]) -> dict[str, Any]:
+        if len(values) == 1:
+            value = values[0]
+            return {"type": _json_type(value), "const": value}
+        types: list[str] = []
+        for value in values:
+            if _json_type(value) not in types:
+                types.append(_json_type(value))
+        return {"type": types[0] if len(types) == 1 else types, "enum": list(values)}
+
+    def _enum(self, values: list[Any]) -> dict[str, Any]:
+        types: list[str] = []
+        for value in values:
+            if _json_type(value) not in types:
+                types.append(_json_type(value))
+        out: dict[str, Any] = {}
+        if types:
+            out["type"] = types[0] if len(types) == 1 else types
+        out["enum"] = list(values)
+        return out
+
+    def _object(self, node: SchemaNode) -> dict[str, Any]:
+        props = {key: self.full(value) for key, value in node.properties.items()}
+        required = [k for k, v in node.properties.items() if not is_optional_input(v, self._try)]
+        out: dict[str, Any] = {"type": "object", "properties": props}
+        if required:
+            out["required"] = required
+        if node.catchall is not None:
+            if node.catchall.type in ("unknown", "any"):
+                out["additionalProperties"] = True
+            else:
+                out["additionalProperties"] = self.full(node.catchall)
+        elif node.object_mode == "passthrough":
+            out["additionalProperties"] = True
+        else:
+            out["additionalProperties"] = False
+        return out
+
+    def _try(self, name: str) -> SchemaNode:
+        return self.resolve(name)
+
+
+def _escape_regex(text: str) -> str:
+    return re.sub(r"[.*+?^${}()|[\]\\]", lambda m: "\\" + m.group(0), text)
+
+
+# ---------------------------------------------------------------------------------------------
+# pydantic source
+# ---------------------------------------------------------------------------------------------
+
+# BaseModel attributes a field must not shadow
+_RESERVED_FIELDS = {
+    "copy",
+    "dict",
+    "json",
+    "parse_obj",
+    "parse_raw",
+    "parse_file",
+    "schema",
+    "schema_json",
+    "construct",
+    "validate",
+    "fields",
+    "update_forward_refs",
+}
+
+
+def pascal_case(name: str) -> str:
+    """``weather-tool`` / ``weather_tool`` / ``weatherTool`` -> ``WeatherTool``."""
+    parts = re.split(r"[^0-9A-Za-z]+", name)
+    out = "".join(p[:1].upper() + p[1:] for p in parts if p)
+    if not out:
+        return "Model"
+    return out if out[0].isalpha() else f"M{out}"
+
+
+def model_name_for(source_name: str) -> str:
+    """The class name for a named schema const: ``weatherInputSchema`` -> ``WeatherInput``."""
+    base = pascal_case(source_name)
+    if base.endswith("Schema") and len(base) > len("Schema"):
+        base = base[: -len("Schema")]
+    return base
+
+
+def python_field_name(key: str) -> str:
+    """A valid, non-reserved Python identifier for an object key (the key itself when possible)."""
+    if key.isidentifier() and not keyword.iskeyword(key):
+        if key.startswith("_") or key in _RESERVED_FIELDS or key.startswith("model_"):
+            return _fresh_identifier(key.lstrip("_") or "field") + "_"
+        return key
+    if keyword.iskeyword(key) or keyword.issoftkeyword(key):
+        return f"{key}_"
+    return _fresh_identifier(key)
+
+
+def _fresh_identifier(text: str) -> str:
+    cleaned = re.sub(r"\W+", "_", text).strip("_") or "field"
+    if cleaned[0].isdigit():
+        cleaned = f"field_{cleaned}"
+    words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", cleaned).lower()
+    return f"{words}_" if keyword.iskeyword(words) else words
+
+
+@dataclass
+class _FieldSpec:
+    annotation: str
+    kwargs: list[tuple[str, str]] = field(default_factory=list)
+    default: str | None = None  # source of the default; None means required
+    comments: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)  # json_schema_extra
+
+
+@dataclass
+class _ClassSpec:
+    name: str
+    node: SchemaNode
+    fields: list[tuple[str, str, _FieldSpec]]  # (python name, json key, spec)
+    extra: str | None
+    validators: list[cst.BaseStatement]
+    forward: bool = False
+
+
+@dataclass
+class EmittedModels:
+    """What a ``PydanticModule`` built: statements in order and the imports they need."""
+
+    statements: list[cst.BaseStatement]
+    imports: dict[str, set[str]]
+
+    def import_statements(self) -> list[cst.SimpleStatementLine]:
+        """``from X import a, b`` statements, sorted."""
+        out: list[cst.SimpleStatementLine] = []
+        previous_group: int | None = None
+        for module in sorted(self.imports, key=lambda m: (_import_group(m), m)):
+            names = sorted(self.imports[module])
+            stmt = cst.parse_statement(f"from {module} import {', '.join(names)}")
+            assert isinstance(stmt, cst.SimpleStatementLine)
+            if previous_group is not None and _import_group(module) != previous_group:
+                stmt = stmt.with_changes(leading_lines=[cst.EmptyLine()])
+            previous_group = _import_group(module)
+            out.append(stmt)
+        return out
+
+    def module_code(self, header: str | None = None) -> str:
+        """A complete module: header comment, imports, then the statements."""
+        body: list[cst.BaseStatement] = [*self.import_statements(), *self.statements]
+        module = cst.Module(body=body)
+        if header:
+            module = module.with_changes(
+                header=[
+                    cst.EmptyLine(comment=cst.Comment(f"# {line}".rstrip()))
+                    for line in header.splitlines()
+                ]
+            )
+        return module.code
+
+
+class PydanticModule:
+    """Builds pydantic model classes from schema nodes, for one emitted Python module.
+
+    ``add_model(node, "WeatherToolInput")`` emits the classes a schema needs and returns the type
+    expression to use for it (the class name for objects, e.g. ``list[str]`` otherwise). Nested
+    object models are named after their parent and field (``WeatherToolInputLocation``); named
+    schema consts referenced by ``ref`` nodes become one class each, named from the const. Two
+    different models wanting the same name raise ``SchemaNameCollision``.
+    """
+
+    def __init__(self, resolve: Resolver, *, taken_names: Iterable[str] = ()) -> None:
+        self._resolve = resolve
+        self._classes: list[_ClassSpec] = []
+        self._names: dict[str, str] = {name: "<taken>" for name in taken_names}
+        self._named: dict[str, str] = {}  # qualified ref -> class name
+        self._in_progress: set[str] = set()
+        self._cyclic: set[str] = set()
+        self._imports: dict[str, set[str]] = {}
+        self._extra_statements: list[cst.BaseStatement] = []
+        self._forward: set[str] = set()
+        self._counter = 0
+
+    # public ------------------------------------------------------------------------------------
+    def add_model(self, node: SchemaNode, class_name: str) -> str:
+        """Emit what ``node`` needs; return the type expression to annotate with."""
+        finder = _JsonBuilder(self._resolve)
+        finder.find_cycles(node)
+        self._cyclic |= finder.cyclic
+        return self._type_for(node, class_name, top=True).annotation
+
+    def build(self) -> EmittedModels:
+        """The statements (classes, then ``model_rebuild()`` calls for recursive models)."""
+        statements: list[cst.BaseStatement] = []
+        rebuild: list[str] = []
+        for spec in self._classes:
+            statements.append(self._class_def(spec))
+            if spec.forward:
+                rebuild.append(spec.name)
+        statements = [*self._extra_statements, *statements]
+        for i, name in enumerate(rebuild):
+            stmt = cst.parse_statement(f"{name}.model_rebuild()")
+            if i == 0:
+                stmt = stmt.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
+            statements.append(stmt)
+        return EmittedModels(statements, {k: set(v) for k, v in self._imports.items()})
+
+    # naming --------------------------------------------------------------------------------------
+    def _generated_owner(self, node: SchemaNode) -> str:
+        self._counter += 1
+        return f"generated:{self._counter}:{node.loc or 'an unknown location'}"
+
+    def _claim(self, name: str, owner: str) -> str:
+        if not name.isidentifier() or keyword.iskeyword(name):
+            raise SchemaEmitError(f"`{name}` is not a valid Python class name")
+        previous = self._names.get(name)
+        if previous is not None and previous != owner:
+            raise SchemaNameCollision(
+                f"two models would both be named `{name}` ({_describe_owner(previous)} and "
+                f"{_describe_owner(owner)}). Rename one of the schemas or tools in the source, or "
+                "pass a different class name."
+            )
+        self._names[name] = owner
+        return name
+
+    def _import(self, module: str, name: str) -> None:
+        self._imports.setdefault(module, set()).add(name)
+
+    # types -----------------------------------------------------------------------------------------
+    def _type_for(self, node: SchemaNode, name: str, *, top: bool = False) -> _FieldSpec:
+        """The annotation (with constraints folded in via Annotated when not top-level)."""
+        spec = self._bare(node, name)
+        wants_none = node.nullable or node.nullish or (node.optional and not top)
+        if wants_none and spec.annotation != "None" and not spec.annotation.endswith("| None"):
+            spec.annotation = f"{spec.annotation} | None"
+        return spec
+
+    def _bare(self, node: SchemaNode, name: str) -> _FieldSpec:
+        kind = node.type
+        c = node.constraints
+        if kind == "ref":
+            return self._ref(node, name)
+        if kind == "object":
+            return _FieldSpec(self._object_class(node, name, owner=self._generated_owner(node)))
+        if kind == "string":
+            spec = _FieldSpec("str")
+            if "min_length" in c:
+                spec.kwargs.append(("min_length", repr(c["min_length"])))
+            if "max_length" in c:
+                spec.kwargs.append(("max_length", repr(c["max_length"])))
+            extra: dict[str, Any] = {}
+            js = _JsonBuilder(self._resolve)._string(c)
+            for key in ("format", "contentEncoding", "allOf"):
+                if key in js:
+                    extra[key] = js[key]
+            if "pattern" in js:
+                if _pydantic_pattern_ok(js["pattern"]):
+                    spec.kwargs.append(("pattern", _py_literal(js["pattern"])))
+                else:
+                    extra["pattern"] = js["pattern"]
+            spec.extra.update(extra)
+            for flag, note in (
+                ("trim", "strip whitespace"),
+                ("to_lower", "lower-case"),
+                ("to_upper", "upper-case"),
+            ):
+                if c.get(flag):
+                    spec.comments.append(f"zod also {note}s this value before validation")
+            return spec
+        if kind in ("number", "integer"):
+            spec = _FieldSpec("int" if kind == "integer" else "float")
+            for key, kw in (
+                ("minimum", "ge"),
+                ("maximum", "le"),
+                ("exclusive_minimum", "gt"),
+                ("exclusive_maximum", "lt"),
+                ("multiple_of", "multiple_of"),
+            ):
+                if key in c:
+                    spec.kwargs.append((kw, repr(c[key])))
+            if kind == "integer" and c.get("int_format", "int") != "int":
+                lo, hi = _INT_BOUNDS[c["int_format"]]
+                if "minimum" not in c and "exclusive_minimum" not in c:
+                    spec.kwargs.append(("ge", repr(lo)))
+                if "maximum" not in c and "exclusive_maximum" not in c:
+                    spec.kwargs.append(("le", repr(hi)))
+            if "float_format" in c:
+                bound = _FLOAT_BOUNDS[c["float_format"]]
+                if "minimum" not in c and "exclusive_minimum" not in c:
+                    spec.kwargs.append(("ge", repr(-bound)))
+                if "maximum" not in c and "exclusive_maximum" not in c:
+                    spec.kwargs.append(("le", repr(bound)))
+            return spec
+        if kind == "boolean":
+            return _FieldSpec("bool")
+        if kind == "null":
+            return _FieldSpec("None")
+        if kind == "bigint":
+            return _FieldSpec("int", comments=["zod bigint: the model sees an untyped value"])
+        if kind == "date":
+            self._import("datetime", "datetime")
+            return _FieldSpec("datetime")
+        if kind in ("literal", "enum", "native_enum"):
+            self._import("typing", "Literal")
+            values = ", ".join(_py_literal(v) for v in node.values)
+            return _FieldSpec(f"Literal[{values}]" if node.values else "Any")
+        if kind == "array":
+            inner = self._nested(node.items, f"{name}Item") if node.items else "Any"
+            spec = _FieldSpec(f"list[{inner}]")
+            if "min_items" in c:
+                spec.kwargs.append(("min_length", repr(c["min_items"])))
+            if "max_items" in c:
+                spec.kwargs.append(("max_length", repr(c["max_items"])))
+            return spec
+        if kind == "set":
+            inner = self._nested(node.items, f"{name}Item") if node.items else "Any"
+            return _FieldSpec(f"set[{inner}]")
+        if kind == "tuple":
+            parts = [self._nested(m, f"{name}{i + 1}") for i, m in enumerate(node.members)]
+            if node.rest is None:
+                return _FieldSpec(f"tuple[{', '.join(parts)}]")
+            # pydantic has no variadic tail for tuples: a list of the member types, with the
+            # exact tuple JSON Schema kept for the model
+            rest = self._nested(node.rest, f"{name}Rest")
+            members = " | ".join(dict.fromkeys([*parts, rest]))
+            js = _JsonBuilder(self._resolve).core(node)
+            spec = _FieldSpec(f"list[{members}]", kwargs=[("min_length", repr(len(parts)))])
+            spec.extra.update({k: v for k, v in js.items() if k in ("items", "additionalItems")})
+            spec.comments.append(
+                "zod tuple with a rest element: the first items are "
+                + ", ".join(parts)
+                + f", then any number of {rest}"
+            )
+            return spec
+        if kind == "union":
+            return _FieldSpec(" | ".join(self._union_members(node, name)))
+        if kind == "discriminated_union":
+            members = self._union_members(node, name)
+            self._import("typing", "Annotated")
+            self._import("pydantic", "Field")
+            return _FieldSpec(
+                f"Annotated[{' | '.join(members)}, "
+                f"Field(discriminator={_py_literal(node.discriminator)})]"
+            )
+        if kind == "intersection":
+            return self._intersection(node, name)
+        if kind in ("record", "map"):
+            key = self._nested(node.key, f"{name}Key") if node.key is not None else "str"
+            value = self._nested(node.items, f"{name}Value") if node.items is not None else "Any"
+            return _FieldSpec(f"dict[{key}, {value}]")
+        if kind == "opaque":
+            self._import("typing", "Any")
+            return _FieldSpec(
+                "Any",
+                comments=[
+                    f"TODO(lumos-migrate): {node.loc or '?'} {node.reason}: {_one_line(node.source or '')}"
+                ],
+            )
+        # any, unknown, never
+        self._import("typing", "Any")
+        return _FieldSpec("Any")
+
+    def _nested(self, node: SchemaNode, name: str) -> str:
+        """A type used inside another type: constraints go into ``Annotated[..., Field(...)]``."""
+        spec = self._type_for(node, name)
+        pairs = list(spec.kwargs)
+        if node.description is not None and node.type != "object":
+            pairs.append(("description", _py_literal(node.description)))
+        if spec.extra:
+            pairs.append(("json_schema_extra", _py_literal(spec.extra)))
+        if not pairs:
+            return spec.annotation
+        self._import("typing", "Annotated")
+        self._import("pydantic", "Field")
+        kwargs = ", ".join(f"{k}={v}" for k, v in pairs)
+        return f"Annotated[{spec.annotation}, Field({kwargs})]"
+
+    def _union_members(self, node: SchemaNode, name: str) -> list[str]:
+        out: list[str] = []
+        for i, member in enumerate(node.members):
+            suffix = str(i + 1)
+            if node.discriminator:
+                target = self._deref(member)
+                tag = target.properties.get(node.discriminator) if target.type == "object" else None
+                if tag is not None and tag.values:
+                    suffix = pascal_case(str(tag.values[0]))
+            out.append(self._nested(member, f"{name}{suffix}"))
+        return out
+
+    def _deref(self, node: SchemaNode) -> SchemaNode:
+        seen: set[str] = set()
+        while node.type == "ref" and node.ref is not None and node.ref not in seen:
+            seen.add(node.ref)
+            node = self._resolve(node.ref)
+        return node
+
+    def _ref(self, node: SchemaNode, name: str) -> _FieldSpec:
+        assert node.ref is not None
+        target = self._resolve(node.ref)
+        if target.type != "object" and node.ref not in self._cyclic:
+            return self._bare(target, name)  # constraints of the named non-object schema inline
+        if node.ref in self._named:
+            cls = self._named[node.ref]
+        else:
+            cls = model_name_for(target.source_name or node.source_name or name)
+            self._named[node.ref] = cls
+            self._in_progress.add(node.ref)
+            try:
+                self._object_class(target, cls, owner=node.ref)
+            finally:
+                self._in_progress.discard(node.ref)
+        if node.ref in self._in_progress:
+            self._forward.add(cls)
+            return _FieldSpec(repr(cls))
+        return _FieldSpec(cls)
+
+    def _intersection(self, node: SchemaNode, name: str) -> _FieldSpec:
+        parts = [self._deref(m) for m in node.members]
+        if all(p.type == "object" for p in parts):
+            merged = SchemaNode(type="object", loc=node.loc)
+            for part in parts:
+                for key, value in part.properties.items():
+                    merged.properties.setdefault(key, value)
+            modes = {p.object_mode for p in parts}
+            merged.object_mode = (
+                "passthrough"
+                if "passthrough" in modes
+                else ("strict" if modes == {"strict"} else "strip")
+            )
+            return _FieldSpec(self._object_class(merged, name, owner=self._generated_owner(node)))
+        first = self._type_for(node.members[0], name)
+        first.comments.append(
+            "TODO(lumos-migrate): zod intersection of non-object schemas; only the first member is enforced"
+        )
+        return first
+
+    # classes ---------------------------------------------------------------------------------------
+    def _object_class(self, node: SchemaNode, name: str, *, owner: str) -> str:
+        cls = self._claim(name, owner)
+        fields: list[tuple[str, str, _FieldSpec]] = []
+        used: set[str] = set()
+        validators: list[cst.BaseStatement] = []
+        for key, prop in node.properties.items():
+            py_name = python_field_name(key)
+            while py_name in used:
+                py_name += "_"
+            used.add(py_name)
+            spec = self._field(prop, f"{cls}{pascal_case(key)}", key, py_name)
+            fields.append((py_name, key, spec))
+            validators.extend(self._field_validators(prop, py_name, key))
+        validators.extend(self._model_validators(node))
+        extra = None
+        if node.catchall is not None and node.catchall.type not in ("any", "unknown"):
+            extra = "allow"
+            value = self._nested(node.catchall, f"{cls}Extra")
+            fields.append(("__pydantic_extra__", "", _FieldSpec(f"dict[str, {value}]")))
+            self._import("pydantic", "Field")
+            fields[-1][2].default = "Field(init=False)"
+        elif node.object_mode == "passthrough" or node.catchall is not None:
+            extra = "allow"
+        elif node.object_mode == "strict":
+            extra = "forbid"
+        spec = _ClassSpec(cls, node, fields, extra, validators)
+        if cls in self._forward:
+            spec.forward = True
+        self._classes.append(spec)
+        self._import("pydantic", "BaseModel")
+        return cls
+
+    def _field(self, prop: SchemaNode, nested_name: str, key: str, py_name: str) -> _FieldSpec:
+        nullish = (prop.nullish or (prop.optional and prop.nullable)) and not prop.has_default
+        if nullish:
+            spec = self._bare(prop, nested_name)
+            self._import("lumos_compat.schema", "Nullish")
+            spec.annotation = f"Nullish[{spec.annotation}]"
+        else:
+            spec = self._type_for(prop, nested_name, top=True)
+        exact = self._exact_json(prop)
+        if exact is not None:
+            self._import("typing", "Annotated")
+            self._import("pydantic", "WithJsonSchema")
+            spec.annotation = f"Annotated[{spec.annotation}, WithJsonSchema({_py_literal(exact)})]"
+        kwargs = list(spec.kwargs)
+        optional_input = is_optional_input(prop, self._resolve)
+        default: str | None = None
+        if nullish:
+            optional_input = False
+            default = "None"
+        if prop.has_default:
+            factory = prop.constraints.get("default_factory")
+            if factory is not None and prop.constraints.get("default_unknown"):
+                kwargs.insert(0, ("default_factory", f"_{py_name}_default"))
+                spec.comments.append(
+                    f"TODO(lumos-migrate): {prop.loc or '?'} default computed by {_one_line(factory)}"
+                )
+                self._extra_statements.append(
+                    cst.parse_statement(
+                        f"def _{py_name}_default():\n    raise NotImplementedError({_py_literal('translate the zod default ' + _one_line(factory))})\n"
+                    )
+                )
+            elif factory is not None or isinstance(prop.default, list | dict):
+                if prop.default == [] or prop.default == {}:
+                    made = type(prop.default).__name__
+                else:
+                    made = f"lambda: {_py_literal(prop.default)}"
+                kwargs.insert(0, ("default_factory", made))
+                if isinstance(prop.default, dict) and prop.default:
+                    kwargs.append(("validate_default", "True"))  # a nested model from the dict
+            else:
+                default = _py_literal(prop.default)
+        elif optional_input:
+            if not spec.annotation.endswith("| None") and spec.annotation != "None":
+                spec.annotation = f"{spec.annotation} | None"
+            default = "None"
+        if prop.description is not None and exact is None:  # else the pinned JSON carries it
+            kwargs.append(("description", _py_literal(prop.description)))
+        if "catch" in prop.constraints:
+            spec.comments.append(
+                f"zod .catch({_one_line(json.dumps(prop.constraints['catch']))}): invalid input became this value"
+            )
+            spec.extra["default"] = prop.constraints["catch"]
+        if prop.constraints.get("readonly"):
+            spec.extra["readOnly"] = True
+        if spec.extra:
+            kwargs.append(("json_schema_extra", _py_literal(spec.extra)))
+        if py_name != key:
+            kwargs.append(("alias", _py_literal(key)))
+        if kwargs:
+            self._import("pydantic", "Field")
+            args = ([f"default={default}"] if default is not None else []) + [
+                f"{k}={v}" for k, v in kwargs
+            ]
+            spec.default = f"Field({', '.join(args)})"
+        else:
+            spec.default = default
+        spec.kwargs = []
+        return spec
+
+    def _exact_json(self, prop: SchemaNode) -> dict[str, Any] | None:
+        """The exact JSON Schema to pin on a field whose natural pydantic form would render
+        differently from zod (None when the natural form already matches)."""
+        target = self._deref(prop) if prop.type == "ref" else prop
+        if prop.type == "ref" and prop.ref in self._cyclic:
+            return None
+        kind = target.type
+        order = modifier_order(prop)
+        needs = kind in ("bigint", "map", "set", "never", "date")
+        needs |= kind in ("enum", "native_enum") and len(target.values) == 1
+        needs |= (
+            kind == "record"
+            and target.key is not None
+            and (self._deref(target.key).type in ("enum", "native_enum", "literal"))
+        )
+        needs |= kind == "union" and any(self._deref(m).type == "null" for m in target.members[:-1])
+        needs |= kind == "intersection" and not self._foldable(target)
+        for late in ("nullable", "nullish"):
+            if late in order:
+                index = order.index(late)
+                needs |= any(m in ("describe", "default", "catch") for m in order[:index])
+        needs |= (prop.nullable or prop.nullish) and prop.has_default and prop.default is None
+        if not needs:
+            return None
+        return _JsonBuilder(self._resolve).full(prop)
+
+    def _foldable(self, node: SchemaNode) -> bool:
+        parts = [self._deref(m) for m in node.members]
+        if not all(p.type == "object" and p.catchall is None for p in parts):
+            return False
+        modes = {"strict" if p.object_mode == "strip" else p.object_mode for p in parts}
+        if len(modes) != 1:
+            return False
+        seen: set[str] = set()
+        for part in parts:
+            if seen & set(part.properties):
+                return False
+            seen |= set(part.properties)
+        return True
+
+    def _field_validators(
+        self, prop: SchemaNode, py_name: str, key: str
+    ) -> list[cst.BaseStatement]:
+        target = prop
+        if prop.type == "ref" and prop.ref is not None:
+            target = self._resolve(prop.ref)
+            if target.type == "object":
+                target = prop  # the named model carries its own validators
+        items: list[tuple[str, str, str]] = []
+        locs = target.constraints.get("refinement_locs", []) + prop.constraints.get(
+            "refinement_locs", []
+        )
+        for i, source in enumerate(
+            [*target.refinements, *(prop.refinements if target is not prop else [])]
+        ):
+            items.append(("after", locs[i] if i < len(locs) else "?", f"refinement {source}"))
+        tlocs = target.constraints.get("transform_locs", []) + prop.constraints.get(
+            "transform_locs", []
+        )
+        for i, source in enumerate(
+            [*target.transforms, *(prop.transforms if target is not prop else [])]
+        ):
+            mode = (
+                "before" if source.lstrip().startswith(("z.preprocess", "preprocess")) else "after"
+            )
+            items.append((mode, tlocs[i] if i < len(tlocs) else "?", f"transform {source}"))
+        if target.type == "object" and target is prop:
+            items = []  # object-level checks become model validators of the nested class
+        out: list[cst.BaseStatement] = []
+        for index, (mode, loc, what) in enumerate(items):
+            self._import("pydantic", "field_validator")
+            suffix = f"_{index + 1}" if len(items) > 1 else ""
+            code = (
+                f"@field_validator({_py_literal(py_name)}, mode={_py_literal(mode)})\n"
+                f"@classmethod\n"
+                f"def _check_{_fresh_identifier(py_name)}{suffix}(cls, value):\n"
+                f"    raise NotImplementedError({_py_literal(f'translate the zod {what.split()[0]} at {loc}')})\n"
+            )
+            func = cst.parse_statement(code)
+            out.append(
+                _with_comments(
+                    func,
+                    [
+                        f"TODO(lumos-migrate): {loc} {line}" if i == 0 else line
+                        for i, line in enumerate(_lines(what))
+                    ],
+                )
+            )
+        return out
+
+    def _model_validators(self, node: SchemaNode) -> list[cst.BaseStatement]:
+        out: list[cst.BaseStatement] = []
+        locs = node.constraints.get("refinement_locs", [])
+        entries = [
+            (s, locs[i] if i < len(locs) else "?", "refinement")
+            for i, s in enumerate(node.refinements)
+        ]
+        tlocs = node.constraints.get("transform_locs", [])
+        entries += [
+            (s, tlocs[i] if i < len(tlocs) else "?", "transform")
+            for i, s in enumerate(node.transforms)
+        ]
+        for index, (source, loc, what) in enumerate(entries):
+            self._import("pydantic", "model_validator")
+            suffix = f"_{index + 1}" if len(entries) > 1 else ""
+            mode = "before" if "preprocess" in source else "after"
+            code = (
+                f"@model_validator(mode={_py_literal(mode)})\n"
+                f"def _check{suffix}(self):\n"
+                f"    raise NotImplementedError({_py_literal(f'translate the zod {what} at {loc}')})\n"
+            )
+            if mode == "before":
+                code = code.replace("def _check", "@classmethod\ndef _check").replace(
+                    "(self)", "(cls, data)"
+                )
+            func = cst.parse_statement(code)
+            lines = _lines(f"{what} {source}")
+            out.append(_with_comments(func, [f"TODO(lumos-migrate): {loc} {lines[0]}", *lines[1:]]))
+        return out
+
+    def _class_def(self, spec: _ClassSpec) -> cst.BaseStatement:
+        body: list[cst.BaseStatement] = []
+        doc = spec.node.description
+        if doc:
+            body.append(cst.SimpleStatementLine([cst.Expr(cst.SimpleString(_docstring(doc)))]))
+        config: list[str] = []
+        if spec.extra:
+            config.append(f"extra={_py_literal(spec.extra)}")
+        if any(py != key and key for py, key, _ in spec.fields):
+            config.append("populate_by_name=True")
+        if config:
+            self._import("pydantic", "ConfigDict")
+            body.append(cst.parse_statement(f"model_config = ConfigDict({', '.join(config)})"))
+        for py_name, _key, fspec in spec.fields:
+            if re.search(r"\bAny\b", fspec.annotation):
+                self._import("typing", "Any")
+            annotation = fspec.annotation
+            line = f"{py_name}: {annotation}" + (
+                f" = {fspec.default}" if fspec.default is not None else ""
+            )
+            stmt = cst.parse_statement(line)
+            body.append(_with_comments(stmt, fspec.comments))
+        for validator in spec.validators:
+            body.append(
+                validator.with_changes(
+                    leading_lines=[cst.EmptyLine(indent=False), *validator.leading_lines]
+                )
+            )
+        if not body:
+            body.append(cst.SimpleStatementLine([cst.Pass()]))
+        cls = cst.ClassDef(
+            name=cst.Name(spec.name),
+            bases=[cst.Arg(cst.Name("BaseModel"))],
+            body=cst.IndentedBlock(body=body),
+            leading_lines=[cst.EmptyLine(), cst.EmptyLine()],
+        )
+        return cls
+
+    @property
+    def helper_statements(self) -> list[cst.BaseStatement]:
+        """Module-level helpers the models use (default factories to complete)."""
+        return list(self._extra_statements)
+
+
+def _import_group(module: str) -> int:
+    return 0 if module.split(".")[0] in ("__future__", "datetime", "typing") else 1
+
+
+def _describe_owner(owner: str) -> str:
+    if owner == "<taken>":
+        return "a name already used in the module"
+    if owner.startswith("generated:"):
+        loc = owner.split(":", 2)[2]
+        return f"a model generated for the object schema at {loc}"
+    if "#" in owner:
+        return f"the schema {owner}"
+    return f"the generated model for {owner}"
+
+
+def _py_literal(value: Any) -> str:
+    """Python source for a JSON-like value."""
+    if isinstance(value, str):
+        return (
+            json.dumps(value, ensure_ascii=False)
+            if "'" in value or '"' not in value
+            else repr(value)
+        )
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_py_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return (
+            "{"
+            + ", ".join(f"{_py_literal(str(k))}: {_py_literal(v)}" for k, v in value.items())
+            + "}"
+        )
+    raise SchemaEmitError(f"cannot write {value!r} as a Python literal")
+
+
+def _pydantic_pattern_ok(pattern: str) -> bool:
+    """Whether pydantic's default regex engine accepts the pattern."""
+    from pydantic import Field as PydField
+    from pydantic import TypeAdapter
+
+    try:
+        from typing import Annotated
+
+        TypeAdapter(Annotated[str, PydField(pattern=pattern)])
+    except Exception:
+        return False
+    return True
+
+
+def _docstring(text: str) -> str:
+    body = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    return f'"""{body}"""'
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _lines(text: str) -> list[str]:
+    return [line.rstrip() for line in text.splitlines() if line.strip()] or [""]
+
+
+def _with_comments(stmt: cst.BaseStatement, comments: list[str]) -> cst.BaseStatement:
+    if not comments:
+        return stmt
+    lines = [cst.EmptyLine(comment=cst.Comment(f"# {c}".rstrip())) for c in comments]
+    return stmt.with_changes(leading_lines=[*stmt.leading_lines, *lines])

@@ -1,0 +1,149 @@
+"""Writing the ported package: only inside ``--out``, never into the source tree, atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import os
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+__all__ = [
+    "FileChange",
+    "WriteRefused",
+    "atomic_write",
+    "check_out_dir",
+    "plan_changes",
+    "unified_diff",
+    "write_files",
+]
+
+
+class WriteRefused(Exception):
+    """lumos-migrate will not write there; the message says why and what to do."""
+
+
+def _inside(path: Path, parent: Path) -> bool:
+    return path == parent or parent in path.parents
+
+
+def check_out_dir(out: Path, source_root: Path, *, force: bool, writing: bool = True) -> Path:
+    """Validate ``--out`` and return it resolved.
+
+    Refused: an out dir inside the source tree (or equal to it), an out dir that is a file, and a
+    non-empty out dir without ``force`` when ``writing``.
+    """
+    out_resolved = out.expanduser().resolve()
+    source = source_root.expanduser().resolve()
+    if _inside(out_resolved, source):
+        raise WriteRefused(
+            f"--out {out} is inside the source tree {source_root}; lumos-migrate never writes into "
+            "the project it reads. Choose a directory outside it, e.g. --out ../"
+            f"{source.name}-python"
+        )
+    if out_resolved.exists() and not out_resolved.is_dir():
+        raise WriteRefused(f"--out {out} exists and is not a directory")
+    if writing and out_resolved.is_dir() and any(out_resolved.iterdir()) and not force:
+        raise WriteRefused(
+            f"--out {out} is not empty; pass --force to overwrite the files lumos-migrate generates "
+            "there (other files are left alone), or choose an empty directory"
+        )
+    return out_resolved
+
+
+def _target(out: Path, rel: str, source_root: Path) -> Path:
+    pure = PurePosixPath(rel)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+        raise WriteRefused(f"refusing to write {rel!r}: not a relative path inside --out")
+    target = out.joinpath(*pure.parts)
+    resolved = target.resolve()
+    if not _inside(resolved, out):
+        raise WriteRefused(
+            f"refusing to write {rel}: it resolves to {resolved}, outside --out {out}"
+        )
+    if _inside(resolved, source_root.resolve()):
+        raise WriteRefused(
+            f"refusing to write {rel}: it resolves into the source tree ({resolved})"
+        )
+    return target
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same directory and ``os.replace``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """What writing one file would do."""
+
+    path: str
+    status: Literal["new", "changed", "unchanged"]
+    old: bytes | None = field(default=None, repr=False)
+    new: bytes = field(default=b"", repr=False)
+
+
+def plan_changes(out: Path, files: Mapping[str, bytes]) -> list[FileChange]:
+    """Compare the generated files with what is in ``out`` now."""
+    changes: list[FileChange] = []
+    for rel in sorted(files):
+        target = out.joinpath(*PurePosixPath(rel).parts)
+        old = target.read_bytes() if target.is_file() else None
+        status: Literal["new", "changed", "unchanged"] = (
+            "new" if old is None else ("unchanged" if old == files[rel] else "changed")
+        )
+        changes.append(FileChange(rel, status, old, files[rel]))
+    return changes
+
+
+def unified_diff(change: FileChange) -> str:
+    """A unified diff of one change (text files; binary files get a one-line note)."""
+    try:
+        old = (change.old or b"").decode("utf-8").splitlines(keepends=True)
+        new = change.new.decode("utf-8").splitlines(keepends=True)
+    except UnicodeDecodeError:
+        return f"Binary file {change.path} differs\n"
+    fromfile = f"a/{change.path}" if change.old is not None else "/dev/null"
+    lines = list(difflib.unified_diff(old, new, fromfile=fromfile, tofile=f"b/{change.path}"))
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
+
+
+def write_files(
+    out: Path,
+    files: Mapping[str, bytes],
+    *,
+    source_root: Path,
+    on_file: Callable[[str], None] | None = None,
+) -> list[str]:
+    """Write every file under ``out`` atomically; returns the paths written (unchanged ones skipped).
+
+    Every target is checked before anything is written: nothing outside ``out``, nothing in the
+    source tree.
+    """
+    out = out.resolve()
+    targets = {rel: _target(out, rel, source_root) for rel in files}
+    written: list[str] = []
+    for change in plan_changes(out, files):
+        if change.status != "unchanged":
+            atomic_write(targets[change.path], files[change.path])
+            written.append(change.path)
+        if on_file is not None:
+            on_file(change.path)
+    return written

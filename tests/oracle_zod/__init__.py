@@ -1,0 +1,1 @@
+"""Recorder of the zod zoo: real Mastra is the oracle for the JSON Schema each zod schema becomes."""
