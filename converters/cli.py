@@ -249,7 +249,14 @@ def convert(
         ReportFormat | None,
         typer.Option("--report", help="Print the full report on stdout as json or md."),
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Parallel jobs for parsing.")] = 1,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            min=1,
+            help="Worker processes for reading and emitting (output is the same for any N).",
+        ),
+    ] = 1,
     package_name: Annotated[
         str | None,
         typer.Option("--package-name", help="Python package name (default: package.json name)."),
@@ -285,6 +292,7 @@ def convert(
             out_dir,
             package_name=package_name,
             progress=lambda item: progress.update(task, advance=1, item=item),
+            jobs=jobs,
         )
         progress.update(task, completed=max(len(project.files), 1))
 
@@ -345,6 +353,86 @@ def _exit(migration: MigrationReport, *, check: bool, changed: bool, quiet: bool
     if check and (changed or migration.needs_person):
         raise typer.Exit(EXIT_CHANGES)
     raise typer.Exit(EXIT_CLEAN)
+
+
+@app.command("verify")
+def verify_command(
+    mastra_project: Annotated[
+        Path,
+        typer.Argument(exists=True, file_okay=False, help="The Mastra project (its root folder)."),
+    ],
+    ported_package: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            file_okay=False,
+            help="The ported Python package, or the --out folder of `lumos-migrate convert`.",
+        ),
+    ],
+    scenarios: Annotated[
+        Path | None,
+        typer.Option(
+            "--scenarios", help="A folder of *.json scenarios to run besides the defaults."
+        ),
+    ] = None,
+    agent: Annotated[
+        str | None, typer.Option("--agent", help="Verify only this agent (key or id).")
+    ] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+    mastra_version: Annotated[
+        str | None,
+        typer.Option(
+            "--mastra-version",
+            help="@mastra/core version to install (default 1.71.0, or LUMOS_MASTRA_VERSION).",
+        ),
+    ] = None,
+    entry: Annotated[
+        str | None,
+        typer.Option(
+            "--entry", help="The file holding `new Mastra` (default src/mastra/index.ts)."
+        ),
+    ] = None,
+) -> None:
+    """Run the same scenarios on real Mastra and on the port; exit 1 on any difference.
+
+    \b
+    Exit codes: 0 identical, 1 differences, 2 usage error, 3 the project or the port
+    could not be loaded (or npm install failed), 4 Node.js or npm is missing.
+    """
+    import asyncio
+    import os
+
+    from converters.verify import EXIT_NODE_MISSING, VerifyError, load_scenarios, verify
+    from converters.verify.render import render_json, render_terminal
+
+    err = _stderr()
+    try:
+        extra = load_scenarios(scenarios) if scenarios is not None else []
+    except ValueError as exc:
+        raise _usage_error(str(exc)) from exc
+    version = mastra_version or os.environ.get("LUMOS_MASTRA_VERSION") or "1.71.0"
+    try:
+        report = asyncio.run(
+            verify(
+                mastra_project,
+                ported_package,
+                scenarios=extra,
+                agent=agent,
+                mastra_version=version,
+                entry=entry,
+            )
+        )
+    except LookupError as exc:
+        raise _usage_error(str(exc)) from exc
+    except VerifyError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        code = EXIT_NODE_MISSING if getattr(exc, "node_missing", False) else EXIT_FAILED
+        raise typer.Exit(code) from exc
+    if json_:
+        sys.stdout.write(render_json(report))
+    else:
+        render_terminal(report, _stdout())
+    raise typer.Exit(EXIT_CLEAN if report.ok else EXIT_CHANGES)
 
 
 @app.command("rules")

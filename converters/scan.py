@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from converters.evaluate import Evaluator
 from converters.extract import ExtractContext, FileExtraction, extract_file
-from converters.ir import Diagnostic, Loc, Project
+from converters.ir import Diagnostic, Loc, Project, SchemaNode, SourceFile
 from converters.project import (
     DEFAULT_IGNORES,
     RULE_VERSION,
@@ -43,9 +46,13 @@ def build_context(
     return ctx, version
 
 
-def scan_project(root: Path, *, ignore: list[str] = DEFAULT_IGNORES) -> Project:
+def scan_project(root: Path, *, ignore: list[str] = DEFAULT_IGNORES, jobs: int = 1) -> Project:
     """Read every source file of the project under ``root`` into a ``Project``; never raises on
-    bad source (syntax errors, unreadable files and unknown forms become diagnostics)."""
+    bad source (syntax errors, unreadable files and unknown forms become diagnostics).
+
+    ``jobs`` > 1 reads the files in that many worker processes; the Project is the same whatever
+    ``jobs`` is (files, nodes and diagnostics come back in path order, schemas sorted by name).
+    """
     ctx, version = build_context(root, ignore=ignore)
     graph = ctx.graph
     project = Project(
@@ -54,7 +61,7 @@ def scan_project(root: Path, *, ignore: list[str] = DEFAULT_IGNORES) -> Project:
         api_generation=version.generation,
         version_reason=version.reason,
     )
-    diagnostics: list[Diagnostic] = list(graph.diagnostics)
+    diagnostics: list[Diagnostic] = []
     if version.version is None:
         diagnostics.append(
             Diagnostic(
@@ -73,16 +80,24 @@ def scan_project(root: Path, *, ignore: list[str] = DEFAULT_IGNORES) -> Project:
                 hint=RULE_NO_FILES.fix,
             )
         )
+    paths = sorted(graph.paths)
+    if jobs > 1 and len(paths) >= _PARALLEL_MIN_FILES and _fork_context() is not None:
+        chunks = _scan_parallel(ctx, paths, jobs)
+    else:
+        chunks = [_scan_chunk(ctx, paths, _Marks())]
+    schemas: dict[str, SchemaNode] = {}
+    assets: set[str] = set()
     results: list[FileExtraction] = []
-    for path in sorted(graph.paths):
-        parsed = graph.get(path)
-        if parsed is None:
-            continue
-        diagnostics.extend(parsed.diagnostics)
-        if parsed.source is not None:
-            project.files.append(parsed.source)
-        if parsed.syntax is not None:
-            results.append(extract_file(ctx, path))
+    for chunk in chunks:
+        for scanned in chunk.files:
+            diagnostics.extend(scanned.diagnostics)
+            if scanned.source is not None:
+                project.files.append(scanned.source)
+            if scanned.extraction is not None:
+                results.append(scanned.extraction)
+        schemas.update(chunk.schemas)
+        assets.update(chunk.assets)
+        diagnostics.extend(chunk.diagnostics)
     mastras = []
     for result in results:
         project.tools.extend(result.tools)
@@ -104,12 +119,98 @@ def scan_project(root: Path, *, ignore: list[str] = DEFAULT_IGNORES) -> Project:
                     hint=RULE_MANY_MASTRA.fix,
                 )
             )
-    project.schemas = dict(ctx.schemas)
-    project.assets = sorted(ctx.evaluator.assets)
-    diagnostics.extend(ctx.diagnostics)
-    diagnostics.extend(ctx.evaluator.diagnostics)
+    project.schemas = dict(sorted(schemas.items()))
+    project.assets = sorted(assets)
     project.diagnostics = _dedupe(diagnostics)
     return project
+
+
+# fewer files than this are read in-process even with jobs > 1 (starting workers costs more)
+_PARALLEL_MIN_FILES = 16
+_CHUNK = 8
+
+
+@dataclass
+class _FileScan:
+    """One file read: its summary, its parse diagnostics, what was extracted from it."""
+
+    source: SourceFile | None
+    diagnostics: list[Diagnostic]
+    extraction: FileExtraction | None
+
+
+@dataclass
+class _ChunkScan:
+    """Some files read by one context, with what the context learnt while reading them."""
+
+    files: list[_FileScan]
+    schemas: dict[str, SchemaNode]
+    diagnostics: list[Diagnostic]
+    assets: list[str]
+
+
+@dataclass
+class _Marks:
+    """How much of a context's shared findings were already handed back (per worker)."""
+
+    graph: int = 0
+    ctx: int = 0
+    evaluator: int = 0
+    schemas: set[str] = field(default_factory=set)
+
+
+def _scan_chunk(ctx: ExtractContext, paths: list[str], marks: _Marks) -> _ChunkScan:
+    """Read and extract ``paths`` with ``ctx``; return them with the context's new findings."""
+    graph = ctx.graph
+    files: list[_FileScan] = []
+    for path in paths:
+        parsed = graph.get(path)
+        if parsed is None:
+            continue
+        extraction = extract_file(ctx, path) if parsed.syntax is not None else None
+        files.append(_FileScan(parsed.source, list(parsed.diagnostics), extraction))
+    new = [
+        *graph.diagnostics[marks.graph :],
+        *ctx.diagnostics[marks.ctx :],
+        *ctx.evaluator.diagnostics[marks.evaluator :],
+    ]
+    marks.graph = len(graph.diagnostics)
+    marks.ctx = len(ctx.diagnostics)
+    marks.evaluator = len(ctx.evaluator.diagnostics)
+    schemas = {k: v for k, v in ctx.schemas.items() if k not in marks.schemas}
+    marks.schemas.update(schemas)
+    return _ChunkScan(files, schemas, new, list(ctx.evaluator.assets))
+
+
+# what forked scan workers read: set just before the pool starts, cleared when it is done
+_WORKER_STATE: tuple[ExtractContext, _Marks] | None = None
+
+
+def _scan_worker_chunk(paths: list[str]) -> _ChunkScan:
+    """In a worker process: read ``paths`` with the inherited context."""
+    assert _WORKER_STATE is not None, "scan worker started without its state"
+    ctx, marks = _WORKER_STATE
+    return _scan_chunk(ctx, paths, marks)
+
+
+def _scan_parallel(ctx: ExtractContext, paths: list[str], jobs: int) -> list[_ChunkScan]:
+    """Read ``paths`` in ``jobs`` forked workers (each with its own copy of the context)."""
+    global _WORKER_STATE
+    chunks = [paths[i : i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
+    _WORKER_STATE = (ctx, _Marks())
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context()) as pool:
+            return list(pool.map(_scan_worker_chunk, chunks))
+    finally:
+        _WORKER_STATE = None
+
+
+def _fork_context() -> multiprocessing.context.BaseContext | None:
+    """The ``fork`` start method (workers inherit the context), or None where there is none."""
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover - Windows
+        return None
 
 
 def _sort_key(d: Diagnostic) -> tuple[str, int, int, str]:

@@ -12,6 +12,7 @@ tool preparation (a permissive type list for untyped properties). The zoo in
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import keyword
 import re
@@ -874,8 +875,9 @@ class PydanticModule:
         """A type used inside another type: constraints go into ``Annotated[..., Field(...)]``."""
         spec = self._type_for(node, name)
         pairs = list(spec.kwargs)
-        if node.description is not None and node.type != "object":
-            pairs.append(("description", _py_literal(node.description)))
+        description = self._description(node)
+        if description is not None and self._deref(node).type != "object":
+            pairs.append(("description", _py_literal(description)))
         if spec.extra:
             pairs.append(("json_schema_extra", _py_literal(spec.extra)))
         if not pairs:
@@ -896,6 +898,14 @@ class PydanticModule:
                     suffix = pascal_case(str(tag.values[0]))
             out.append(self._nested(member, f"{name}{suffix}"))
         return out
+
+    def _description(self, node: SchemaNode) -> str | None:
+        """A node's description; a reference to a named non-object schema carries the named
+        schema's own (zod reuses the schema instance, `.describe()` included)."""
+        if node.description is not None or node.type != "ref" or node.ref in self._cyclic:
+            return node.description
+        target = self._deref(node)
+        return target.description if target.type != "object" else None
 
     def _deref(self, node: SchemaNode) -> SchemaNode:
         seen: set[str] = set()
@@ -1022,8 +1032,9 @@ class PydanticModule:
             if not spec.annotation.endswith("| None") and spec.annotation != "None":
                 spec.annotation = f"{spec.annotation} | None"
             default = "None"
-        if prop.description is not None and exact is None:  # else the pinned JSON carries it
-            kwargs.append(("description", _py_literal(prop.description)))
+        description = self._description(prop)
+        if description is not None and exact is None:  # else the pinned JSON carries it
+            kwargs.append(("description", _py_literal(description)))
         if "catch" in prop.constraints:
             spec.comments.append(
                 f"zod .catch({_one_line(json.dumps(prop.constraints['catch']))}): invalid input became this value"
@@ -1248,6 +1259,7 @@ def _py_literal(value: Any) -> str:
     raise SchemaEmitError(f"cannot write {value!r} as a Python literal")
 
 
+@functools.lru_cache(maxsize=4096)
 def _pydantic_pattern_ok(pattern: str) -> bool:
     """Whether pydantic's default regex engine accepts the pattern."""
     from pydantic import Field as PydField

@@ -807,7 +807,7 @@ class _Reader:
         args: list[tree_sitter.Node],
         loc: Loc,
     ) -> SchemaNode:
-        node = base.model_copy(deep=True)
+        node = _fresh(base)
         if method in ("optional", "nullable", "nullish"):
             setattr(node, method, True)
             node.modifiers = [*node.modifiers, method]
@@ -923,7 +923,7 @@ class _Reader:
     def _add_transform(
         self, syntax: Syntax, call: tree_sitter.Node, node: SchemaNode, method: str, loc: Loc
     ) -> SchemaNode:
-        node = node.model_copy(deep=True)
+        node = _fresh(node)
         args = call.child_by_field_name("arguments")
         source = f".{method}{syntax.text(args)}" if args is not None else syntax.text(call)
         if method == "preprocess":
@@ -951,7 +951,7 @@ class _Reader:
         args: list[tree_sitter.Node],
         loc: Loc,
     ) -> SchemaNode:
-        node = node.model_copy(deep=True)
+        node = _fresh(node)
         c = node.constraints
         kind = node.type
         num = _literal(syntax, args[0]) if args else _NO_VALUE
@@ -1134,8 +1134,15 @@ class _Reader:
         raise _Unsupported(f"`.{method}()` on an object schema is not supported")
 
 
+def _fresh(node: SchemaNode) -> SchemaNode:
+    """A copy of ``node`` that a zod method may change: a shallow copy with its own
+    ``constraints`` dict (the methods replace lists and child nodes, never mutate them; child
+    nodes are shared, which is safe because nothing edits a node after it is built)."""
+    return node.model_copy(update={"constraints": dict(node.constraints)})
+
+
 def _deep_partial(reader: _Reader, node: SchemaNode) -> SchemaNode:
-    node = node.model_copy(deep=True)
+    node = _fresh(node)
     if node.type == "ref":
         node = reader._target(node)
     if node.type == "object":

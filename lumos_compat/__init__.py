@@ -1,5 +1,7 @@
 """lumos_compat: the runtime that Python code ported from Mastra imports."""
 
+from typing import TYPE_CHECKING, Any
+
 from lumos_compat.agent import Agent
 from lumos_compat.errors import (
     AgentConfigError,
@@ -10,9 +12,11 @@ from lumos_compat.errors import (
     ToolValidationError,
 )
 from lumos_compat.mastra import Mastra, MastraLookupError
+from lumos_compat.memory import Memory
 from lumos_compat.options import LegacyOptionWarning
 from lumos_compat.request_context import RequestContext
 from lumos_compat.results import AgentOutput, MastraRecord
+from lumos_compat.storage import PostgresStore, SqliteStore
 from lumos_compat.stream import AgentStream
 from lumos_compat.tools import (
     AbortSignal,
@@ -21,6 +25,33 @@ from lumos_compat.tools import (
     create_tool,
     is_validation_error,
 )
+
+if TYPE_CHECKING:
+    from lumos_compat.workflows import (
+        Step,
+        StepContext,
+        Workflow,
+        WorkflowResult,
+        create_step,
+        create_workflow,
+    )
+
+# workflows load on first use: `import lumos_compat` stays fast for agent-only code
+_LAZY = frozenset(
+    {"Step", "StepContext", "Workflow", "WorkflowResult", "create_step", "create_workflow"}
+)
+
+
+def __getattr__(name: str) -> Any:
+    """Import the workflow names on first access (PEP 562)."""
+    if name in _LAZY:
+        from lumos_compat import workflows
+
+        value = getattr(workflows, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'lumos_compat' has no attribute {name!r}")
+
 
 __version__ = "0.1.0"
 
@@ -35,13 +66,22 @@ __all__ = [
     "Mastra",
     "MastraLookupError",
     "MastraRecord",
+    "Memory",
     "MissingApiKeyError",
     "ModelCallError",
+    "PostgresStore",
     "RequestContext",
+    "SqliteStore",
+    "Step",
+    "StepContext",
     "StructuredOutputError",
     "Tool",
     "ToolExecutionContext",
     "ToolValidationError",
+    "Workflow",
+    "WorkflowResult",
+    "create_step",
     "create_tool",
+    "create_workflow",
     "is_validation_error",
 ]

@@ -10,6 +10,7 @@ the chunks into Mastra's ``FullOutput`` shape; ``stream`` hands them out as they
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import json
 import time
@@ -25,7 +26,8 @@ from lumos_compat.providers import resolve_model
 from lumos_compat.providers._base import generate_id
 from lumos_compat.request_context import RequestContext
 from lumos_compat.results import AgentOutput, to_plain
-from lumos_compat.schema import compile_schema, is_pydantic_model, to_json_schema
+from lumos_compat.schema import compile_schema, to_json_schema
+from lumos_compat.schema_compat import structured_output_schema
 from lumos_compat.stream import AgentStream
 from lumos_compat.tools import (
     AbortSignal,
@@ -294,6 +296,17 @@ class Agent:
     def __repr__(self) -> str:
         return f"Agent(id={self.id!r})"
 
+    def update_model(self, model: Any) -> None:
+        """Replace the agent's model (Mastra's ``agent.__updateModel({ model })``)."""
+        if model is None:
+            raise AgentConfigError(f"update_model() of agent {self.id!r} needs a model, not None")
+        self.model = model
+        self._static_model = (
+            resolve_model(model)
+            if not callable(model) or isinstance(model, LanguageModel)
+            else None
+        )
+
     # Mastra accessors --------------------------------------------------------------------------
     def register_mastra(self, mastra: Any) -> None:
         """Called by ``Mastra`` when the agent is registered."""
@@ -344,6 +357,14 @@ class Agent:
             agents = await _maybe_await(_call_dynamic(agents, rc, self._mastra))
         for key, sub in (agents or {}).items():
             tools[f"agent-{key}"] = _SubAgentTool(key, sub, self)
+        workflows = self.workflows
+        if callable(workflows):
+            workflows = await _maybe_await(_call_dynamic(workflows, rc, self._mastra))
+        if workflows:
+            from lumos_compat.workflows.tool import WorkflowTool
+
+            for key, workflow in workflows.items():
+                tools[f"workflow-{key}"] = WorkflowTool(key, workflow)
         return tools
 
     def list_agents(self) -> dict[str, Agent]:
@@ -411,7 +432,32 @@ class Agent:
                 f"memory={opts.memory!r} was given to agent {self.id!r}, which has no memory; "
                 "configure Agent(memory=Memory(...)) first"
             )
-        return _Run(self, model, instructions, tools, normalize_input(messages), opts, streaming)
+        run = _Run(self, model, instructions, tools, normalize_input(messages), opts, streaming)
+        if opts.memory is not None:
+            await run.load_memory()
+        return run
+
+
+# the chunk types Mastra hands to ``onChunk`` (probed on 1.71: no start/step/finish/text-start...)
+_ON_CHUNK_TYPES = frozenset(
+    {
+        "text-delta",
+        "reasoning-delta",
+        "source",
+        "file",
+        "raw",
+        "tool-call-input-streaming-start",
+        "tool-call-delta",
+        "tool-call-input-streaming-end",
+        "tool-call",
+        "tool-result",
+        "tool-error",
+    }
+)
+
+
+class _Aborted(Exception):
+    """The run's abort signal fired while it waited for the model."""
 
 
 class _Run:
@@ -461,6 +507,9 @@ class _Run:
         self.created = time.time()
         self._structured = self._structured_schema()
         self._tool_defs = self._tool_definitions()
+        self.memory_turn: Any = None
+        self.remembered: list[dict[str, Any]] = []
+        self._db_turn: tuple[list[dict[str, Any]], dict[str, Any] | None] | None = None
 
     # setup ---------------------------------------------------------------------------------------
     def _structured_schema(self) -> tuple[Any, dict[str, Any]] | None:
@@ -472,7 +521,8 @@ class _Run:
             raise AgentConfigError(
                 "structured_output needs a 'schema' (a pydantic model or a JSON Schema)"
             )
-        return schema, to_json_schema(schema)
+        # for OpenAI providers Mastra rewrites the schema for strict mode
+        return schema, structured_output_schema(to_json_schema(schema), self.model.provider)
 
     def _tool_definitions(self) -> list[ToolDefinition] | None:
         if not self.tools:
@@ -498,7 +548,7 @@ class _Run:
         if self._structured is not None:
             response_format = {"type": "json", "schema": self._structured[1]}
         return CallOptions(
-            prompt=self.prompt,
+            prompt=list(self.prompt),  # a snapshot: the loop appends to self.prompt
             tools=self._tool_defs,
             tool_choice=tool_choice,
             max_output_tokens=ms.max_output_tokens,
@@ -524,7 +574,7 @@ class _Run:
         on_chunk = self.opts.on_chunk
 
         async def send(chunk: Chunk) -> None:
-            if on_chunk is not None:
+            if on_chunk is not None and chunk["type"] in _ON_CHUNK_TYPES:
                 await _maybe_await(on_chunk(chunk))
             if emit is not None:
                 await emit(chunk)
@@ -534,15 +584,18 @@ class _Run:
             max_steps = self.opts.max_steps
             for index in range(max_steps):
                 if self.abort is not None and self.abort.aborted:
-                    await send(self._chunk("abort", {}))
-                    self.finish_reason = "abort"
-                    if self.opts.on_abort is not None:
-                        await _maybe_await(self.opts.on_abort({"steps": self.steps}))
-                    return
+                    raise _Aborted
                 more = await self._step(index, send)
                 if not more:
                     break
+            if self.memory_turn is not None:
+                await self.save_memory()
             await self._finish(send)
+        except _Aborted:
+            await send(self._chunk("abort", {}))
+            self.finish_reason = "abort"
+            if self.opts.on_abort is not None:
+                await _maybe_await(self.opts.on_abort({"steps": self.steps}))
         except Exception as exc:  # the run failed: surface as Mastra does
             self.error = exc
             self.finish_reason = "error"
@@ -572,10 +625,14 @@ class _Run:
         while True:
             try:
                 if self.streaming:
-                    await self._consume_stream(self.model.do_stream(options), send, state)
+                    await self._abortable(
+                        self._consume_stream(self.model.do_stream(options), send, state)
+                    )
                 else:
-                    result = await self.model.do_generate(options)
+                    result = await self._abortable(self.model.do_generate(options))
                     self._consume_result(result, state)
+                    if self.opts.on_chunk is not None:
+                        await self._replay_result(result, state, send)
                 return state
             except ModelCallError as exc:
                 if attempt < retries and exc.is_retryable:
@@ -583,6 +640,43 @@ class _Run:
                     await asyncio.sleep(min(2.0, 0.05 * 2**attempt))
                     continue
                 raise
+
+    async def _abortable(self, work: Awaitable[Any]) -> Any:
+        """Await ``work``, cancelling it and raising ``_Aborted`` if the abort signal fires first."""
+        signal = self.abort
+        if signal is None:
+            return await work
+        task = asyncio.ensure_future(work)
+        waiter = asyncio.ensure_future(signal.wait())
+        try:
+            await asyncio.wait((task, waiter), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiter.cancel()
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        if task.cancelled():
+            raise _Aborted
+        return task.result()
+
+    async def _replay_result(self, result: Any, state: dict[str, Any], send: Emit) -> None:
+        """generate() makes no stream, but Mastra still hands ``onChunk`` the content as chunks."""
+        calls = iter(state["calls"])
+        for part in result.content:
+            kind = part["type"]
+            if kind == "text" and part["text"]:
+                await send(self._chunk("text-delta", {"id": "text-0", "text": part["text"]}))
+            elif kind == "reasoning" and part["text"]:
+                payload = {"id": "reasoning-0", "text": part["text"]}
+                await send(self._chunk("reasoning-delta", payload))
+            elif kind == "tool-call":
+                call = next(calls)
+                ids = {"toolCallId": call["toolCallId"]}
+                named = {**ids, "toolName": call["toolName"]}
+                await send(self._chunk("tool-call-input-streaming-start", named))
+                await send(self._chunk("tool-call-delta", {"argsTextDelta": call["raw"], **named}))
+                await send(self._chunk("tool-call-input-streaming-end", ids))
 
     def _consume_result(self, result: Any, state: dict[str, Any]) -> None:
         for part in result.content:
@@ -1022,29 +1116,79 @@ class _Run:
     def _parse_object(self, text: str) -> Any:
         assert self._structured is not None
         schema, _ = self._structured
+        compiled = compile_schema(schema)
         try:
             data = json.loads(text)
-        except json.JSONDecodeError as exc:
+        except json.JSONDecodeError:
+            # Mastra reads text that is not JSON as undefined and fails validation (probed on 1.71)
+            expected = compiled.root_type or "object"
             raise StructuredOutputError(
-                f"the model's structured output is not valid JSON ({exc.msg} at {exc.pos}): "
-                f"{text[:200]!r}"
-            ) from exc
-        if is_pydantic_model(schema):
-            try:
-                return schema.model_validate(data)
-            except Exception as exc:
-                raise StructuredOutputError(
-                    f"the model's structured output does not match {schema.__name__}: {exc}"
-                ) from exc
-        result = compile_schema(schema).validate(data, apply_defaults=False)
+                "Structured output validation failed: "
+                f"- root: Invalid input: expected {expected}, received undefined"
+            ) from None
+        # Mastra reads a null sent for an optional field as absent (strict mode makes the model
+        # send every key)
+        required = set(to_json_schema(schema).get("required", []))
+        if isinstance(data, dict):
+            data = {k: v for k, v in data.items() if v is not None or k in required}
+        result = compiled.validate(data, apply_defaults=False)
         if not result.ok:
-            problems = "; ".join(
-                f"{'.'.join(map(str, i.path)) or '<root>'}: {i.message}" for i in result.issues
+            # Mastra's words: "Structured output validation failed: - age: Invalid input: ..."
+            problems = "\n".join(
+                f"- {'.'.join(map(str, i.path)) or 'root'}: {i.message}" for i in result.issues
             )
-            raise StructuredOutputError(
-                f"the model's structured output does not match the schema: {problems}"
-            )
+            raise StructuredOutputError(f"Structured output validation failed: {problems}")
         return result.value
+
+    # memory ------------------------------------------------------------------------------------
+    async def load_memory(self) -> None:
+        """Load the thread's memory into the prompt (Mastra's order: after ``context``, before the
+        input) and add the working-memory tool."""
+        spec = self.opts.memory or {}
+        query = next(
+            (
+                "".join(p.get("text", "") for p in m["content"] if p.get("type") == "text")
+                for m in reversed(self.input_messages)
+                if m["role"] == "user"
+            ),
+            None,
+        )
+        turn = await self.agent.memory.prepare_turn(
+            thread=spec.get("thread"),
+            resource_id=spec.get("resource"),
+            options=spec.get("options"),
+            query=query,
+        )
+        self.memory_turn = turn
+        self.remembered = list(turn.remembered)
+        at = len(self.prompt) - len(self.input_messages)
+        self.prompt[at:at] = [*turn.system, *normalize_input(turn.remembered)]
+        if turn.tools:
+            self.tools = {**self.tools, **turn.tools}
+            self._tool_defs = self._tool_definitions()
+
+    async def save_memory(self) -> None:
+        """Save this call's input and response messages to the memory thread."""
+        inputs, assistant = self._turn_db_messages()
+        await self.agent.memory.finish_turn(
+            self.memory_turn, [*inputs, *([assistant] if assistant else [])]
+        )
+
+    def _turn_db_messages(self) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        """The call's DB messages, made once so their ids are stable (stamped with the thread)."""
+        if self._db_turn is None or self.memory_turn is None:
+            inputs = self._input_db_messages()
+            assistant = self._assistant_db_message()
+            if self.memory_turn is not None:
+                where = {
+                    "threadId": self.memory_turn.thread_id,
+                    "resourceId": self.memory_turn.resource_id,
+                }
+                inputs = [{**m, **where} for m in inputs]
+                assistant = {**assistant, **where} if assistant else None
+                self._db_turn = (inputs, assistant)
+            return inputs, assistant
+        return self._db_turn
 
     # results -------------------------------------------------------------------------------------
     def _input_db_messages(self) -> list[dict[str, Any]]:
@@ -1137,8 +1281,7 @@ class _Run:
 
     def output(self) -> AgentOutput:
         """The ``FullOutput`` of the finished run."""
-        inputs = self._input_db_messages()
-        assistant = self._assistant_db_message()
+        inputs, assistant = self._turn_db_messages()
         total = _sum_usage(self.steps)
         response = {
             **self.last_response,
@@ -1149,10 +1292,10 @@ class _Run:
         data: dict[str, Any] = {
             "files": [],
             "finishReason": self.finish_reason,
-            "messages": [*inputs, *([assistant] if assistant else [])],
+            "messages": [*self.remembered, *inputs, *([assistant] if assistant else [])],
             "providerMetadata": self.steps[-1]["providerMetadata"] if self.steps else None,
             "reasoning": [],
-            "rememberedMessages": [],
+            "rememberedMessages": list(self.remembered),
             "request": self.last_request or {},
             "response": response,
             "runId": self.run_id,

@@ -186,11 +186,13 @@ def normalize_options(
 ) -> ExecutionOptions:
     """Merge agent defaults, a camelCase options dict and snake_case keyword arguments."""
     merged: dict[str, Any] = {}
+    spelled: dict[str, str] = {}  # normalised name -> the name as the caller wrote it
     for source in (defaults, given, kwargs):
         if not source:
             continue
         for key, value in source.items():
             name = _snake(key)
+            spelled[name] = key
             if name == "model_settings" and isinstance(merged.get(name), Mapping):
                 merged[name] = {**merged[name], **(value or {})}
             else:
@@ -203,9 +205,12 @@ def normalize_options(
             legacy[name] = value
         elif name in _IGNORED:
             if value is not None:
-                opts.warnings.append(
-                    f"option {name!r} is accepted but has no effect in lumos_compat"
+                message = (
+                    f"option {spelled.get(name, name)!r} is accepted but has no effect in "
+                    "lumos_compat; remove it or port its behaviour by hand"
                 )
+                warnings.warn(message, UserWarning, stacklevel=4)
+                opts.warnings.append(message)
         elif name not in _KNOWN:
             raise AgentConfigError(
                 f"unknown option {name!r} for generate()/stream(); see the Mastra 1.x option names"
@@ -235,7 +240,8 @@ def normalize_options(
             continue
         target = _LEGACY[name]
         message = (
-            f"{name!r} is a Mastra 0.x option that Mastra 1.x ignores; lumos_compat maps it to "
+            f"{spelled.get(name, name)!r} is a Mastra 0.x option that Mastra 1.x ignores; "
+            "lumos_compat maps it to "
             f"{_NEW_FORM.get(name, target)}. Use the 1.x form."
         )
         warnings.warn(message, LegacyOptionWarning, stacklevel=4)

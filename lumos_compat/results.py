@@ -67,10 +67,25 @@ def to_plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [to_plain(v) for v in value]
     if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True)
+        # fields left unset at None are absent in Mastra's JSON (JavaScript undefined)
+        dumped = value.model_dump(mode="json", by_alias=True)
+        unset = set(type(value).model_fields) - value.model_fields_set
+        return {
+            k: v
+            for k, v in dumped.items()
+            if not (v is None and (k in unset or _alias_unset(value, k, unset)))
+        }
     if isinstance(value, BaseException):
         return {"message": str(value), "name": type(value).__name__}
     return value
+
+
+def _alias_unset(model: BaseModel, key: str, unset: set[str]) -> bool:
+    for name in unset:
+        field = type(model).model_fields[name]
+        if field.alias == key:
+            return True
+    return False
 
 
 class AgentOutput(MastraRecord):

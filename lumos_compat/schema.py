@@ -43,15 +43,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
-import jsonschema
 from pydantic import AfterValidator, BaseModel, GetJsonSchemaHandler, TypeAdapter, WithJsonSchema
 from pydantic import ValidationError as PydanticValidationError
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, NoDefault
 from pydantic_core import core_schema as cs
 
 from lumos_compat.errors import ToolValidationError
+
+if TYPE_CHECKING:  # jsonschema is imported where a JSON Schema dict is compiled: it is slow to load
+    import jsonschema
 
 __all__ = [
     "DRAFT_07",
@@ -1115,6 +1117,8 @@ class CompiledSchema:
             self.kind = "pydantic"
         else:
             self.kind = "json"
+            import jsonschema
+
             try:
                 jsonschema.Draft7Validator.check_schema(self.base_json_schema)
             except jsonschema.SchemaError as exc:

@@ -693,3 +693,117 @@ def provider_tool_schema(
 ) -> dict[str, Any]:
     """Like :func:`apply_provider_compat`, accepting a missing provider (no rewrite)."""
     return apply_provider_compat(schema, provider or "", model_id or "")
+
+
+# ---------------------------------------------------------------------------------------------
+# structured output for OpenAI strict mode (a different path from tool schemas)
+# ---------------------------------------------------------------------------------------------
+
+_STRICT_DROPPED = (
+    "contains", "minContains", "maxContains", "minProperties", "maxProperties",
+    "patternProperties", "unevaluatedItems", "unevaluatedProperties", "not", "if", "then",
+    "else", "dependentRequired", "dependentSchemas",
+)  # fmt: skip
+
+
+def _each_subschema(node: dict[str, Any], fn: Any) -> None:
+    """Apply ``fn`` to every direct subschema of ``node`` in place."""
+    if isinstance(node.get("properties"), dict):
+        node["properties"] = {k: fn(v) for k, v in node["properties"].items()}
+    items = node.get("items")
+    if isinstance(items, list):
+        node["items"] = [fn(i) for i in items]
+    elif isinstance(items, dict):
+        node["items"] = fn(items)
+    if isinstance(node.get("additionalProperties"), dict):
+        node["additionalProperties"] = fn(node["additionalProperties"])
+    for key in ("anyOf", "oneOf", "allOf"):
+        if isinstance(node.get(key), list):
+            node[key] = [fn(x) for x in node[key]]
+    for key in ("$defs", "definitions"):
+        if isinstance(node.get(key), dict):
+            node[key] = {k: fn(v) if isinstance(v, dict) else v for k, v in node[key].items()}
+
+
+def _all_required(node: Any) -> Any:
+    if not isinstance(node, dict):
+        return node
+    out = dict(node)
+    if out.get("type") == "object" and isinstance(out.get("properties"), dict):
+        out["required"] = list(out["properties"])
+    _each_subschema(out, _all_required)
+    return out
+
+
+def _closed(node: Any) -> Any:
+    if not isinstance(node, dict):
+        return node
+    out = dict(node)
+    if out.get("type") == "object" or "properties" in out:
+        out["additionalProperties"] = False
+    _each_subschema(out, _closed)
+    return out
+
+
+def _strip_strict(node: Any) -> Any:
+    if not isinstance(node, dict):
+        return node
+    out = dict(node)
+    phrases: list[str] = []
+    lo, hi = out.pop("minItems", None), out.pop("maxItems", None)
+    if lo is not None and lo == hi:
+        phrases.append(f"exact length {_num(lo)}")
+    else:
+        if lo is not None:
+            phrases.append(f"minimum length {_num(lo)}")
+        if hi is not None:
+            phrases.append(f"maximum length {_num(hi)}")
+    if out.pop("uniqueItems", None) is True:
+        phrases.append("all items must be unique")
+    for key, words in (("minLength", "minimum length"), ("maxLength", "maximum length")):
+        if key in out:
+            phrases.append(f"{words} {_num(out.pop(key))}")
+    if "format" in out:
+        phrases.append(f"a valid {out.pop('format')}")
+    if "pattern" in out:
+        phrases.append(f"input must match this regex {out.pop('pattern')}")
+    if "minimum" in out:
+        value = out.pop("minimum")
+        if value != -MAX_SAFE_INTEGER:
+            phrases.append(f"greater than or equal to {_num(value)}")
+    if "maximum" in out:
+        value = out.pop("maximum")
+        if value != MAX_SAFE_INTEGER:
+            phrases.append(f"lower than or equal to {_num(value)}")
+    if "exclusiveMinimum" in out:
+        phrases.append(f"greater than {_num(out.pop('exclusiveMinimum'))}")
+    if "exclusiveMaximum" in out:
+        phrases.append(f"lower than {_num(out.pop('exclusiveMaximum'))}")
+    if "multipleOf" in out:
+        phrases.append(f"multiple of {_num(out.pop('multipleOf'))}")
+    for key in _STRICT_DROPPED:
+        out.pop(key, None)
+    if phrases:
+        suffix = ", ".join(phrases)
+        description = out.get("description")
+        out["description"] = f"{description} ({suffix})" if description else suffix
+    if isinstance(out.get("oneOf"), list):
+        if isinstance(out.get("anyOf"), list):
+            raise ValueError(
+                'Cannot convert schema for OpenAI strict mode: "oneOf" and "anyOf" on the same '
+                "node cannot be merged without changing semantics"
+            )
+        out["anyOf"] = out.pop("oneOf")
+    _each_subschema(out, _strip_strict)
+    return out
+
+
+def structured_output_schema(schema: dict[str, Any], provider: str) -> dict[str, Any]:
+    """The structured-output schema Mastra sends: for OpenAI providers its strict-mode rewrite.
+
+    Unlike tool schemas, optional fields are made required without becoming nullable, and
+    constraints are folded into the description as ``"text (constraint, ...)"``.
+    """
+    if not provider.startswith("openai"):
+        return schema
+    return _strip_strict(_closed(_all_required(schema)))

@@ -27,6 +27,7 @@ class AgentStream:
         self._chunks: list[dict[str, Any]] = []
         self._changed = asyncio.Event()
         self._done = False
+        self._waiting = 0  # readers parked until the next chunk
         self.run_id = run.run_id
         self.message_id = run.message_id
         self._task = asyncio.get_running_loop().create_task(self._drive())
@@ -34,6 +35,10 @@ class AgentStream:
     async def _emit(self, chunk: dict[str, Any]) -> None:
         self._chunks.append(chunk)
         self._changed.set()
+        if self._waiting:
+            # let parked readers take the chunk now: the run would otherwise go on through every
+            # part already buffered (often the whole answer) before a reader saw the first delta
+            await asyncio.sleep(0)
 
     async def _drive(self) -> None:
         try:
@@ -53,7 +58,11 @@ class AgentStream:
             self._changed.clear()
             if index < len(self._chunks) or self._done:
                 continue
-            await self._changed.wait()
+            self._waiting += 1
+            try:
+                await self._changed.wait()
+            finally:
+                self._waiting -= 1
 
     # streams ---------------------------------------------------------------------------------------
     @property

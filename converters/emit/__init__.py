@@ -8,14 +8,17 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from converters.emit.agents import emit_agent
 from converters.emit.context import EmitContext, Scope, Symbol
 from converters.emit.mastra import emit_mastra
+from converters.emit.memory import emit_memory
 from converters.emit.module import FormatError, ModuleBuilder, format_modules
 from converters.emit.names import NameAllocator, snake_case
 from converters.emit.package import (
@@ -25,14 +28,10 @@ from converters.emit.package import (
     pyproject_toml,
     readme,
 )
-from converters.emit.placeholders import (
-    mcp_placeholder,
-    memory_placeholder,
-    step_placeholder,
-    workflow_placeholder,
-)
+from converters.emit.placeholders import mcp_placeholder
 from converters.emit.tools import SchemaModels, emit_tool
 from converters.emit.values import LM904
+from converters.emit.workflows import WorkflowModels, emit_step, emit_workflow
 from converters.ir import Diagnostic, Loc, Project
 from converters.report import ConvertedItem
 from converters.rules import define
@@ -75,6 +74,119 @@ class EmitResult:
         return bool(self.failed)
 
 
+@dataclass
+class _Outcome:
+    """One emitted module: its source (None if it failed) and, from a worker, its findings."""
+
+    file: str
+    source: str | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    converted: list[ConvertedItem] = field(default_factory=list)
+    detached: bool = False
+
+
+_Items = list[tuple[tuple[int, int], str, object]]
+_Names = dict[tuple[str, int, int, str], str]
+
+# files below this count are emitted in-process even with jobs > 1 (a pool costs more)
+_PARALLEL_MIN_FILES = 16
+
+
+def _emit_file(
+    ctx: EmitContext, builder: ModuleBuilder, file: str, items: _Items, names: _Names
+) -> _Outcome:
+    """Emit one module into ``builder``; findings go to ``ctx`` (rolled back if it fails)."""
+    scope = Scope(ctx=ctx, builder=builder)
+    schemas = SchemaModels(scope)
+    agents_here = sum(1 for _, kind, _ in items if kind == "agent")
+    mark = len(ctx.diagnostics), len(ctx.converted)
+    try:
+        schemas.prepare([node for _, kind, node in items if kind == "tool"])  # type: ignore[misc]
+        workflow_models = WorkflowModels(scope)
+        workflow_models.prepare(
+            [node for _, kind, node in items if kind == "step"],  # type: ignore[misc]
+            [node for _, kind, node in items if kind == "workflow"],  # type: ignore[misc]
+        )
+        for (line, column), kind, node in items:
+            name = names[(file, line, column, kind)]
+            if kind == "tool":
+                emit_tool(node, scope, name, schemas)  # type: ignore[arg-type]
+            elif kind == "agent":
+                emit_agent(node, scope, name, single=agents_here == 1)  # type: ignore[arg-type]
+            elif kind == "memory":
+                emit_memory(scope, node, name)  # type: ignore[arg-type]
+            elif kind == "workflow":
+                emit_workflow(node, scope, name, workflow_models)  # type: ignore[arg-type]
+            elif kind == "step":
+                emit_step(node, scope, name, workflow_models)  # type: ignore[arg-type]
+            elif kind == "mcp":
+                mcp_placeholder(scope, node, name)  # type: ignore[arg-type]
+            elif kind == "mastra":
+                emit_mastra(node, scope, name)  # type: ignore[arg-type]
+        return _Outcome(file, builder.render())
+    except Exception as exc:  # one bad module must not stop the others
+        del ctx.diagnostics[mark[0] :], ctx.converted[mark[1] :]
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        ctx.report(
+            LM903,
+            f"emitting {builder.path} failed: {type(exc).__name__}: {exc} "
+            f"(at {Path(where.filename).name}:{where.lineno})",
+            Loc(file=file, line=1, column=1),
+            severity="error",
+        )
+        return _Outcome(file, None)
+
+
+# what forked emit workers read: set just before the pool starts, cleared when it is done
+_WORKER_STATE: tuple[EmitContext, dict[str, ModuleBuilder], dict[str, _Items], _Names] | None = None
+
+
+def _emit_chunk(files: list[str]) -> list[_Outcome]:
+    """In a worker process: emit ``files`` and return their sources and findings."""
+    assert _WORKER_STATE is not None, "emit worker started without its state"
+    ctx, builders, by_file, names = _WORKER_STATE
+    out: list[_Outcome] = []
+    for file in files:
+        mark = len(ctx.diagnostics), len(ctx.converted)
+        outcome = _emit_file(ctx, builders[file], file, by_file[file], names)
+        outcome.diagnostics = ctx.diagnostics[mark[0] :]
+        outcome.converted = ctx.converted[mark[1] :]
+        outcome.detached = True
+        out.append(outcome)
+    return out
+
+
+def _emit_parallel(
+    ctx: EmitContext,
+    builders: dict[str, ModuleBuilder],
+    by_file: dict[str, _Items],
+    names: _Names,
+    files: list[str],
+    jobs: int,
+) -> Iterator[_Outcome]:
+    """Emit ``files`` in ``jobs`` forked worker processes; outcomes come back in file order."""
+    global _WORKER_STATE
+    chunks = [files[i : i + _CHUNK] for i in range(0, len(files), _CHUNK)]
+    _WORKER_STATE = (ctx, builders, by_file, names)
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context()) as pool:
+            for chunk in pool.map(_emit_chunk, chunks):
+                yield from chunk
+    finally:
+        _WORKER_STATE = None
+
+
+_CHUNK = 8
+
+
+def _fork_context() -> multiprocessing.context.BaseContext | None:
+    """The ``fork`` start method (workers inherit the emit state), or None where there is none."""
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover - Windows
+        return None
+
+
 def _line(loc: Loc) -> tuple[int, int]:
     return (loc.line, loc.column)
 
@@ -85,11 +197,13 @@ def emit_project(
     *,
     package_name: str | None = None,
     progress: Callable[[str], None] | None = None,
+    jobs: int = 1,
 ) -> EmitResult:
     """Build every file of the ported package for ``project`` (nothing is written here).
 
     ``out_dir`` is where the files will go (recorded in the result); ``progress`` is called with
-    each module path as it is emitted.
+    each module path as it is emitted; ``jobs`` > 1 emits modules in that many worker processes
+    (the result is the same whatever ``jobs`` is).
     """
     package = package_name_for(project, package_name)
     problem = invalid_package_name(package)
@@ -154,46 +268,24 @@ def emit_project(
                 ctx.symbols[f"{file}#{binding}"] = Symbol(builder.module, name, kind)
 
     sources: dict[str, str] = {}
-    for file, items in sorted(by_file.items()):
-        builder = builders[file]
+    files = sorted(by_file)
+    outcomes: Iterable[_Outcome]
+    if jobs > 1 and len(files) >= _PARALLEL_MIN_FILES and _fork_context() is not None:
+        outcomes = _emit_parallel(ctx, builders, by_file, names, files, jobs)
+    else:
+        outcomes = (_emit_file(ctx, builders[f], f, by_file[f], names) for f in files)
+    for outcome in outcomes:
+        builder = builders[outcome.file]
         if progress is not None:
             progress(str(builder.path))
-        scope = Scope(ctx=ctx, builder=builder)
-        schemas = SchemaModels(scope)
-        agents_here = sum(1 for _, kind, _ in items if kind == "agent")
-        mark = len(ctx.diagnostics), len(ctx.converted)
-        try:
-            schemas.prepare([node for _, kind, node in items if kind == "tool"])  # type: ignore[misc]
-            for (line, column), kind, node in items:
-                name = names[(file, line, column, kind)]
-                if kind == "tool":
-                    emit_tool(node, scope, name, schemas)  # type: ignore[arg-type]
-                elif kind == "agent":
-                    emit_agent(node, scope, name, single=agents_here == 1)  # type: ignore[arg-type]
-                elif kind == "memory":
-                    memory_placeholder(scope, node, name)  # type: ignore[arg-type]
-                elif kind == "workflow":
-                    workflow_placeholder(scope, node, name)  # type: ignore[arg-type]
-                elif kind == "step":
-                    step_placeholder(scope, node, name)  # type: ignore[arg-type]
-                elif kind == "mcp":
-                    mcp_placeholder(scope, node, name)  # type: ignore[arg-type]
-                elif kind == "mastra":
-                    emit_mastra(node, scope, name)  # type: ignore[arg-type]
-            sources[str(builder.path)] = builder.render()
-        except Exception as exc:  # one bad module must not stop the others
-            del ctx.diagnostics[mark[0] :], ctx.converted[mark[1] :]
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            ctx.report(
-                LM903,
-                f"emitting {builder.path} failed: {type(exc).__name__}: {exc} "
-                f"(at {Path(where.filename).name}:{where.lineno})",
-                Loc(file=file, line=1, column=1),
-                severity="error",
-            )
-            result.failed.append(file)
+        if outcome.detached:  # made in a worker process: its findings come back with it
+            ctx.diagnostics.extend(outcome.diagnostics)
+            ctx.converted.extend(outcome.converted)
+        if outcome.source is None:
+            result.failed.append(outcome.file)
             continue
-        result.modules[file] = builder.module
+        sources[str(builder.path)] = outcome.source
+        result.modules[outcome.file] = builder.module
 
     if project.mastra is None and by_file:
         ctx.report(LM906, "no new Mastra({...}) found in the project", None, severity="info")

@@ -6,9 +6,10 @@ import libcst as cst
 
 from converters.emit.context import Scope
 from converters.emit.functions import todo_function
+from converters.emit.memory import inline_memory, memory_expression
 from converters.emit.models import emit_model
-from converters.emit.names import snake_case
-from converters.emit.placeholders import LM551
+from converters.emit.names import pascal_case, snake_case
+from converters.emit.tools import LM354
 from converters.emit.values import emit_value, is_read_file, string_literal
 from converters.ir import (
     AgentNode,
@@ -17,10 +18,13 @@ from converters.ir import (
     MemoryNode,
     ObjectValue,
     Opaque,
+    RefValue,
+    SchemaNode,
     Value,
 )
 from converters.report import ConvertedItem
 from converters.rules import define
+from converters.schema_emit import PydanticModule, SchemaEmitError
 
 __all__ = ["LM251", "LM252", "emit_agent"]
 
@@ -115,9 +119,26 @@ def _default_options(value: Value, scope: Scope, agent: AgentNode) -> cst.BaseEx
             out.append(_pair("request_context", emit_value(item, scope, what=sub)))
             renamed(key, "request_context")
         elif key in {"output", "experimental_output"}:
-            schema = cst.Dict([_pair("schema", emit_value(item, scope, what=sub))])
+            schema = cst.Dict([_pair("schema", _schema_value(item, scope, agent, what=sub))])
             out.append(_pair("structured_output", schema))
             renamed(key, "structured_output.schema")
+        elif key == "structuredOutput" and isinstance(item, ObjectValue):
+            out.append(
+                _pair(
+                    "structured_output",
+                    cst.Dict(
+                        [
+                            _pair(
+                                snake_case(k),
+                                _schema_value(v, scope, agent, what=f"{sub}.{k}")
+                                if k == "schema"
+                                else emit_value(v, scope, what=f"{sub}.{k}"),
+                            )
+                            for k, v in item.entries.items()
+                        ]
+                    ),
+                )
+            )
         elif key == "modelSettings" and isinstance(item, ObjectValue):
             model_settings.extend(
                 _pair(snake_case(k), emit_value(v, scope, what=f"{sub}.{k}"))
@@ -140,6 +161,32 @@ def _default_options(value: Value, scope: Scope, agent: AgentNode) -> cst.BaseEx
         if not (isinstance(expr, cst.Name) and expr.value == "None"):
             out.append(cst.StarredDictElement(expr))
     return cst.Dict(out)
+
+
+def _schema_value(value: Value, scope: Scope, agent: AgentNode, *, what: str) -> cst.BaseExpression:
+    """A structured-output schema: a pydantic model emitted into this module for a named zod
+    schema of the project, otherwise the value as ``emit_value`` converts it."""
+    schemas = scope.ctx.project.schemas
+    if not isinstance(value, RefValue) or value.target not in schemas:
+        return emit_value(value, scope, what=what)
+    builder = scope.builder
+    ref = SchemaNode(type="ref", ref=value.target, source_name=value.name, loc=value.loc)
+    module = PydanticModule(schemas.__getitem__, taken_names=sorted(builder.names.taken()))
+    try:
+        annotation = module.add_model(ref, f"{pascal_case(agent.binding, fallback='Agent')}Output")
+    except (SchemaEmitError, KeyError, ValueError) as exc:
+        scope.todo(LM354, f"{what}: {exc}", value.loc or agent.loc)
+        return cst.Name("None")
+    emitted = module.build()
+    for import_module, names in emitted.imports.items():
+        for name in sorted(names):
+            builder.import_from(import_module, name)
+    for statement in emitted.statements:
+        scope.add(statement)
+    for statement in emitted.statements:
+        if isinstance(statement, cst.ClassDef):
+            builder.names.allocate(statement.name.value)
+    return cst.parse_expression(annotation)
 
 
 def _instructions(
@@ -227,21 +274,12 @@ def emit_agent(agent: AgentNode, scope: Scope, name: str, *, single: bool = True
         scope.todo(LM261, f"agent {agent.binding} has no model", agent.loc, severity="warning")
     arg("tools", _mapping(agent.tools, agent.tools_source, scope, "tools", agent))
     arg("agents", _mapping(agent.agents, None, scope, "agents", agent))
-    if agent.workflows:
-        scope.todo(
-            LM653,
-            f"workflows of agent {agent.binding} are not connected yet: "
-            + ", ".join(sorted(agent.workflows)),
-            agent.loc,
-        )
-    if agent.memory is not None:
-        scope.todo(
-            LM551,
-            f"memory of agent {agent.binding} is not connected: memory is converted in a later "
-            "version; the agent runs without memory until then",
-            agent.memory.loc if isinstance(agent.memory, MemoryNode) else agent.loc,
-            severity="todo",
-        )
+    arg("workflows", _mapping(agent.workflows, None, scope, "workflows", agent))
+    inline = agent.memory if isinstance(agent.memory, MemoryNode) else inline_memory(agent, scope)
+    if inline is not None:
+        arg("memory", memory_expression(inline, scope, f"memory of agent {agent.binding}"))
+    elif agent.memory is not None:
+        arg("memory", emit_value(agent.memory, scope, what=f"memory of agent {agent.binding}"))
     defaults = agent.default_options
     for old in _DEFAULT_OPTIONS_0X:
         if old in agent.other_options:

@@ -62,15 +62,14 @@ def _registry(
 def emit_mastra(node: MastraNode, scope: Scope, name: str) -> None:
     """Emit the Mastra instance; unported parts (storage, workflows, ...) become TODO comments."""
     args: list[cst.Arg] = []
-    for keyword, entries in (("agents", node.agents), ("tools", node.tools)):
+    for keyword, entries in (
+        ("agents", node.agents),
+        ("tools", node.tools),
+        ("workflows", node.workflows),
+    ):
         value = _registry(entries, scope, keyword, set())
         if value is not None:
             args.append(cst.Arg(value, keyword=cst.Name(keyword)))
-    if node.workflows:
-        names = ", ".join(sorted(node.workflows))
-        scope.pending.append(
-            f"TODO(lumos-migrate): workflows not registered until they are converted: {names} [LM651]"
-        )
     if node.storage is not None:
         scope.todo(LM552, "storage of the Mastra instance is not converted yet", node.loc)
     if node.memory is not None:

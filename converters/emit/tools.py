@@ -12,6 +12,7 @@ from converters.ir import SchemaNode, StringValue, ToolNode
 from converters.report import ConvertedItem
 from converters.rules import define
 from converters.schema_emit import PydanticModule, SchemaEmitError
+from converters.translate.hook import emit_translated_execute
 
 __all__ = ["LM351", "LM352", "LM353", "SchemaModels", "emit_tool"]
 
@@ -145,19 +146,33 @@ def emit_tool(tool: ToolNode, scope: Scope, name: str, schemas: SchemaModels) ->
                     cst.SubscriptElement(cst.Index(cst.Name(any_name or "Any"))),
                 ],
             )
-        todo_function(
+        params = [("input", input_annotation), ("context", cst.Name(ctx_name))]
+        # converters.translate: write the body in Python when it is in the translated subset
+        why_not = emit_translated_execute(
             scope,
+            tool,
             name=func_name,
-            params=[("input", input_annotation), ("context", cst.Name(ctx_name))],
-            returns=output_type or cst.Name(any_name or "Any"),
-            rule=LM351,
-            title=f"translate the body of {loc.file}:{loc.line}",
-            loc=loc,
-            source=tool.execute.source,
-            notes=_execute_comment(tool),
-            message=f"translate the execute body of tool `{tool.binding}`",
-            is_async=True,
+            params=params,
+            returns=cst.Name(scope.builder.import_from("typing", "Any")),
+            typed_input=input_type is not None,
         )
+        if why_not is not None:
+            message = f"translate the execute body of tool `{tool.binding}`"
+            todo_function(
+                scope,
+                name=func_name,
+                params=params,
+                returns=output_type or cst.Name(any_name or "Any"),
+                rule=LM351,
+                title=f"translate the body of {loc.file}:{loc.line}",
+                loc=loc,
+                source=tool.execute.source,
+                notes=_execute_comment(tool),
+                message=message,
+                is_async=True,
+                report=False,
+            )
+            scope.ctx.report(LM351, f"{message} (not translated: {why_not})", loc)
         arg("execute", cst.Name(func_name))
     else:
         scope.ctx.report(

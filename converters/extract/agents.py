@@ -13,8 +13,16 @@ from converters.extract import (
     one_value,
 )
 from converters.extract.models import model_spec
-from converters.ir import AgentNode, FunctionValue, Opaque, TemplateValue, Value
-from converters.project import Site
+from converters.ir import (
+    AgentNode,
+    FunctionValue,
+    ObjectValue,
+    Opaque,
+    RefValue,
+    TemplateValue,
+    Value,
+)
+from converters.project import Site, unwrap
 from converters.rules import define
 
 __all__ = ["DEFAULT_OPTION_KEYS", "extract_agent"]
@@ -125,6 +133,7 @@ def extract_agent(ctx: ExtractContext, path: str, site: Site) -> AgentNode | Non
             agent.memory = ctx.value(entry.path, entry.node)
         elif key in DEFAULT_OPTION_KEYS:
             other[key] = ctx.value(entry.path, entry.node)
+            _option_schemas(ctx, site, entry, other[key])
         else:
             other[key] = ctx.value(entry.path, entry.node)
     for key in DEFAULT_OPTION_KEYS:
@@ -188,3 +197,54 @@ def _src(value: Value | None) -> str:
         return " ".join(source.split())[:60]
     name = getattr(value, "name", None)
     return name if isinstance(name, str) else value.kind
+
+
+# option keys whose value is a zod schema: structuredOutput.schema (1.x), output (0.x)
+_SCHEMA_OPTION_KEYS = ("output", "experimental_output")
+
+
+def _option_schemas(ctx: ExtractContext, site: Site, entry: ConfigEntry, value: Value) -> None:
+    """Read the zod schemas of default options (``structuredOutput.schema``, 0.x ``output``) into
+    named schemas, and put a ``RefValue`` to each in ``value`` in place of the zod call."""
+    if not isinstance(value, ObjectValue):
+        return
+    path, node = ctx.resolve_node(entry.path, entry.node)
+    node = unwrap(node) or node
+    if node.type != "object":
+        return
+    entries, _ = config_entries(ctx, path, node)
+    for key in _SCHEMA_OPTION_KEYS:
+        if key in entries and key in value.entries:
+            value.entries[key] = _schema_ref(ctx, site, entries[key], value.entries[key], key)
+    structured = entries.get("structuredOutput")
+    holder = value.entries.get("structuredOutput")
+    if structured is None or not isinstance(holder, ObjectValue) or "schema" not in holder.entries:
+        return
+    inner_path, inner = ctx.resolve_node(structured.path, structured.node)
+    inner = unwrap(inner) or inner
+    if inner.type != "object":
+        return
+    inner_entries, _ = config_entries(ctx, inner_path, inner)
+    if "schema" in inner_entries:
+        holder.entries["schema"] = _schema_ref(
+            ctx, site, inner_entries["schema"], holder.entries["schema"], "structuredOutput"
+        )
+
+
+def _schema_ref(
+    ctx: ExtractContext, site: Site, entry: ConfigEntry, value: Value, role: str
+) -> Value:
+    """A reference to the named schema of an option's zod expression (``value`` if it is not one)."""
+    if isinstance(value, RefValue) and value.target in ctx.schemas:
+        return value
+    schema = ctx.schema(entry.path, entry.node)
+    if schema.type == "opaque":
+        return value
+    if schema.type == "ref" and schema.ref is not None:
+        return RefValue(name=schema.source_name or schema.ref, target=schema.ref, loc=schema.loc)
+    name = f"{site.binding or 'agent'}{role[0].upper()}{role[1:]}"
+    qualified = f"{entry.path}#{name}"
+    if schema.source_name is None:
+        schema = schema.model_copy(update={"source_name": name})
+    ctx.register_schema(qualified, schema)
+    return RefValue(name=name, target=qualified, loc=schema.loc)

@@ -15,6 +15,7 @@ from lumos_compat.errors import AgentConfigError, MissingApiKeyError
 from lumos_compat.providers._http import HttpClient, RetryPolicy
 
 __all__ = [
+    "HttpModel",
     "ProviderSettings",
     "file_data_base64",
     "file_data_url",
@@ -183,3 +184,35 @@ def drop_none(mapping: dict[str, Any]) -> dict[str, Any]:
 
 
 OnResponse = Callable[[dict[str, Any]], None]
+
+
+class HttpModel:
+    """What every provider model shares: its ids, its endpoint and its provider's pooled client."""
+
+    def __init__(self, model_id: str, settings: ProviderSettings, provider: str, url: str) -> None:
+        self._model_id = model_id
+        self._settings = settings
+        self._provider = provider
+        self._url = url
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._provider!r}, {self._model_id!r})"
+
+    @property
+    def provider(self) -> str:
+        """Provider id, e.g. ``"openai.responses"`` or ``"groq.chat"``."""
+        return self._provider
+
+    @property
+    def model_id(self) -> str:
+        """The model id sent to the provider."""
+        return self._model_id
+
+    @property
+    def url(self) -> str:
+        """The endpoint of non-streaming calls."""
+        return self._url
+
+    async def aclose(self) -> None:
+        """Close pooled connections."""
+        await self._settings.http.aclose()

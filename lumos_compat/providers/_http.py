@@ -12,6 +12,7 @@ import email.utils
 import ipaddress
 import json
 import os
+import ssl
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextvars import ContextVar
@@ -205,6 +206,17 @@ def _is_retryable_status(status: int) -> bool:
     return status in _RETRYABLE_STATUS or status >= 500
 
 
+_SSL_CONTEXT: ssl.SSLContext | None = None
+
+
+def _ssl_context() -> ssl.SSLContext:
+    """One verifying SSL context for every client: loading the CA bundle costs tens of ms per client."""
+    global _SSL_CONTEXT
+    if _SSL_CONTEXT is None:
+        _SSL_CONTEXT = httpx.create_ssl_context()
+    return _SSL_CONTEXT
+
+
 class HttpClient:
     """A lazily created, pooled ``httpx.AsyncClient`` with retries, owned by one provider.
 
@@ -236,6 +248,7 @@ class HttpClient:
         client = self._client
         if client is None or self._loop is not loop or client.is_closed:
             client = httpx.AsyncClient(
+                verify=_ssl_context(),
                 timeout=self.timeout,
                 limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
                 headers={"user-agent": USER_AGENT},

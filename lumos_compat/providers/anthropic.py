@@ -20,6 +20,7 @@ from lumos_compat.llm import (
     StreamPart,
 )
 from lumos_compat.providers._base import (
+    HttpModel,
     ProviderSettings,
     file_data_base64,
     file_text,
@@ -221,37 +222,14 @@ def convert_prompt(
     return system, messages, warnings
 
 
-class AnthropicMessagesModel:
+class AnthropicMessagesModel(HttpModel):
     """A Claude model over the Messages API."""
 
     def __init__(self, model_id: str, settings: ProviderSettings) -> None:
-        self._model_id = model_id
-        self._settings = settings
-        self._provider = f"{settings.name}.messages"
-        self._url = f"{settings.base_url}/messages"
+        super().__init__(
+            model_id, settings, f"{settings.name}.messages", f"{settings.base_url}/messages"
+        )
         self._caps = model_capabilities(model_id)
-
-    def __repr__(self) -> str:
-        return f"AnthropicMessagesModel({self._model_id!r})"
-
-    @property
-    def provider(self) -> str:
-        """Provider id, ``"anthropic.messages"``."""
-        return self._provider
-
-    @property
-    def model_id(self) -> str:
-        """The model id sent as ``model``."""
-        return self._model_id
-
-    @property
-    def url(self) -> str:
-        """The Messages endpoint."""
-        return self._url
-
-    async def aclose(self) -> None:
-        """Close pooled connections."""
-        await self._settings.http.aclose()
 
     def build_body(
         self, options: CallOptions, *, stream: bool

@@ -19,6 +19,7 @@ from lumos_compat.llm import (
     StreamPart,
 )
 from lumos_compat.providers._base import (
+    HttpModel,
     ProviderSettings,
     file_data_base64,
     generate_id,
@@ -242,38 +243,14 @@ def convert_prompt(
     return ({"parts": system} if system else None), contents
 
 
-class GoogleGenerativeAIModel:
+class GoogleGenerativeAIModel(HttpModel):
     """A Gemini model over the Generative Language API."""
 
     def __init__(self, model_id: str, settings: ProviderSettings) -> None:
-        self._model_id = model_id
-        self._settings = settings
-        self._provider = f"{settings.name}.generative-ai"
         path = model_id if "/" in model_id else f"models/{model_id}"
         self._generate_url = f"{settings.base_url}/{path}:generateContent"
+        super().__init__(model_id, settings, f"{settings.name}.generative-ai", self._generate_url)
         self._stream_url = f"{settings.base_url}/{path}:streamGenerateContent?alt=sse"
-
-    def __repr__(self) -> str:
-        return f"GoogleGenerativeAIModel({self._model_id!r})"
-
-    @property
-    def provider(self) -> str:
-        """Provider id, ``"google.generative-ai"``."""
-        return self._provider
-
-    @property
-    def model_id(self) -> str:
-        """The model id in the request path."""
-        return self._model_id
-
-    @property
-    def url(self) -> str:
-        """The ``generateContent`` endpoint."""
-        return self._generate_url
-
-    async def aclose(self) -> None:
-        """Close pooled connections."""
-        await self._settings.http.aclose()
 
     def build_body(self, options: CallOptions) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """The JSON body for one call (streaming and not share it) and warnings."""

@@ -21,6 +21,7 @@ from lumos_compat.llm import (
     StreamPart,
 )
 from lumos_compat.providers._base import (
+    HttpModel,
     ProviderSettings,
     file_data_base64,
     file_data_url,
@@ -183,39 +184,19 @@ _RESPONSES_OPTIONS = {
 }
 
 
-class OpenAIResponsesModel:
+class OpenAIResponsesModel(HttpModel):
     """An OpenAI Responses API model."""
 
     def __init__(
         self, model_id: str, settings: ProviderSettings, *, provider: str | None = None
     ) -> None:
-        self._model_id = model_id
-        self._settings = settings
-        self._provider = provider or f"{settings.name}.responses"
-        self._url = f"{settings.base_url}/responses"
+        super().__init__(
+            model_id,
+            settings,
+            provider or f"{settings.name}.responses",
+            f"{settings.base_url}/responses",
+        )
         self._reasoning = is_reasoning_model(model_id)
-
-    def __repr__(self) -> str:
-        return f"OpenAIResponsesModel({self._provider!r}, {self._model_id!r})"
-
-    @property
-    def provider(self) -> str:
-        """Provider id, e.g. ``"openai.responses"``."""
-        return self._provider
-
-    @property
-    def model_id(self) -> str:
-        """The model id sent as ``model``."""
-        return self._model_id
-
-    @property
-    def url(self) -> str:
-        """The Responses endpoint."""
-        return self._url
-
-    async def aclose(self) -> None:
-        """Close pooled connections."""
-        await self._settings.http.aclose()
 
     def build_body(
         self, options: CallOptions, *, stream: bool

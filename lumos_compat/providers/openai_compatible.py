@@ -22,6 +22,7 @@ from lumos_compat.llm import (
     StreamPart,
 )
 from lumos_compat.providers._base import (
+    HttpModel,
     ProviderSettings,
     file_data_base64,
     file_data_url,
@@ -190,7 +191,7 @@ def _content_text(content: Any) -> tuple[str, str]:
     return "".join(text), "".join(reasoning)
 
 
-class OpenAICompatibleChatModel:
+class OpenAICompatibleChatModel(HttpModel):
     """A chat-completions model: ``do_generate`` and ``do_stream`` over one pooled client."""
 
     def __init__(
@@ -203,36 +204,16 @@ class OpenAICompatibleChatModel:
         include_usage: bool = False,
         auth_header: str = "Authorization",
     ) -> None:
-        self._model_id = model_id
-        self._settings = settings
-        self._provider = provider or f"{settings.name}.chat"
+        super().__init__(
+            model_id,
+            settings,
+            provider or f"{settings.name}.chat",
+            f"{settings.base_url}/chat/completions",
+        )
         self.supports_structured_outputs = supports_structured_outputs
         self.include_usage = include_usage
         self._auth_header = auth_header
-        self._url = f"{settings.base_url}/chat/completions"
         self._options_name = self._provider.split(".", 1)[0].strip()
-
-    def __repr__(self) -> str:
-        return f"OpenAICompatibleChatModel({self._provider!r}, {self._model_id!r})"
-
-    @property
-    def provider(self) -> str:
-        """Provider id, e.g. ``"groq.chat"``."""
-        return self._provider
-
-    @property
-    def model_id(self) -> str:
-        """The model id sent as ``model``."""
-        return self._model_id
-
-    @property
-    def url(self) -> str:
-        """The chat-completions endpoint."""
-        return self._url
-
-    async def aclose(self) -> None:
-        """Close pooled connections."""
-        await self._settings.http.aclose()
 
     # request -----------------------------------------------------------------------------
     def _provider_options(self, options: CallOptions) -> tuple[dict[str, Any], dict[str, Any]]:

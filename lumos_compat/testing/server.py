@@ -12,7 +12,9 @@ records every request. Each model request takes the next turn of the script, wha
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -24,6 +26,9 @@ from lumos_compat.testing import _dialects
 from lumos_compat.testing.script import Turn, as_turns
 
 __all__ = ["FakeLLMServer", "RecordedRequest", "ScriptExhausted"]
+
+# how often the serving thread checks for shutdown: stop() returns within about this long
+_POLL_INTERVAL = 0.01
 
 
 class ScriptExhausted(AssertionError):
@@ -47,6 +52,7 @@ class _State:
     turns: list[Turn]
     requests: list[RecordedRequest] = field(default_factory=list)
     next_turn: int = 0
+    loop: bool = False  # start the script again when it runs out (benchmarks, load tests)
     counter: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     errors: list[str] = field(default_factory=list)
@@ -54,6 +60,8 @@ class _State:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # small writes (SSE events, short JSON answers) go out at once instead of waiting for an ACK
+    disable_nagle_algorithm = True
     server: _Server
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
@@ -87,6 +95,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         with state.lock:
             state.requests.append(record)
+            if state.loop and state.turns and state.next_turn >= len(state.turns):
+                state.next_turn = 0
             if state.next_turn >= len(state.turns):
                 msg = (
                     f"fake LLM script exhausted: request {len(state.requests)} to {path} "
@@ -149,12 +159,21 @@ class _Server(ThreadingHTTPServer):
         self.state = state
         super().__init__(("127.0.0.1", 0), _Handler)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-answer (a cancelled run) is normal here; report the rest."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
 
 class FakeLLMServer:
     """A scripted model provider on a random loopback port; a context manager and a fixture."""
 
-    def __init__(self, script: Iterable[Turn | Mapping[str, Any] | str] = ()) -> None:
-        self._state = _State(turns=as_turns(script))
+    def __init__(
+        self, script: Iterable[Turn | Mapping[str, Any] | str] = (), *, loop: bool = False
+    ) -> None:
+        self._state = _State(turns=as_turns(script), loop=loop)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -164,7 +183,10 @@ class FakeLLMServer:
         if self._server is None:
             self._server = _Server(self._state)
             self._thread = threading.Thread(
-                target=self._server.serve_forever, name="fake-llm", daemon=True
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": _POLL_INTERVAL},
+                name="fake-llm",
+                daemon=True,
             )
             self._thread.start()
         return self
@@ -240,3 +262,32 @@ class FakeLLMServer:
     def model(self, model_id: str = "fake-model", api_key: str = "test-key") -> dict[str, str]:
         """A custom OpenAI-compatible model config ``{id, url, api_key}`` pointing here."""
         return {"id": f"fake/{model_id}", "url": self.openai_base_url, "api_key": api_key}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve a script from the command line until stdin closes (or the process is stopped).
+
+    ``python -m lumos_compat.testing "Hello!" --loop`` prints the base URL on the first line
+    of stdout; a benchmark or a test in another process (another language, too) then points its
+    model at it. ``--script FILE`` reads the turns from a JSON list instead.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m lumos_compat.testing")
+    parser.add_argument("texts", nargs="*", help="text turns, in order")
+    parser.add_argument("--script", help="a JSON file holding a list of turns")
+    parser.add_argument("--loop", action="store_true", help="repeat the script forever")
+    args = parser.parse_args(argv)
+    turns: list[Any] = list(args.texts)
+    if args.script:
+        with open(args.script, encoding="utf-8") as handle:
+            turns.extend(json.load(handle))
+    with FakeLLMServer(turns, loop=args.loop) as server:
+        print(server.url, flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            sys.stdin.read()  # until the parent closes our stdin
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

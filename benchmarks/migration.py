@@ -1,0 +1,287 @@
+"""Migration benchmark: lumos-migrate on a generated large Mastra project.
+
+    python -m benchmarks.migration                  # default size (~400 files, ~3000 tools)
+    python -m benchmarks.migration --scale 0.25     # smaller, for a quick look
+    python -m benchmarks.migration --repeat 3       # best of three runs per row
+
+Generates a Mastra project into a temporary folder (tool files with zod schemas of realistic shapes,
+shared schema files behind barrels and a ``@/`` path alias, agents with template-literal and array
+instructions and sub-agents, 1.x files and 0.x-era files, a ``new Mastra({...})`` registering them)
+and prints one table: the raw tree-sitter parse time of the same files (the floor), ``scan`` (parse,
+module graph, extraction into the IR), and the full ``convert`` pipeline into a temporary out folder
+with ``--jobs 1`` and ``--jobs 2``; each with its throughput in MB/s and its ratio to the raw parse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Row", "generate_project", "main", "measure"]
+
+_FIELD_SHAPES = (
+    "z.string().describe('{d}')",
+    "z.number().int().min(0).max(1000)",
+    "z.boolean().optional()",
+    "z.enum(['low', 'medium', 'high']).default('medium')",
+    "z.array(z.string()).max(20)",
+    "z.string().email().describe('{d}')",
+    "z.string().url().nullable()",
+    "z.object({{ street: z.string(), city: z.string(), zip: z.string().regex(/^\\d{{5}}$/) }})",
+    "z.union([z.string(), z.number()])",
+    "z.record(z.string(), z.number())",
+    "z.string().datetime().optional()",
+    "z.literal('v1')",
+)
+
+
+def _fields(seed: int, count: int) -> str:
+    lines = []
+    for i in range(count):
+        shape = _FIELD_SHAPES[(seed + i * 7) % len(_FIELD_SHAPES)].format(d=f"field {i} of {seed}")
+        lines.append(f"    f{i}{'Value' if i % 3 else 'Id'}: {shape},")
+    return "\n".join(lines)
+
+
+def _tool_file(n: int, tools: int, legacy: bool) -> str:
+    core = "@mastra/core" if legacy else "@mastra/core/tools"
+    out = [f"import {{ createTool }} from '{core}';", "import { z } from 'zod';"]
+    out.append(f"import {{ sharedAddress{n % 10}, sharedPaging{n % 10} }} from '@/schemas';")
+    out.append("")
+    for t in range(tools):
+        name = f"tool{n}x{t}"
+        execute = (
+            "  execute: async ({ context }) => {\n    return { ok: true, id: context.f0Id };\n  },"
+            if legacy
+            else "  execute: async (inputData, { requestContext }) => {\n"
+            "    const res = await fetch(`https://api.example.com/${inputData.f0Id}`);\n"
+            "    return { ok: res.ok, id: String(inputData.f0Id) };\n  },"
+        )
+        out.append(
+            f"export const {name} = createTool({{\n"
+            f"  id: '{name.lower()}',\n"
+            f"  description: 'Tool {t} of module {n}: looks things up in system {n % 17}',\n"
+            f"  inputSchema: z.object({{\n{_fields(n * 31 + t, 4 + (n + t) % 6)}\n"
+            f"    address: sharedAddress{n % 10}.optional(),\n"
+            f"    paging: sharedPaging{n % 10},\n"
+            f"  }}),\n"
+            f"  outputSchema: z.object({{ ok: z.boolean(), id: z.string() }}),\n"
+            f"{execute}\n"
+            f"}});\n"
+        )
+    return "\n".join(out)
+
+
+def _schema_file(n: int) -> str:
+    return (
+        "import { z } from 'zod';\n\n"
+        f"export const sharedAddress{n} = z.object({{\n"
+        "  line1: z.string().min(1),\n  line2: z.string().optional(),\n"
+        "  country: z.enum(['DE', 'FR', 'US', 'GB']),\n}).describe('A postal address');\n\n"
+        f"export const sharedPaging{n} = z.object({{\n"
+        "  page: z.number().int().min(1).default(1),\n"
+        "  size: z.number().int().max(100).default(20),\n});\n"
+    )
+
+
+def _agent_file(n: int, tool_files: list[tuple[int, int]], legacy: bool, sub: str | None) -> str:
+    core = "@mastra/core" if legacy else "@mastra/core/agent"
+    out = [f"import {{ Agent }} from '{core}';"]
+    if legacy:
+        out.append("import { openai } from '@ai-sdk/openai';")
+    tool_names = []
+    for module, count in tool_files:
+        names = [f"tool{module}x{t}" for t in range(count)]
+        tool_names += names
+        out.append(f"import {{ {', '.join(names)} }} from '../tools/tools-{module}';")
+    out.append(f"import {{ TONE_{n % 5} }} from '../prompts';")
+    if sub:
+        out.append(f"import {{ {sub} }} from './agent-{sub.removeprefix('agent')}';")
+    out.append("")
+    tools = ", ".join(f"{t}" for t in tool_names)
+    model = "openai('gpt-4o-mini')" if legacy else "'openai/gpt-4o-mini'"
+    body = [
+        f"export const agent{n} = new Agent({{",
+        *([] if legacy else [f"  id: 'agent-{n}',"]),
+        f"  name: 'Agent {n}',",
+        f"  description: 'Handles requests of team {n}',",
+        "  instructions: [",
+        f"    `You are agent {n}. ${{TONE_{n % 5}}}`,",
+        "    'Use the tools; never guess.',",
+        f"    'Escalate to a human after {n % 4 + 2} failed attempts.',",
+        "  ].join('\\n'),",
+        f"  model: {model},",
+        f"  tools: {{ {tools} }},",
+    ]
+    if sub:
+        body.append(f"  agents: {{ {sub} }},")
+    body.append("});\n")
+    return "\n".join(out + body)
+
+
+def generate_project(root: Path, *, scale: float = 1.0) -> dict[str, int]:
+    """Write a large Mastra project under ``root``; return its counts."""
+    tool_files = max(4, int(300 * scale))
+    tools_per_file = 10
+    agents = max(2, int(100 * scale))
+    src = root / "src" / "mastra"
+    for folder in ("tools", "agents", "schemas"):
+        (src / folder).mkdir(parents=True, exist_ok=True)
+    (root / "package.json").write_text(
+        json.dumps(
+            {"name": "bench-project", "type": "module", "dependencies": {"@mastra/core": "^1.10.0"}}
+        )
+    )
+    (root / "tsconfig.json").write_text(
+        json.dumps({"compilerOptions": {"baseUrl": ".", "paths": {"@/*": ["src/mastra/*"]}}})
+    )
+    for n in range(10):
+        (src / "schemas" / f"shared-{n}.ts").write_text(_schema_file(n))
+    (src / "schemas" / "index.ts").write_text(
+        "".join(f"export * from './shared-{n}';\n" for n in range(10))
+    )
+    (src / "prompts.ts").write_text(
+        "".join(
+            f"export const TONE_{i} = 'Answer in a {w} tone; cite sources.';\n"
+            for i, w in enumerate(("friendly", "formal", "brief", "careful", "plain"))
+        )
+    )
+    for n in range(tool_files):
+        (src / "tools" / f"tools-{n}.ts").write_text(_tool_file(n, tools_per_file, n % 4 == 3))
+    for n in range(agents):
+        picks = [((n * 3 + k) % tool_files, 3) for k in range(3)]
+        sub = f"agent{n - 1}" if n % 5 == 4 else None
+        (src / "agents" / f"agent-{n}.ts").write_text(_agent_file(n, picks, n % 4 == 3, sub))
+    imports = "".join(f"import {{ agent{n} }} from './agents/agent-{n}';\n" for n in range(agents))
+    (src / "index.ts").write_text(
+        "import { Mastra } from '@mastra/core/mastra';\n"
+        + imports
+        + "\nexport const mastra = new Mastra({\n  agents: { "
+        + ", ".join(f"agent{n}" for n in range(agents))
+        + " },\n});\n"
+    )
+    files = [p for p in root.rglob("*.ts")]
+    return {
+        "files": len(files),
+        "bytes": sum(p.stat().st_size for p in files),
+        "tools": tool_files * tools_per_file,
+        "schemas": tool_files * tools_per_file * 2 + 20,
+        "agents": agents,
+    }
+
+
+@dataclass
+class Row:
+    """One measured stage."""
+
+    stage: str
+    seconds: float
+    megabytes: float
+    floor: float
+
+    def cells(self) -> list[str]:
+        """The table cells of this row."""
+        ratio = self.seconds / self.floor if self.floor else float("nan")
+        return [
+            self.stage,
+            f"{self.seconds:.2f}",
+            f"{self.megabytes / self.seconds:.2f}",
+            f"{ratio:.1f}x",
+        ]
+
+
+def measure(fn: Callable[[], object], repeat: int) -> float:
+    """Best wall-clock time of ``repeat`` runs of ``fn``."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _raw_parse(paths: list[Path]) -> Callable[[], object]:
+    from converters.ts import language_for_path, parse
+
+    def run() -> None:
+        for path in paths:
+            lang = language_for_path(path.name)
+            assert lang is not None
+            parse(path.read_bytes(), lang)
+
+    return run
+
+
+def _convert(project: Path, out_root: Path, jobs: int) -> Callable[[], object]:
+    from typer.testing import CliRunner
+
+    from converters.cli import app
+
+    runner = CliRunner()
+    counter = iter(range(1_000_000))
+
+    def run() -> None:
+        out = out_root / f"out-{jobs}-{next(counter)}"
+        result = runner.invoke(
+            app, ["convert", str(project), "--out", str(out), "--jobs", str(jobs)]
+        )
+        if result.exit_code not in (0, 1):
+            raise RuntimeError(f"convert failed ({result.exit_code}):\n{result.output[-3000:]}")
+        shutil.rmtree(out, ignore_errors=True)
+
+    return run
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate the project, measure every stage, print the table."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.migration", description=__doc__)
+    parser.add_argument("--scale", type=float, default=1.0, help="project size (1.0 = default)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per row; the best is kept")
+    args = parser.parse_args(argv)
+
+    from converters.scan import scan_project
+
+    with tempfile.TemporaryDirectory(prefix="lumos-bench-") as tmp:
+        project = Path(tmp) / "project"
+        counts = generate_project(project, scale=args.scale)
+        paths = sorted(project.rglob("*.ts"))
+        mb = counts["bytes"] / 1e6
+        floor = measure(_raw_parse(paths), args.repeat)
+        rows = [Row("raw tree-sitter parse", floor, mb, floor)]
+        rows.append(Row("scan", measure(lambda: scan_project(project), args.repeat), mb, floor))
+        for jobs in (1, 2):
+            seconds = measure(_convert(project, Path(tmp), jobs), args.repeat)
+            rows.append(Row(f"convert --jobs {jobs}", seconds, mb, floor))
+
+    print(
+        f"Generated project: {counts['files']} files, {mb:.2f} MB, {counts['tools']} tools, "
+        f"~{counts['schemas']} zod schemas, {counts['agents']} agents "
+        f"(Python {sys.version.split()[0]}, {os.cpu_count()} CPUs)"
+    )
+    header = ["stage", "seconds", "MB/s", "vs raw parse"]
+    table = [header, *[r.cells() for r in rows]]
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    for i, line in enumerate(table):
+        print(
+            "| "
+            + " | ".join(
+                c.ljust(w) if j == 0 else c.rjust(w)
+                for j, (c, w) in enumerate(zip(line, widths, strict=True))
+            )
+            + " |"
+        )
+        if i == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

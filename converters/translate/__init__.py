@@ -1,0 +1,333 @@
+"""Translate TypeScript tool and step bodies to Python (all or nothing per function).
+
+``translate_execute`` takes an execute function from the IR and the source of its module and
+returns either ``Translated`` (the Python statements of the body and the imports they need) or
+``NotTranslated`` (the construct that stopped it and where). The emitter then writes the body, or
+keeps its TODO and reports the reason under rule LM371. The subset is documented in
+``docs/migration/translation.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import libcst as cst
+
+from converters.ir import FunctionValue, Loc, SchemaNode
+from converters.rules import define
+from converters.translate import pyexpr as px
+from converters.translate.translator import FunctionTranslator, Unsupported
+from converters.translate.types import CONTEXT, JSON, Resolver, Ty, schema_type
+from converters.ts import Node, Syntax, language_for_path, parse
+
+__all__ = [
+    "LM371",
+    "LM372",
+    "NotTranslated",
+    "Translated",
+    "Unsupported",
+    "translate_execute",
+]
+
+LM371 = define(
+    "LM371",
+    "A tool or step body was not translated",
+    "The body uses a construct outside the translated subset (named in the message, with its "
+    "line); translate it by hand from the TypeScript kept in the TODO comment, or rewrite that "
+    "construct in the TypeScript and convert again.",
+)
+LM372 = define(
+    "LM372",
+    "A tool or step body was translated to Python",
+    "Read the translated body once: it follows JavaScript's semantics (None-checks for ?. and "
+    "??, JavaScript truthiness) and calls httpx for fetch. Run the tool's tests.",
+)
+
+_FUNCTION_TYPES = ("arrow_function", "function_expression", "function", "method_definition")
+
+# the modules translated code uses, as (module, imported name or None for `import module`)
+_IMPORTS: dict[str, tuple[str, str | None]] = {"jsrt": ("lumos_compat", "jsrt")}
+
+
+@dataclass(frozen=True)
+class Translated:
+    """A translated body: statements for the Python function and the imports they need."""
+
+    body: list[cst.BaseStatement]
+    imports: list[tuple[str, str | None]] = field(default_factory=list)
+
+    def code(self) -> str:
+        """The body as Python source (for messages and tests)."""
+        return cst.Module(body=self.body).code
+
+
+@dataclass(frozen=True)
+class NotTranslated:
+    """Why a body stays a TODO: the construct outside the subset, and where it is."""
+
+    construct: str
+    loc: Loc
+
+    @property
+    def message(self) -> str:
+        """One line for the report."""
+        return f"{self.construct} at {self.loc.file}:{self.loc.line}:{self.loc.column}"
+
+
+def _find_function(syntax: Syntax, line: int, column: int, text: str) -> Node | None:
+    for node in syntax.walk():
+        if node.type in _FUNCTION_TYPES and node.start_point == (line - 1, column - 1):
+            return node
+    for node in syntax.walk():  # columns counted differently: fall back to the text
+        if node.type in _FUNCTION_TYPES and syntax.text(node) == text:
+            return node
+    return None
+
+
+def translate_execute(
+    function: FunctionValue,
+    *,
+    module_source: str | bytes | None,
+    input_schema: SchemaNode | None,
+    resolve: Resolver | None = None,
+    style: Literal["0.x", "1.x", "unknown"] = "1.x",
+    input_name: str = "input",
+    context_name: str = "context",
+    file: str | None = None,
+) -> Translated | NotTranslated:
+    """Translate a tool's execute function to the body of ``async def f(input, context)``.
+
+    ``module_source`` is the text of the file the function is in (module-level helpers it calls
+    are translated with it); without it only the function's own source is read. ``input_schema``
+    types the input (a pydantic model built from it); None means the input is a plain dict.
+    """
+    path = file or (function.loc.file if function.loc else "<execute>")
+    language = language_for_path(path) or "ts"
+    line = function.loc.line if function.loc else 1
+    column = function.loc.column if function.loc else 1
+    node: Node | None = None
+    syntax: Syntax | None = None
+    offset = 0
+    if module_source is not None:
+        syntax = parse(module_source, language)
+        node = _find_function(syntax, line, column, function.source)
+    if node is None:
+        syntax = parse(f"const execute = {function.source};\n", language)
+        node = _find_function(syntax, 1, 17, function.source)
+        offset = line - 1
+    assert syntax is not None
+    where = Loc(file=path, line=line, column=column)
+    if node is None or (syntax.has_errors and _error_inside(syntax, node)):
+        return NotTranslated("source with syntax errors", where)
+    translator = FunctionTranslator(syntax, line_offset=offset, resolve=resolve)
+    input_ty: Ty = (
+        schema_type(input_schema, resolve).with_nullable(False)
+        if input_schema is not None
+        else Ty("dict", item=JSON)
+    )
+    if input_ty.kind != "model":
+        input_ty = Ty("dict", item=JSON) if input_schema is None else input_ty
+    try:
+        body = _translate(translator, node, style, input_ty, input_name, context_name)
+    except Unsupported as exc:
+        return NotTranslated(exc.construct, Loc(file=path, line=exc.line, column=exc.column))
+    except RecursionError:
+        return NotTranslated("an expression nested too deeply", where)
+    imports = sorted(_IMPORTS.get(m, (m, None)) for m in translator.imports)
+    if translator.uses_http:
+        imports = sorted({*imports, ("httpx", None)})
+    return Translated(body=body, imports=imports)
+
+
+def _error_inside(syntax: Syntax, node: Node) -> bool:
+    return any(n.is_error or n.is_missing for n in syntax.walk(node))
+
+
+def _translate(
+    t: FunctionTranslator,
+    node: Node,
+    style: str,
+    input_ty: Ty,
+    input_name: str,
+    context_name: str,
+) -> list[cst.BaseStatement]:
+    t.push_func(is_async=True)
+    t.func.names |= {input_name, context_name}
+    t._root_names |= {input_name, context_name, "http"}
+    prologue = _bind_parameters(t, node, style, input_ty, input_name, context_name)
+    body_node = node.child_by_field_name("body")
+    if body_node is None:
+        raise t.fail("a function without a body", node)
+    if body_node.type == "statement_block":
+        stmts = t.statements(body_node.named_children)
+    else:
+        value, _ = t.expr(body_node)
+        stmts = [cst.SimpleStatementLine([cst.Return(value)])]
+    body = [s.visit(_Parenthesize()) for s in _drop_unused(prologue + stmts)]  # type: ignore[misc]
+    if t.helpers:
+        body = [h.visit(_Parenthesize()) for h in t.helpers] + body  # type: ignore[misc]
+    if t.uses_http:
+        client = px.call("httpx.AsyncClient", follow_redirects=cst.Name("True"))
+        body = [
+            cst.With(
+                items=[cst.WithItem(client, asname=cst.AsName(cst.Name("http")))],
+                body=cst.IndentedBlock(body),
+                asynchronous=cst.Asynchronous(),
+            )
+        ]
+    if not any(isinstance(s, cst.SimpleStatementLine | cst.BaseCompoundStatement) for s in body):
+        body = [cst.SimpleStatementLine([cst.Return(cst.Name("None"))])]
+    return body
+
+
+def _bind_parameters(
+    t: FunctionTranslator,
+    node: Node,
+    style: str,
+    input_ty: Ty,
+    input_name: str,
+    context_name: str,
+) -> list[cst.BaseStatement]:
+    """Bind the TypeScript parameters to ``input`` and ``context``."""
+    params: list[Node] = []
+    single = node.child_by_field_name("parameter")
+    if single is not None:
+        params = [single]
+    else:
+        formal = node.child_by_field_name("parameters")
+        for param in formal.named_children if formal is not None else []:
+            if param.type == "comment":
+                continue
+            pattern = param.child_by_field_name("pattern")
+            if pattern is None or param.child_by_field_name("value") is not None:
+                raise t.fail(f"the execute parameter {t.short(param)}", param)
+            params.append(pattern)
+    if len(params) > 2:
+        raise t.fail("an execute function with more than two parameters", node)
+    input_expr = (cst.Name(input_name), input_ty)
+    context_expr = (cst.Name(context_name), CONTEXT)
+    out: list[cst.BaseStatement] = []
+    if style == "0.x":
+        if params and params[0].type == "object_pattern":
+            out += _destructure_0x(t, params[0], input_name, input_ty, context_name)
+        elif params:
+            raise t.fail(
+                "a 0.x execute whose argument is not destructured ({ context })", params[0]
+            )
+        return out
+    for param, (expr, ty), py in zip(
+        params, (input_expr, context_expr), (input_name, context_name), strict=False
+    ):
+        if param.type == "identifier":
+            t.declare(t.text(param), ty, py)
+        elif param.type == "object_pattern":
+            out += t.destructure(param, (expr, ty))
+        else:
+            raise t.fail(f"the execute parameter {t.short(param)}", param)
+    return out
+
+
+def _destructure_0x(
+    t: FunctionTranslator, pattern: Node, input_name: str, input_ty: Ty, context_name: str
+) -> list[cst.BaseStatement]:
+    # 0.x: ({ context, runtimeContext, threadId, ... }): `context` is the input
+    out: list[cst.BaseStatement] = []
+    for item in pattern.named_children:
+        if item.type == "comment":
+            continue
+        if item.type == "shorthand_property_identifier_pattern":
+            key = t.text(item)
+            if key == "context":
+                t.declare("context", input_ty, input_name)
+                continue
+            out += t.destructure(_single(pattern, item), (cst.Name(context_name), CONTEXT))
+        elif item.type == "pair_pattern":
+            key_node = item.child_by_field_name("key")
+            value = item.child_by_field_name("value")
+            assert key_node is not None and value is not None
+            if t.text(key_node) == "context":
+                if value.type == "identifier":
+                    t.declare(t.text(value), input_ty, input_name)
+                else:
+                    out += t.destructure(value, (cst.Name(input_name), input_ty))
+                continue
+            out += t.destructure(_single(pattern, item), (cst.Name(context_name), CONTEXT))
+        else:
+            raise t.fail(f"the execute parameter element {t.short(item)}", item)
+    return out
+
+
+class _OneItemPattern:
+    """An object pattern reduced to one of its items (duck-typed like a tree-sitter node)."""
+
+    type = "object_pattern"
+
+    def __init__(self, item: Node) -> None:
+        self.named_children: Sequence[Node] = [item]
+
+
+def _single(pattern: Node, item: Node) -> Node:
+    return _OneItemPattern(item)  # type: ignore[return-value]
+
+
+class _NameCount(cst.CSTVisitor):
+    """How often each name occurs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counts: dict[str, int] = {}
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.counts[node.value] = self.counts.get(node.value, 0) + 1
+
+
+def _drop_unused(body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    """Remove top-level assignments of plain reads whose name is never used (destructuring)."""
+    while True:
+        counter = _NameCount()
+        for stmt in body:
+            stmt.visit(counter)
+        names = counter.counts
+        kept: list[cst.BaseStatement] = []
+        changed = False
+        for stmt in body:
+            if (
+                isinstance(stmt, cst.SimpleStatementLine)
+                and len(stmt.body) == 1
+                and isinstance(stmt.body[0], cst.Assign)
+                and len(stmt.body[0].targets) == 1
+                and isinstance(stmt.body[0].targets[0].target, cst.Name)
+                and _pure(stmt.body[0].value)
+            ):
+                target = stmt.body[0].targets[0].target.value
+                if names.get(target, 0) == 1:
+                    changed = True
+                    continue
+            kept.append(stmt)
+        body = kept
+        if not changed:
+            return body
+
+
+class _Parenthesize(cst.CSTTransformer):
+    """Comprehension conditions and iterables take no bare conditional expression or lambda."""
+
+    def leave_CompIf(self, original_node: cst.CompIf, updated_node: cst.CompIf) -> cst.CompIf:
+        return updated_node.with_changes(test=px.wrap(updated_node.test, px.P_OR))
+
+    def leave_CompFor(self, original_node: cst.CompFor, updated_node: cst.CompFor) -> cst.CompFor:
+        return updated_node.with_changes(iter=px.wrap(updated_node.iter, px.P_OR))
+
+
+def _pure(expr: cst.BaseExpression) -> bool:
+    if isinstance(expr, cst.Name | cst.SimpleString | cst.Integer | cst.Float):
+        return True
+    if isinstance(expr, cst.Attribute):
+        return _pure(expr.value)
+    if isinstance(expr, cst.Subscript):
+        return _pure(expr.value) and all(
+            isinstance(e.slice, cst.Index) and _pure(e.slice.value) for e in expr.slice
+        )
+    return False

@@ -1,0 +1,273 @@
+"""Small libcst builders with Python operator precedence (libcst does not add parentheses itself)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+__all__ = [
+    "attr",
+    "binop",
+    "boolop",
+    "call",
+    "compare",
+    "dotted",
+    "fstring",
+    "ifexp",
+    "index",
+    "name",
+    "not_",
+    "number",
+    "paren",
+    "prec",
+    "string",
+    "wrap",
+]
+
+# precedence levels (higher binds tighter)
+P_LAMBDA, P_IFEXP, P_OR, P_AND, P_NOT, P_CMP = 0, 1, 2, 3, 4, 5
+P_ADD, P_MUL, P_UNARY, P_POW, P_AWAIT, P_PRIMARY, P_ATOM = 10, 11, 12, 13, 14, 15, 16
+
+_BINARY_PREC: dict[type[cst.BaseBinaryOp], int] = {
+    cst.Add: P_ADD,
+    cst.Subtract: P_ADD,
+    cst.Multiply: P_MUL,
+    cst.Divide: P_MUL,
+    cst.FloorDivide: P_MUL,
+    cst.Modulo: P_MUL,
+    cst.Power: P_POW,
+}
+
+
+def prec(expr: cst.BaseExpression) -> int:
+    """The precedence of an expression's outermost operator (parenthesised: an atom)."""
+    if getattr(expr, "lpar", None):
+        return P_ATOM
+    if isinstance(expr, cst.NamedExpr):
+        return -1
+    if isinstance(expr, cst.Lambda):
+        return P_LAMBDA
+    if isinstance(expr, cst.IfExp):
+        return P_IFEXP
+    if isinstance(expr, cst.BooleanOperation):
+        return P_OR if isinstance(expr.operator, cst.Or) else P_AND
+    if isinstance(expr, cst.UnaryOperation):
+        return P_NOT if isinstance(expr.operator, cst.Not) else P_UNARY
+    if isinstance(expr, cst.Comparison):
+        return P_CMP
+    if isinstance(expr, cst.BinaryOperation):
+        return _BINARY_PREC.get(type(expr.operator), P_ADD)
+    if isinstance(expr, cst.Await):
+        return P_AWAIT
+    if isinstance(expr, cst.Attribute | cst.Call | cst.Subscript):
+        return P_PRIMARY
+    return P_ATOM
+
+
+def paren(expr: cst.BaseExpression) -> cst.BaseExpression:
+    """``(expr)``."""
+    return expr.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+
+
+def wrap(expr: cst.BaseExpression, minimum: int) -> cst.BaseExpression:
+    """``expr``, parenthesised when its operator binds looser than ``minimum``."""
+    return paren(expr) if prec(expr) < minimum else expr
+
+
+def name(text: str) -> cst.Name:
+    """A name."""
+    return cst.Name(text)
+
+
+def dotted(text: str) -> cst.BaseExpression:
+    """``a.b.c`` from its text."""
+    parts = text.split(".")
+    expr: cst.BaseExpression = cst.Name(parts[0])
+    for part in parts[1:]:
+        expr = cst.Attribute(value=expr, attr=cst.Name(part))
+    return expr
+
+
+def attr(value: cst.BaseExpression, attribute: str) -> cst.Attribute:
+    """``value.attribute``."""
+    return cst.Attribute(value=wrap(value, P_PRIMARY), attr=cst.Name(attribute))
+
+
+def index(value: cst.BaseExpression, key: cst.BaseExpression) -> cst.Subscript:
+    """``value[key]``."""
+    return cst.Subscript(
+        value=wrap(value, P_PRIMARY), slice=[cst.SubscriptElement(cst.Index(wrap(key, 0)))]
+    )
+
+
+def call(
+    func: cst.BaseExpression | str,
+    *args: cst.BaseExpression | cst.Arg,
+    **kwargs: cst.BaseExpression,
+) -> cst.Call:
+    """``func(*args, **kwargs)``; ``func`` may be dotted text."""
+    callee = dotted(func) if isinstance(func, str) else wrap(func, P_PRIMARY)
+    arguments = [a if isinstance(a, cst.Arg) else cst.Arg(wrap(a, 0)) for a in args]
+    arguments += [cst.Arg(wrap(v, 0), keyword=cst.Name(k)) for k, v in kwargs.items()]
+    if len(arguments) == 1 and isinstance(arguments[0].value, cst.GeneratorExp):
+        # f(x for x in y): a lone generator argument needs no parentheses of its own
+        arguments = [
+            arguments[0].with_changes(value=arguments[0].value.with_changes(lpar=[], rpar=[]))
+        ]
+    return cst.Call(func=callee, args=arguments)
+
+
+def binop(
+    left: cst.BaseExpression, op: cst.BaseBinaryOp, right: cst.BaseExpression
+) -> cst.BinaryOperation:
+    """``left op right`` with the right parentheses."""
+    level = _BINARY_PREC.get(type(op), P_ADD)
+    if isinstance(op, cst.Power):
+        return cst.BinaryOperation(wrap(left, level + 1), op, wrap(right, P_UNARY))
+    return cst.BinaryOperation(wrap(left, level), op, wrap(right, level + 1))
+
+
+def compare(
+    left: cst.BaseExpression, op: cst.BaseCompOp, right: cst.BaseExpression
+) -> cst.Comparison:
+    """``left op right`` (never chained)."""
+    return cst.Comparison(wrap(left, P_CMP + 1), [cst.ComparisonTarget(op, wrap(right, P_CMP + 1))])
+
+
+def boolop(
+    left: cst.BaseExpression, op: cst.BaseBooleanOp, right: cst.BaseExpression
+) -> cst.BooleanOperation:
+    """``left and right`` / ``left or right``."""
+    level = P_OR if isinstance(op, cst.Or) else P_AND
+    return cst.BooleanOperation(wrap(left, level), op, wrap(right, level + 1))
+
+
+def not_(expr: cst.BaseExpression) -> cst.BaseExpression:
+    """``not expr`` (``a is not None`` for ``not (a is None)`` and the like)."""
+    if isinstance(expr, cst.Comparison) and len(expr.comparisons) == 1 and not expr.lpar:
+        target = expr.comparisons[0]
+        flipped: dict[type[cst.BaseCompOp], cst.BaseCompOp] = {
+            cst.Is: cst.IsNot(),
+            cst.IsNot: cst.Is(),
+            cst.Equal: cst.NotEqual(),
+            cst.NotEqual: cst.Equal(),
+            cst.In: cst.NotIn(),
+            cst.NotIn: cst.In(),
+        }
+        op = flipped.get(type(target.operator))
+        if op is not None:
+            return expr.with_changes(comparisons=[target.with_changes(operator=op)])
+    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Not):
+        return expr.expression
+    return cst.UnaryOperation(cst.Not(), wrap(expr, P_NOT))
+
+
+def ifexp(
+    test: cst.BaseExpression, body: cst.BaseExpression, orelse: cst.BaseExpression
+) -> cst.IfExp:
+    """``body if test else orelse``."""
+    return cst.IfExp(test=wrap(test, P_OR), body=wrap(body, P_OR), orelse=wrap(orelse, P_IFEXP))
+
+
+def _escape(text: str, quote: str) -> str:
+    out: list[str] = []
+    for ch in text:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == quote:
+            out.append("\\" + quote)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif not ch.isprintable():
+            code = ord(ch)
+            out.append(
+                f"\\x{code:02x}"
+                if code < 0x100
+                else f"\\u{code:04x}"
+                if code < 0x10000
+                else f"\\U{code:08x}"
+            )
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def string(text: str, quote: str = '"') -> cst.SimpleString:
+    """A one-line Python string literal whose value is exactly ``text``."""
+    return cst.SimpleString(quote + _escape(text, quote) + quote)
+
+
+def number(value: int | float) -> cst.BaseExpression:
+    """A number literal (negative numbers as unary minus)."""
+    if value < 0:
+        return cst.UnaryOperation(cst.Minus(), number(-value))
+    if isinstance(value, int):
+        return cst.Integer(str(value))
+    if value == float("inf"):
+        return call("float", string("inf"))
+    text = repr(value)
+    return cst.Float(text) if ("." in text or "e" in text) else cst.Integer(text)
+
+
+def _fstring_ok(expr: cst.BaseExpression) -> bool:
+    code = cst.Module([]).code_for_node(expr)
+    return not ("\\" in code or "\n" in code or '"' in code or "{" in code or "}" in code)
+
+
+def _single_quote_strings(expr: cst.BaseExpression) -> cst.BaseExpression:
+    class _Requote(cst.CSTTransformer):
+        def leave_SimpleString(
+            self, original_node: cst.SimpleString, updated_node: cst.SimpleString
+        ) -> cst.SimpleString:
+            value = original_node.evaluated_value
+            if (
+                isinstance(value, str)
+                and "'" not in value
+                and "\\" not in value
+                and value.isprintable()
+            ):
+                return cst.SimpleString("'" + value + "'")
+            return updated_node
+
+    return expr.visit(_Requote())  # type: ignore[return-value]
+
+
+def fstring(
+    parts: Sequence[str | cst.BaseExpression], *, not_str: Sequence[cst.BaseExpression] = ()
+) -> cst.BaseExpression:
+    """An f-string from text and expressions; ``+`` concatenation when an f-string cannot hold one.
+
+    ``not_str`` lists the expressions that are not strings (wrapped in ``str()`` when concatenated).
+    """
+    if not any(isinstance(p, cst.BaseExpression) for p in parts):
+        return string("".join(p for p in parts if isinstance(p, str)))
+    pieces: list[cst.BaseFormattedStringContent] = []
+    fits = True
+    for part in parts:
+        if isinstance(part, str):
+            if part:
+                text = _escape(part, '"').replace("{", "{{").replace("}", "}}")
+                pieces.append(cst.FormattedStringText(text))
+        else:
+            inner = _single_quote_strings(part)
+            if not _fstring_ok(inner):
+                fits = False
+                break
+            pieces.append(cst.FormattedStringExpression(wrap(inner, P_IFEXP)))
+    if fits:
+        return cst.FormattedString(parts=pieces, start='f"', end='"')
+    result: cst.BaseExpression | None = None
+    for part in parts:
+        if isinstance(part, str) and not part:
+            continue
+        piece = string(part) if isinstance(part, str) else part
+        if any(piece is other for other in not_str):
+            piece = call("str", piece)
+        result = piece if result is None else binop(result, cst.Add(), piece)
+    assert result is not None
+    return result

@@ -1,0 +1,257 @@
+// The npm cache of the compatibility suite: a plain npm folder holding @mastra/core, zod, tsx and
+// whatever else the Mastra project under test imports, installed on first use.
+//
+// Installs are additive (`npm install <spec>...` with --save, so later installs keep earlier ones),
+// run with --no-audit --no-fund --ignore-scripts, and serialised by a lock folder so two verify runs
+// sharing a cache never install at the same time.
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+
+/** Exit codes shared with converters/verify/node.py. */
+export const EXIT = { usage: 2, loadFailed: 3, toolMissing: 4, installFailed: 5 };
+
+/** Versions known to work with @mastra/core 1.71.0 (the default core version). */
+export const DEFAULT_CORE_VERSION = '1.71.0';
+const PINNED_FOR_DEFAULT_CORE = {
+  '@mastra/memory': '1.31.0',
+  '@mastra/libsql': '1.23.1',
+  '@mastra/mcp': '2.0.0',
+  '@mastra/loggers': '1.3.2',
+  '@mastra/pg': '1.27.1',
+  '@mastra/upstash': '1.3.1',
+};
+const ALWAYS_PINNED = {
+  zod: '^4',
+  tsx: '^4',
+  '@ai-sdk/openai': '^2',
+  '@ai-sdk/anthropic': '^2',
+  '@ai-sdk/google': '^2',
+  '@ai-sdk/openai-compatible': '^2',
+};
+
+const LOCK_STALE_MS = 15 * 60 * 1000;
+const LOCK_WAIT_MS = 20 * 60 * 1000;
+const SKIPPED_DIRS = new Set(['node_modules', '.git', '.mastra', 'dist', 'build', '.turbo', '.next']);
+const SOURCE_RE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+
+/** A failure with the exit code the harness should end with. */
+export class HarnessError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** Every source file of a project, skipping build output and dependencies. */
+export function projectSources(root) {
+  const out = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRS.has(entry.name)) walk(path.join(dir, entry.name));
+      } else if (SOURCE_RE.test(entry.name) && !entry.name.endsWith('.d.ts')) {
+        out.push(path.join(dir, entry.name));
+      }
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+
+const IMPORT_RES = [
+  /(?:^|[\s;])import\s+(?!type\s)[^'";]*?\sfrom\s*['"]([^'"]+)['"]/g,
+  /(?:^|[\s;])export\s+(?!type\s)[^'";]*?\sfrom\s*['"]([^'"]+)['"]/g,
+  /(?:^|[\s;])import\s*['"]([^'"]+)['"]/g,
+  /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+  /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+];
+const BUILTINS = new Set(builtinModules);
+
+/** The npm package a bare import specifier names, or null for relative, builtin and alias imports. */
+export function packageOf(specifier) {
+  if (/^[./]/.test(specifier) || specifier.startsWith('node:') || /^[#~]/.test(specifier)) return null;
+  if (specifier.startsWith('@/')) return null; // the usual tsconfig path alias
+  const parts = specifier.split('/');
+  const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+  if (BUILTINS.has(name)) return null;
+  if (!/^(?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/.test(name)) return null;
+  return name;
+}
+
+/** Bare packages imported by the project's source files (type-only imports excluded). */
+export function importedPackages(root) {
+  const found = new Set();
+  for (const file of projectSources(root)) {
+    let text;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const re of IMPORT_RES) {
+      for (const match of text.matchAll(re)) {
+        const name = packageOf(match[1]);
+        if (name) found.add(name);
+      }
+    }
+  }
+  return [...found].sort();
+}
+
+function projectRanges(root) {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    return { ...(pkg.devDependencies || {}), ...(pkg.dependencies || {}) };
+  } catch {
+    return {};
+  }
+}
+
+/** The npm spec to install for a package the project needs. */
+export function specFor(name, coreVersion, ranges) {
+  if (name === '@mastra/core') return `@mastra/core@${coreVersion}`;
+  if (name in ALWAYS_PINNED) return `${name}@${ALWAYS_PINNED[name]}`;
+  if (coreVersion === DEFAULT_CORE_VERSION && name in PINNED_FOR_DEFAULT_CORE) {
+    return `${name}@${PINNED_FOR_DEFAULT_CORE[name]}`;
+  }
+  if (ranges[name] && !/^(?:file|link|workspace|git|github):/.test(ranges[name])) {
+    return `${name}@${ranges[name]}`;
+  }
+  return name;
+}
+
+function installedVersion(home, name) {
+  try {
+    const pkg = path.join(home, 'node_modules', ...name.split('/'), 'package.json');
+    return JSON.parse(fs.readFileSync(pkg, 'utf8')).version || '0.0.0';
+  } catch {
+    return null;
+  }
+}
+
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+function sleep(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Run `fn` holding the cache's install lock (a folder made atomically with mkdir). */
+export function withLock(home, log, fn) {
+  const lock = path.join(home, '.lumos-install.lock');
+  const started = Date.now();
+  let announced = false;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'owner.json'), JSON.stringify({ pid: process.pid, since: Date.now() }));
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      let owner = null;
+      try {
+        owner = JSON.parse(fs.readFileSync(path.join(lock, 'owner.json'), 'utf8'));
+      } catch {
+        owner = null;
+      }
+      const age = owner ? Date.now() - owner.since : Date.now() - fs.statSync(lock).mtimeMs;
+      if ((owner && !pidAlive(owner.pid)) || age > LOCK_STALE_MS) {
+        fs.rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() - started > LOCK_WAIT_MS) {
+        throw new HarnessError(
+          EXIT.installFailed,
+          `another process (pid ${owner?.pid ?? '?'}) has held the install lock ${lock} for too long; ` +
+            'if no other verify run is installing, delete that folder and retry',
+        );
+      }
+      if (!announced) {
+        log(`waiting for another install into ${home} (lock ${lock})`);
+        announced = true;
+      }
+      sleep(500);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function npmInstall(home, specs, log) {
+  const npm = process.env.LUMOS_NPM || 'npm';
+  const args = ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--save', '--loglevel=error', ...specs];
+  log(`installing into ${home}: ${specs.join(' ')}`);
+  const proc = spawnSync(npm, args, {
+    cwd: home,
+    encoding: 'utf8',
+    shell: process.platform === 'win32',
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
+  if (proc.error && proc.error.code === 'ENOENT') {
+    throw new HarnessError(
+      EXIT.toolMissing,
+      `npm was not found (tried ${JSON.stringify(npm)}). The compatibility suite installs real Mastra ` +
+        'from npm on first use. Install Node.js 20 or newer with npm (https://nodejs.org/en/download, ' +
+        'or `apt-get install nodejs npm`, `brew install node`), or set LUMOS_NPM to the npm binary, ' +
+        'or set LUMOS_MASTRA_HOME to a folder where `npm install @mastra/core zod tsx` was already run.',
+    );
+  }
+  if (proc.error || proc.status !== 0) {
+    const detail = (proc.stderr || String(proc.error || '')).trim().split('\n').slice(-25).join('\n');
+    throw new HarnessError(
+      EXIT.installFailed,
+      `\`npm ${args.join(' ')}\` failed in ${home} (exit ${proc.status}):\n${detail}\n` +
+        'Check the network and registry settings (.npmrc), or install the packages there yourself.',
+    );
+  }
+}
+
+/**
+ * Make sure `home/node_modules` holds @mastra/core (at `coreVersion` unless `asIs`), zod, tsx and
+ * every package the project imports. Returns the installed @mastra/core version.
+ */
+export function ensureCache({ home, coreVersion, project, asIs, log }) {
+  fs.mkdirSync(home, { recursive: true });
+  const pkgJson = path.join(home, 'package.json');
+  if (!fs.existsSync(pkgJson)) {
+    fs.writeFileSync(
+      pkgJson,
+      `${JSON.stringify({ name: 'lumos-mastra-cache', private: true, description: 'npm cache of lumos-migrate verify' }, null, 2)}\n`,
+    );
+  }
+  const ranges = projectRanges(project);
+  const wanted = ['@mastra/core', 'zod', 'tsx', ...importedPackages(project)];
+  const missing = () =>
+    [...new Set(wanted)].filter((name) => {
+      const version = installedVersion(home, name);
+      if (version === null) return true;
+      return name === '@mastra/core' && !asIs && version !== coreVersion;
+    });
+  if (missing().length) {
+    withLock(home, log, () => {
+      const now = missing();
+      if (now.length) npmInstall(home, now.map((name) => specFor(name, coreVersion, ranges)), log);
+    });
+  }
+  const still = [...new Set(wanted)].filter((name) => installedVersion(home, name) === null);
+  if (still.includes('@mastra/core') || still.includes('tsx') || still.includes('zod')) {
+    throw new HarnessError(
+      EXIT.installFailed,
+      `${home}/node_modules still lacks ${still.join(', ')} after installing; install them there with npm`,
+    );
+  }
+  if (still.length) log(`note: not installable, the project may fail to load: ${still.join(', ')}`);
+  return installedVersion(home, '@mastra/core');
+}

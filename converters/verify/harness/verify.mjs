@@ -1,0 +1,435 @@
+// The Node side of `lumos-migrate verify`: load a Mastra project's agents with real Mastra and run
+// scenarios against the fake LLM server that converters/verify (Python) started.
+//
+//   node verify.mjs --project DIR --server URL --nonce N --home DIR [--mastra-version V] [--entry FILE]
+//   node verify.mjs --install-only --project DIR --home DIR [--mastra-version V]
+//
+// Protocol: messages to Python are single lines `@@lumos-verify:<nonce>@@ <json>` on stdout (the
+// project may log to stdout too; other lines are ignored). First `{"type":"ready","agents":[...]}`,
+// then, for every line `{"cmd":"run","scenario":{...}}` read from stdin, one
+// `{"type":"result",...}`. `{"cmd":"exit"}` or the end of stdin ends the program.
+//
+// Exit codes: 0 done, 2 bad arguments, 3 the project did not load, 4 node/npm missing,
+// 5 npm install failed.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+
+import { DEFAULT_CORE_VERSION, EXIT, HarnessError, ensureCache, projectSources } from './cache.mjs';
+
+function parseArgs(argv) {
+  const args = { mastraVersion: process.env.LUMOS_MASTRA_VERSION || DEFAULT_CORE_VERSION };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) throw new HarnessError(EXIT.usage, `${flag} needs a value`);
+      return argv[++i];
+    };
+    if (flag === '--project') args.project = path.resolve(value());
+    else if (flag === '--server') args.server = value().replace(/\/+$/, '');
+    else if (flag === '--nonce') args.nonce = value();
+    else if (flag === '--home') args.home = path.resolve(value());
+    else if (flag === '--mastra-version') args.mastraVersion = value();
+    else if (flag === '--entry') args.entry = value();
+    else if (flag === '--install-only') args.installOnly = true;
+    else throw new HarnessError(EXIT.usage, `unknown argument ${flag}`);
+  }
+  if (!args.project) throw new HarnessError(EXIT.usage, '--project is required');
+  if (!args.installOnly && (!args.server || !args.nonce)) {
+    throw new HarnessError(EXIT.usage, '--server and --nonce are required');
+  }
+  return args;
+}
+
+const log = (message) => process.stderr.write(`[verify] ${message}\n`);
+
+function defaultHome(version) {
+  if (process.env.LUMOS_MASTRA_HOME) return path.resolve(process.env.LUMOS_MASTRA_HOME);
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'lumos-compat', `mastra-${version}`);
+}
+
+/** Make any value JSON-safe while keeping the presence and kind of every field. */
+function encode(value, seen = new WeakSet()) {
+  if (value === undefined) return '<undefined>';
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : `<number:${value}>`;
+  if (typeof value === 'bigint') return `<bigint:${value}>`;
+  if (typeof value === 'function') return '<function>';
+  if (typeof value === 'symbol') return '<symbol>';
+  if (value instanceof Date) return '<date>';
+  if (value instanceof Uint8Array || value instanceof ArrayBuffer) return { $bytes: value.byteLength };
+  if (seen.has(value)) return '<circular>';
+  seen.add(value);
+  try {
+    if (value instanceof Error) {
+      const out = { $error: value.name, message: value.message };
+      for (const key of Object.keys(value)) out[key] = encode(value[key], seen);
+      return out;
+    }
+    if (Array.isArray(value)) return value.map((item) => encode(item, seen));
+    if (value instanceof Map) return { $map: [...value.entries()].map(([k, v]) => [encode(k, seen), encode(v, seen)]) };
+    if (value instanceof Set) return { $set: [...value].map((v) => encode(v, seen)) };
+    if (typeof value.toJSON === 'function') return encode(value.toJSON(), seen);
+    const out = {};
+    for (const key of Object.keys(value)) out[key] = encode(value[key], seen);
+    return out;
+  } finally {
+    seen.delete(value);
+  }
+}
+
+/** Copy the project (without dependencies and build output) and link the cache's node_modules. */
+function stageProject(project, home) {
+  const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'lumos-verify-'));
+  const skipped = new Set(['node_modules', '.git', '.mastra', 'dist', 'build']);
+  fs.cpSync(project, stage, {
+    recursive: true,
+    filter: (src) => {
+      const rel = path.relative(project, src);
+      if (!rel) return true;
+      const first = rel.split(path.sep)[0];
+      return !skipped.has(first) && !/\.(?:db|db-wal|db-shm|sqlite)$/.test(src);
+    },
+  });
+  fs.symlinkSync(path.join(home, 'node_modules'), path.join(stage, 'node_modules'), 'junction');
+  return stage;
+}
+
+/** The ESM build of tsx's `tsx/esm/api` in the cache (its `import` export condition). */
+function tsxEsmApi(home) {
+  const dir = path.dirname(createRequire(path.join(home, 'package.json')).resolve('tsx/package.json'));
+  const exported = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).exports?.['./esm/api'];
+  const pick = (entry) => (typeof entry === 'string' ? entry : entry?.import?.default ?? entry?.import ?? entry?.default);
+  const rel = pick(exported);
+  return path.join(dir, typeof rel === 'string' ? rel : 'dist/esm/api/index.mjs');
+}
+
+function findEntry(stage, given) {
+  if (given) {
+    const full = path.resolve(stage, given);
+    if (!fs.existsSync(full)) throw new HarnessError(EXIT.loadFailed, `entry file ${given} not found in the project`);
+    return full;
+  }
+  for (const rel of ['src/mastra/index.ts', 'src/mastra/index.mts', 'src/mastra/index.js', 'src/mastra/index.mjs']) {
+    const full = path.join(stage, rel);
+    if (fs.existsSync(full)) return full;
+  }
+  for (const file of projectSources(stage)) {
+    if (/new\s+Mastra\s*\(/.test(fs.readFileSync(file, 'utf8'))) return file;
+  }
+  throw new HarnessError(
+    EXIT.loadFailed,
+    'no src/mastra/index.ts and no file with `new Mastra(` in the project; pass --entry FILE',
+  );
+}
+
+const looksLikeAgent = (v) =>
+  v !== null && typeof v === 'object' && typeof v.generate === 'function' && typeof v.stream === 'function' &&
+  typeof v.getInstructions === 'function';
+
+function jsonSchemaOf(schema, z) {
+  if (!schema || typeof schema !== 'object') return null;
+  try {
+    if (schema._zod || schema._def) return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+    if (schema.jsonSchema && typeof schema.jsonSchema === 'object') return schema.jsonSchema;
+    if (typeof schema.type === 'string' || schema.properties || schema.anyOf) return schema;
+  } catch (err) {
+    return { $unrepresentable: String(err.message || err) };
+  }
+  return null;
+}
+
+async function resolveMaybe(fn, fallback) {
+  try {
+    return await fn();
+  } catch {
+    return fallback;
+  }
+}
+
+async function describeModel(agent, RequestContext) {
+  let raw = agent.model;
+  if (Array.isArray(raw)) raw = raw[0]?.model;
+  if (typeof raw === 'string') {
+    const [provider, ...rest] = raw.split('/');
+    return { kind: 'router', spec: raw, provider, modelId: rest.join('/') || raw };
+  }
+  const resolved = await resolveMaybe(() => agent.getModel({ requestContext: new RequestContext() }), null);
+  const kind = typeof raw === 'function' ? 'dynamic' : raw && raw.url ? 'config' : 'provider';
+  let provider = resolved?.provider ?? null;
+  let modelId = resolved?.modelId ?? null;
+  if (kind === 'config' && typeof raw.id === 'string') {
+    const [p, ...rest] = raw.id.split('/');
+    provider = p;
+    modelId = rest.join('/') || raw.id;
+  }
+  if (typeof provider === 'string') provider = provider.split('.')[0];
+  return { kind, spec: null, provider, modelId: modelId || 'model' };
+}
+
+/** The model the agent is pointed at: openai/* router strings stay (OPENAI_BASE_URL is set). */
+function fakeModelFor(description, server) {
+  if (description.kind === 'router' && description.provider === 'openai') return { mode: 'openai-router', model: description.spec };
+  return {
+    mode: 'chat',
+    model: { id: `fake/${description.modelId}`, url: `${server}/v1`, apiKey: 'test-key' },
+  };
+}
+
+class Harness {
+  constructor(args) {
+    this.args = args;
+    this.current = null; // the scenario being run
+    this.toolKeys = new Map(); // tool object -> Set of keys it is offered under
+    this.wrapped = new WeakSet();
+    this.toolInputs = [];
+  }
+
+  send(message) {
+    process.stdout.write(`\n@@lumos-verify:${this.args.nonce}@@ ${JSON.stringify(message)}\n`);
+  }
+
+  async load() {
+    const { args } = this;
+    const home = args.home || defaultHome(args.mastraVersion);
+    const asIs = Boolean(process.env.LUMOS_MASTRA_HOME) && fs.existsSync(path.join(home, 'node_modules'));
+    const version = ensureCache({ home, coreVersion: args.mastraVersion, project: args.project, asIs, log });
+    if (args.installOnly) {
+      log(`cache ready: ${home} (@mastra/core ${version})`);
+      return false;
+    }
+    process.env.OPENAI_BASE_URL = `${args.server}/v1`;
+    process.env.OPENAI_API_KEY = 'test-key';
+    const stage = stageProject(args.project, home);
+    this.stage = stage;
+    process.chdir(stage);
+    const entry = findEntry(stage, args.entry);
+    const bridge = path.join(stage, '.lumos-verify-bridge.mts');
+    fs.writeFileSync(
+      bridge,
+      `export * as project from ${JSON.stringify(pathToFileURL(entry).href)};\n` +
+        "export { RequestContext } from '@mastra/core/request-context';\n" +
+        "export { z } from 'zod';\n",
+    );
+    const { tsImport } = await import(pathToFileURL(tsxEsmApi(home)).href);
+    let loaded;
+    try {
+      loaded = await tsImport(pathToFileURL(bridge).href, import.meta.url);
+    } catch (err) {
+      throw new HarnessError(
+        EXIT.loadFailed,
+        `the Mastra project did not load (${path.relative(stage, entry)}): ${err.stack || err}`,
+      );
+    }
+    this.RequestContext = loaded.RequestContext;
+    this.z = loaded.z;
+    this.agents = this.findAgents(loaded.project, path.relative(stage, entry));
+    this.mastraVersion = version;
+    return true;
+  }
+
+  findAgents(module, entryRel) {
+    const values = Object.values(module);
+    const mastra = values.find((v) => v && typeof v.listAgents === 'function' && typeof v.getAgent === 'function');
+    if (mastra) return { ...mastra.listAgents() };
+    const out = {};
+    for (const [name, value] of Object.entries(module)) if (looksLikeAgent(value)) out[name] = value;
+    if (!Object.keys(out).length) {
+      throw new HarnessError(EXIT.loadFailed, `${entryRel} exports no Mastra instance and no Agent`);
+    }
+    return out;
+  }
+
+  async subAgents(agent) {
+    return (await resolveMaybe(() => agent.listAgents({ requestContext: new this.RequestContext() }), {})) || {};
+  }
+
+  async describe(key, agent) {
+    const rc = new this.RequestContext();
+    const model = await describeModel(agent, this.RequestContext);
+    const problems = [];
+    const tools = {};
+    let toolMap = {};
+    try {
+      toolMap = (await agent.listTools({ requestContext: rc })) || {};
+    } catch (err) {
+      problems.push(`listTools failed: ${err.message}`);
+    }
+    for (const [toolKey, tool] of Object.entries(toolMap)) {
+      tools[toolKey] = {
+        id: tool?.id ?? toolKey,
+        description: tool?.description ?? '',
+        input_schema: jsonSchemaOf(tool?.inputSchema ?? tool?.parameters, this.z),
+        output_schema: jsonSchemaOf(tool?.outputSchema, this.z),
+      };
+    }
+    const subs = Object.keys(await this.subAgents(agent));
+    const defaults = (await resolveMaybe(() => agent.getDefaultOptions({ requestContext: rc }), {})) || {};
+    const so = defaults.structuredOutput;
+    return {
+      key,
+      id: agent.id,
+      name: agent.name ?? null,
+      model,
+      tools,
+      agents: subs,
+      max_steps: typeof defaults.maxSteps === 'number' ? defaults.maxSteps : null,
+      structured_output: so && so.schema ? jsonSchemaOf(so.schema, this.z) ?? {} : null,
+      problems,
+    };
+  }
+
+  wrapTools(tools, owner) {
+    for (const [toolKey, tool] of Object.entries(tools || {})) {
+      if (!tool || typeof tool !== 'object' || typeof tool.execute !== 'function') continue;
+      if (!this.toolKeys.has(tool)) this.toolKeys.set(tool, new Set());
+      this.toolKeys.get(tool).add(toolKey);
+      if (this.wrapped.has(tool)) continue;
+      this.wrapped.add(tool);
+      const original = tool.execute;
+      const harness = this;
+      tool.execute = async function scriptedExecute(input, context) {
+        const key = harness.keyFor(tool, context);
+        harness.toolInputs.push({ tool: key, input: JSON.parse(JSON.stringify(input ?? null)) });
+        const outputs = harness.current?.tool_outputs || {};
+        if (key in outputs) {
+          const value = outputs[key];
+          if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1 && typeof value.throws === 'string') {
+            throw new Error(value.throws);
+          }
+          return JSON.parse(JSON.stringify(value));
+        }
+        return original.call(this, input, context);
+      };
+    }
+    void owner;
+  }
+
+  keyFor(tool, context) {
+    const keys = this.toolKeys.get(tool) || new Set();
+    const callId = context?.agent?.toolCallId ?? context?.toolCallId;
+    if (callId && this.current) {
+      for (const turn of this.current.script || []) {
+        for (const call of turn.tool_calls || []) {
+          if (call.id === callId && keys.has(call.name)) return call.name;
+        }
+      }
+    }
+    const outputs = this.current?.tool_outputs || {};
+    for (const key of keys) if (key in outputs) return key;
+    if (tool.id in outputs) return tool.id;
+    return [...keys][0] ?? tool.id;
+  }
+
+  async prepare(agent, seen = new Set()) {
+    if (seen.has(agent)) return;
+    seen.add(agent);
+    const description = await describeModel(agent, this.RequestContext);
+    agent.__updateModel({ model: fakeModelFor(description, this.args.server).model });
+    const raw = agent.__getOverridableFields?.().tools;
+    if (typeof raw === 'function') {
+      agent.__setTools(async (ctx) => {
+        const tools = await raw(ctx);
+        this.wrapTools(tools, agent);
+        return tools;
+      });
+    } else {
+      this.wrapTools(raw ?? (await resolveMaybe(() => agent.listTools(), {})), agent);
+    }
+    for (const sub of Object.values(await this.subAgents(agent))) await this.prepare(sub, seen);
+  }
+
+  async start() {
+    const described = [];
+    for (const [key, agent] of Object.entries(this.agents)) described.push(await this.describe(key, agent));
+    const seen = new Set();
+    for (const agent of Object.values(this.agents)) await this.prepare(agent, seen);
+    for (const d of described) d.mode = fakeModelFor(d.model, this.args.server).mode;
+    this.send({ type: 'ready', mastra_version: this.mastraVersion, agents: described });
+  }
+
+  options(raw) {
+    const options = { ...(raw || {}) };
+    if (options.requestContext && !(options.requestContext instanceof this.RequestContext)) {
+      options.requestContext = new this.RequestContext(Object.entries(options.requestContext));
+    }
+    return options;
+  }
+
+  async run(scenario) {
+    const agent = this.agents[scenario.agent];
+    this.current = scenario;
+    this.toolInputs = [];
+    const output = {};
+    try {
+      if (!agent) throw new Error(`no agent ${JSON.stringify(scenario.agent)} in the Mastra project`);
+      const options = this.options(scenario.options);
+      if (scenario.method === 'generate') {
+        output.result = encode(await agent.generate(scenario.messages, options));
+      } else {
+        const stream = await agent.stream(scenario.messages, options);
+        const chunks = [];
+        for await (const chunk of stream.fullStream) chunks.push(encode(chunk));
+        output.chunks = chunks;
+        output.result = encode(await stream.getFullOutput());
+      }
+    } catch (err) {
+      output.thrown = encode(err);
+    } finally {
+      this.current = null;
+    }
+    output.tool_inputs = this.toolInputs;
+    this.send({ type: 'result', name: scenario.name, agent: scenario.agent, ...output });
+  }
+
+  async serve() {
+    const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+    for await (const line of lines) {
+      if (!line.trim()) continue;
+      const message = JSON.parse(line);
+      if (message.cmd === 'exit') break;
+      if (message.cmd === 'run') await this.run(message.scenario);
+      else this.send({ type: 'error', message: `unknown command ${JSON.stringify(message.cmd)}` });
+    }
+  }
+
+  cleanup() {
+    if (this.stage) {
+      try {
+        process.chdir(os.tmpdir());
+        fs.rmSync(this.stage, { recursive: true, force: true });
+      } catch {
+        // a leftover temporary folder is harmless
+      }
+    }
+  }
+}
+
+async function main() {
+  const harness = new Harness(parseArgs(process.argv.slice(2)));
+  try {
+    if (!(await harness.load())) return 0;
+    await harness.start();
+    await harness.serve();
+    return 0;
+  } finally {
+    harness.cleanup();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    if (err instanceof HarnessError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      process.exit(err.code);
+    }
+    process.stderr.write(`error: ${err.stack || err}\n`);
+    process.exit(EXIT.loadFailed);
+  },
+);

@@ -1,0 +1,159 @@
+"""JavaScript semantics that plain Python does not spell in one expression, for translated tool bodies.
+
+``lumos-migrate`` translates TypeScript tool and step bodies to Python (``converters.translate``).
+Where the types are known it writes plain Python; these few helpers cover the values whose type
+is not known statically (JSON from the network) and the places where JavaScript's rules differ
+from Python's: ``String(x)`` and template literals print ``5`` for ``5.0``, JavaScript truthiness
+treats ``[]`` and ``{}`` as true, ``JSON.stringify`` writes no spaces, and ``URLSearchParams``
+escapes a different set of characters than ``urllib.parse.urlencode``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import quote
+
+from pydantic import BaseModel
+
+from lumos_compat.schema import format_js_number
+from lumos_compat.tools import to_jsonable
+
+__all__ = [
+    "form_encode",
+    "get",
+    "join",
+    "js_str",
+    "json_stringify",
+    "parse_float",
+    "parse_int",
+    "to_number",
+    "truthy",
+]
+
+# characters application/x-www-form-urlencoded leaves as they are (WHATWG URL standard)
+_FORM_SAFE = "*-._"
+
+
+def js_str(value: Any) -> str:
+    """``String(value)``: numbers as JavaScript prints them, ``true``/``false``, ``null``."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return format_js_number(value)
+    if isinstance(value, list | tuple):
+        return ",".join("" if item is None else js_str(item) for item in value)
+    if isinstance(value, Mapping | BaseModel):
+        return "[object Object]"
+    return str(value)
+
+
+def get(value: Any, *keys: str | int) -> Any:
+    """``value?.[k1]?.[k2]``: None when a step is null, a key is missing or an index is out of range."""
+    for key in keys:
+        if value is None:
+            return None
+        if isinstance(value, Mapping):
+            value = value.get(key)
+        elif (
+            isinstance(value, list | tuple | str)
+            and isinstance(key, int)
+            and not isinstance(key, bool)
+        ):
+            value = value[key] if 0 <= key < len(value) else None
+        elif isinstance(value, list | tuple | str) and key == "length":
+            value = len(value)
+        elif isinstance(value, BaseModel) and isinstance(key, str):
+            value = getattr(value, key, None)
+        else:
+            return None
+    return value
+
+
+def join(items: Iterable[Any], separator: str = ",") -> str:
+    """``items.join(separator)``: null and undefined items as empty strings."""
+    return separator.join("" if item is None else js_str(item) for item in items)
+
+
+_JS_WHITESPACE = " \t\n\r\v\f\u00a0\ufeff\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(
+    chr(c) for c in range(0x2000, 0x200B)
+)
+_DECIMAL = re.compile(r"[+-]?(?:Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)")
+
+
+def to_number(value: Any) -> float:
+    """``Number(value)``: ``""`` is 0, text that is not a number is NaN, ``0x`` prefixes read."""
+    if value is None:
+        return 0.0
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, int | float):
+        return float(value)
+    if not isinstance(value, str):
+        return math.nan
+    text = value.strip(_JS_WHITESPACE)
+    if text == "":
+        return 0.0
+    if re.fullmatch(r"0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+", text):
+        return float(int(text, 0))
+    match = _DECIMAL.fullmatch(text)
+    if match is None:
+        return math.nan
+    return float(text.replace("Infinity", "inf"))
+
+
+def parse_float(value: Any) -> float:
+    """``parseFloat(value)``: the longest decimal prefix, NaN when there is none."""
+    text = js_str(value).lstrip(_JS_WHITESPACE)
+    match = _DECIMAL.match(text)
+    if match is None:
+        return math.nan
+    return float(match.group(0).replace("Infinity", "inf"))
+
+
+def parse_int(value: Any) -> float:
+    """``parseInt(value, 10)``: the leading decimal digits, NaN when there are none."""
+    text = js_str(value).lstrip(_JS_WHITESPACE)
+    match = re.match(r"[+-]?\d+", text)
+    if match is None:
+        return math.nan
+    return float(int(match.group(0)))
+
+
+def truthy(value: Any) -> bool:
+    """JavaScript truthiness: ``[]`` and ``{}`` are true, ``NaN`` is false."""
+    if value is None or value is False:
+        return False
+    if isinstance(value, str):
+        return value != ""
+    if isinstance(value, int | float):
+        return value == value and value != 0  # NaN != NaN
+    return True
+
+
+def json_stringify(value: Any, indent: int | None = None) -> str:
+    """``JSON.stringify(value)`` (or with an indent): no spaces, ``5`` for ``5.0``, non-ASCII kept."""
+    data = to_jsonable(value)
+    if indent:
+        return json.dumps(data, ensure_ascii=False, indent=indent)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def form_encode(params: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> str:
+    """``new URLSearchParams(params).toString()``: ``+`` for spaces, JavaScript's safe characters."""
+    pairs = params.items() if isinstance(params, Mapping) else params
+    return "&".join(
+        f"{_form_quote(js_str(key))}={_form_quote(js_str(value))}" for key, value in pairs
+    )
+
+
+def _form_quote(text: str) -> str:
+    # quote() never escapes "~"; the form serializer does
+    return quote(text, safe=_FORM_SAFE + " ").replace("~", "%7E").replace(" ", "+")

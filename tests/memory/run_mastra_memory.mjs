@@ -1,0 +1,109 @@
+// Replay one memory scenario against real Mastra (@mastra/core, @mastra/memory, @mastra/libsql)
+// and print one JSON document: {"results": [...], "thread": ..., "stored": [...], "workingMemory"}.
+//
+// Usage: node run_mastra_memory.mjs <scenario.json> <fake-server-base-url>
+//
+// Packages are resolved from LUMOS_MASTRA_HOME (default /tmp/mastra-scratch). Storage is LibSQL
+// with url ':memory:'; when the scenario asks for semantic recall a LibSQLVector (':memory:') and an
+// OpenAI-compatible embedder pointed at the fake server's /v1/embeddings are added.
+
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const [scenarioPath, serverUrl] = process.argv.slice(2);
+if (!scenarioPath || !serverUrl) {
+  process.stderr.write('usage: node run_mastra_memory.mjs <scenario.json> <fake-server-base-url>\n');
+  process.exit(2);
+}
+const home = path.resolve(process.env.LUMOS_MASTRA_HOME || '/tmp/mastra-scratch');
+const requireFromHome = createRequire(path.join(home, 'package.json'));
+
+function load(name) {
+  try {
+    return requireFromHome(name);
+  } catch (err) {
+    process.stderr.write(`cannot load ${name} from ${home}/node_modules (${err.message}).\n`);
+    process.exit(3);
+  }
+}
+
+const { Agent } = load('@mastra/core/agent');
+const { Memory } = load('@mastra/memory');
+const { LibSQLStore, LibSQLVector } = load('@mastra/libsql');
+const { createOpenAI } = load('@ai-sdk/openai');
+
+const scenario = JSON.parse(readFileSync(scenarioPath, 'utf8'));
+
+function encode(value, seen = new WeakSet()) {
+  if (value === undefined) return '<undefined>';
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : `<number:${value}>`;
+  if (typeof value === 'function') return '<function>';
+  if (value instanceof Date) return '<date>';
+  if (seen.has(value)) return '<circular>';
+  seen.add(value);
+  try {
+    if (value instanceof Error) return { $error: value.name, message: value.message };
+    if (Array.isArray(value)) return value.map((item) => encode(item, seen));
+    if (typeof value.toJSON === 'function') return encode(value.toJSON(), seen);
+    const out = {};
+    for (const key of Object.keys(value)) out[key] = encode(value[key], seen);
+    return out;
+  } finally {
+    seen.delete(value);
+  }
+}
+
+async function main() {
+  const spec = scenario.memory || {};
+  const config = {
+    storage: new LibSQLStore({ id: 'memory-oracle', url: ':memory:' }),
+    options: spec.options || {},
+  };
+  if (spec.semantic) {
+    config.vector = new LibSQLVector({ id: 'memory-oracle-vector', url: ':memory:' });
+    const provider = createOpenAI({ baseURL: `${serverUrl}/v1`, apiKey: 'test-key' });
+    config.embedder = provider.embedding(spec.embeddingModel || 'text-embedding-3-small');
+  }
+  const memory = new Memory(config);
+  const agent = new Agent({
+    id: scenario.agent.id,
+    name: scenario.agent.name ?? scenario.agent.id,
+    instructions: scenario.agent.instructions,
+    model: { id: 'fake/fake-model', url: `${serverUrl}/v1`, apiKey: 'test-key' },
+    memory,
+  });
+  const results = [];
+  for (const turn of scenario.turns) {
+    try {
+      const r = await agent.generate(turn.messages, { memory: turn.memory, ...(turn.options || {}) });
+      results.push({
+        text: r.text,
+        finishReason: r.finishReason,
+        messages: encode(r.messages),
+        rememberedMessages: encode(r.rememberedMessages),
+      });
+    } catch (err) {
+      results.push({ thrown: encode(err) });
+    }
+  }
+  const last = scenario.turns[scenario.turns.length - 1].memory;
+  const threadId = typeof last.thread === 'string' ? last.thread : last.thread.id;
+  const output = { results };
+  output.thread = encode(await memory.getThreadById({ threadId }));
+  const recalled = await memory.recall({ threadId, resourceId: last.resource, perPage: false });
+  output.stored = encode(recalled.messages);
+  output.workingMemory = encode(
+    await memory.getWorkingMemory({ threadId, resourceId: last.resource }),
+  );
+  process.stdout.write(JSON.stringify(output));
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`${err.stack || err}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,91 @@
+"""Our own CI for the compatibility suite: every 1.x fixture, converted, verified against real Mastra.
+
+Each fixture is converted with ``lumos-migrate convert`` into tmp_path and verified with the default
+scenarios (tool bodies are TODO in the port, so every scenario scripts tool outputs at the boundary).
+The table's counts must equal the checked-in ``expectations.json``, and every agent/scenario that
+is not identical must be listed there with the areas that differ and why; an unlisted difference,
+or a listed one that no longer occurs, fails.
+
+The harness installs Mastra from npm into ``~/.cache/lumos-compat`` on first use; locally set
+``LUMOS_MASTRA_HOME=/tmp/mastra-scratch`` to use an existing install.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from converters.cli import app
+from converters.verify import VerifyReport, verify
+from tests.verify.fixture_projects import FIXTURE_ENV, FIXTURES, prepare_fixture
+
+pytestmark = pytest.mark.needs_node
+
+EXPECTATIONS = json.loads((Path(__file__).parent / "expectations.json").read_text("utf-8"))
+
+
+def _areas(report: VerifyReport) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for outcome in report.outcomes:
+        if outcome.status == "identical":
+            continue
+        areas = {d.path.split(".")[0].split("[")[0] for d in outcome.differences}
+        out[f"{outcome.agent}/{outcome.scenario}"] = areas
+    return out
+
+
+def _details(report: VerifyReport, key: str) -> str:
+    agent, scenario = key.split("/", 1)
+    for outcome in report.outcomes:
+        if outcome.agent == agent and outcome.scenario == scenario:
+            return "\n".join(f"    {d.describe(300)}" for d in outcome.differences[:12])
+    return ""
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+async def test_fixture_port_matches_real_mastra(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in FIXTURE_ENV.items():
+        monkeypatch.setenv(key, value)
+    project = prepare_fixture(name, tmp_path / "src")
+    port = tmp_path / "port"
+    converted = CliRunner().invoke(app, ["convert", str(project), "--out", str(port)])
+    assert converted.exit_code == 0, converted.output
+
+    report = await verify(project, port)
+
+    expected = EXPECTATIONS["fixtures"][name]
+    found = _areas(report)
+    listed = {key: set(areas) for key, areas in expected["differences"].items()}
+    problems = []
+    for key, areas in sorted(found.items()):
+        if key not in listed:
+            problems.append(
+                f"unexplained difference {key} in {sorted(areas)}:\n{_details(report, key)}"
+            )
+        elif areas != listed[key]:
+            problems.append(
+                f"{key}: differs in {sorted(areas)}, expectations.json lists {sorted(listed[key])}:\n"
+                f"{_details(report, key)}"
+            )
+    for key in sorted(set(listed) - set(found)):
+        problems.append(f"{key} is identical now: remove it from expectations.json ({name})")
+    assert not problems, f"{name}:\n" + "\n".join(problems)
+    assert report.counts == expected["counts"]
+    assert report.mastra_version == "1.71.0"
+
+
+def test_every_listed_difference_has_a_reason() -> None:
+    for name, fixture in EXPECTATIONS["fixtures"].items():
+        assert name in FIXTURES
+        counts = fixture["counts"]
+        assert counts["run"] == counts["identical"] + counts["differing"] + counts["missing"]
+        assert len(fixture["differences"]) == counts["differing"] + counts["missing"]
+        for key, areas in fixture["differences"].items():
+            for area, why in areas.items():
+                assert why["kind"] in ("kept", "not-converted", "bug"), (name, key, area)
+                assert len(why["reason"]) > 30, (name, key, area)

@@ -1,0 +1,177 @@
+"""Unit tests of the compatibility suite's parts: scenarios, derivation, diff, Node side errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from converters.cli import app
+from converters.verify import AgentInfo, ScenarioError, default_scenarios, load_scenarios
+from converters.verify.compare import diff, view
+from converters.verify.derive import sample
+from converters.verify.node import harness_script
+
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "city": {"type": "string", "minLength": 12},
+        "days": {"type": "integer", "minimum": 1, "maximum": 7},
+        "unit": {"enum": ["c", "f"]},
+        "when": {"type": "string", "format": "date-time"},
+        "tags": {"type": "array", "items": {"type": "string"}, "minItems": 2},
+        "where": {"anyOf": [{"type": "null"}, {"$ref": "#/$defs/point"}]},
+        "score": {"type": "number", "exclusiveMinimum": 0},
+    },
+    "required": ["city", "days"],
+    "$defs": {
+        "point": {
+            "type": "object",
+            "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}},
+            "required": ["lat", "lon"],
+        }
+    },
+}
+
+
+def test_sample_is_valid_for_its_schema() -> None:
+    value = sample(SCHEMA)
+    jsonschema.validate(value, SCHEMA)
+    assert (
+        value["unit"] == "c" and len(value["tags"]) == 2 and value["where"] == {"lat": 1, "lon": 1}
+    )
+
+
+def _agent(**kw: object) -> AgentInfo:
+    base = {
+        "key": "weatherAgent",
+        "id": "weather-agent",
+        "model": {"kind": "router", "spec": "openai/gpt-4o-mini", "provider": "openai"},
+        "mode": "openai-router",
+    }
+    return AgentInfo.model_validate({**base, **kw})
+
+
+def test_default_scenarios_cover_tools_parallel_steps_stream_and_structured_output() -> None:
+    tools = {
+        "weather": {"id": "get-weather", "input_schema": SCHEMA},
+        "clock": {
+            "id": "clock",
+            "output_schema": {"type": "object", "properties": {"t": {"type": "string"}}},
+        },
+    }
+    agent = _agent(tools=tools, agents=["helper"], structured_output={"type": "object"})
+    by_name = {s.name: s for s in default_scenarios(agent)}
+    assert list(by_name) == [
+        "plain-reply",
+        "tool-weather",
+        "tool-clock",
+        "tool-agent-helper",
+        "parallel-tools",
+        "step-limit",
+        "stream-tool-roundtrip",
+        "structured-output",
+    ]
+    call = by_name["tool-weather"].script[0].tool_calls[0]
+    jsonschema.validate(call.arguments, SCHEMA)
+    assert by_name["tool-clock"].tool_outputs == {"clock": {"t": "example"}}
+    assert len(by_name["parallel-tools"].script[0].tool_calls) == 2
+    assert by_name["step-limit"].options == {"maxSteps": 2}
+    assert by_name["stream-tool-roundtrip"].method == "stream"
+    assert [t.text for t in by_name["tool-agent-helper"].script[1:]] == [
+        "The sub-agent's answer.",
+        "Done with agent-helper.",
+    ]
+    plain = {s.name for s in default_scenarios(_agent())}
+    assert plain == {"plain-reply", "stream-reply"}
+
+
+def test_load_scenarios_reads_objects_and_lists_and_reports_errors(tmp_path: Path) -> None:
+    one = {"name": "hello", "messages": "Hi", "script": [{"text": "Hello"}]}
+    (tmp_path / "a.json").write_text(json.dumps(one))
+    (tmp_path / "b.json").write_text(json.dumps([{**one, "name": "two", "agent": "x"}]))
+    loaded = load_scenarios(tmp_path)
+    assert [(s.name, s.agent) for s in loaded] == [("hello", None), ("two", "x")]
+    (tmp_path / "c.json").write_text(json.dumps({"name": "bad", "script": [], "methd": "stream"}))
+    with pytest.raises(ScenarioError, match=r"c\.json: not a valid scenario: methd"):
+        load_scenarios(tmp_path)
+    (tmp_path / "c.json").write_text("{nope")
+    with pytest.raises(ScenarioError, match=r"c\.json:1:2: not valid JSON"):
+        load_scenarios(tmp_path)
+
+
+def test_diff_gives_paths_and_ignores_only_undefined() -> None:
+    mastra = {
+        "requests": [
+            {"path": "/v1/chat/completions", "body": {"tools": [{"name": "a"}], "x": "<undefined>"}}
+        ],
+        "result": {"text": "hi", "steps": [{"finishReason": "stop"}], "usage": {"inputTokens": 1}},
+    }
+    port = {
+        "requests": [{"path": "/v1/chat/completions", "body": {"tools": [{"name": "b"}]}}],
+        "result": {
+            "text": "hi",
+            "steps": [{"finishReason": "stop"}],
+            "usage": {"inputTokens": 1.0},
+        },
+    }
+    found = diff(view(mastra), view(port))
+    assert [d.path for d in found] == ["requests[0].body.tools[0].name"]
+    assert found[0].describe() == 'requests[0].body.tools[0].name: Mastra "a" | port "b"'
+    assert diff(view(mastra), view(mastra)) == []
+
+
+def test_harness_finds_the_packages_a_project_imports(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.ts").write_text(
+        "import { Agent } from '@mastra/core/agent';\n"
+        "import type { Foo } from 'types-only';\n"
+        "import fs from 'node:fs';\nimport path from 'path';\n"
+        "import { x } from './local';\nimport { y } from '@/alias';\n"
+        "export { z } from 'zod';\nconst m = await import('@ai-sdk/openai');\n"
+        "import {\n  LibSQLStore,\n} from '@mastra/libsql';\n"
+    )
+    (tmp_path / "node_modules").mkdir()
+    (tmp_path / "node_modules" / "ignored.ts").write_text("import 'nope';")
+    cache = harness_script().with_name("cache.mjs").as_uri()
+    script = f"import {{ importedPackages }} from '{cache}';\nconsole.log(JSON.stringify(importedPackages(process.argv[1])));"
+    out = subprocess.run(
+        ["node", "--input-type=module", "-e", script, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(out.stdout) == ["@ai-sdk/openai", "@mastra/core", "@mastra/libsql", "zod"]
+
+
+test_harness_finds_the_packages_a_project_imports = pytest.mark.needs_node(
+    test_harness_finds_the_packages_a_project_imports
+)
+
+
+def test_verify_exits_4_with_instructions_when_node_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LUMOS_NODE", str(tmp_path / "no-such-node"))
+    project, port = tmp_path / "project", tmp_path / "port"
+    project.mkdir()
+    (port / "pkg").mkdir(parents=True)
+    (port / "pkg" / "__init__.py").write_text("")
+    result = CliRunner().invoke(app, ["verify", str(project), str(port)])
+    assert result.exit_code == 4
+    assert "Node.js was not found" in result.output and "nodejs.org" in result.output
+
+
+def test_verify_rejects_a_bad_scenarios_folder(tmp_path: Path) -> None:
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "x.json").write_text("[1]")
+    result = CliRunner().invoke(
+        app, ["verify", str(tmp_path), str(tmp_path), "--scenarios", str(tmp_path / "s")]
+    )
+    assert result.exit_code == 2
+    assert "expected a JSON object" in result.output
