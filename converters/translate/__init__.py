@@ -9,6 +9,7 @@ keeps its TODO and reports the reason under rule LM371. The subset is documented
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -20,7 +21,7 @@ from converters.rules import define
 from converters.translate import pyexpr as px
 from converters.translate.translator import FunctionTranslator, Unsupported
 from converters.translate.types import CONTEXT, JSON, Resolver, Ty, schema_type
-from converters.ts import Node, Syntax, language_for_path, parse
+from converters.ts import Language, Node, Syntax, language_for_path, parse
 
 __all__ = [
     "LM371",
@@ -76,6 +77,12 @@ class NotTranslated:
         return f"{self.construct} at {self.loc.file}:{self.loc.line}:{self.loc.column}"
 
 
+@functools.lru_cache(maxsize=32)
+def _parse_module(source: str, language: Language) -> Syntax:
+    """One parse per module: every tool of a file is translated from the same tree."""
+    return parse(source, language)
+
+
 def _find_function(syntax: Syntax, line: int, column: int, text: str) -> Node | None:
     for node in syntax.walk():
         if node.type in _FUNCTION_TYPES and node.start_point == (line - 1, column - 1):
@@ -111,7 +118,7 @@ def translate_execute(
     syntax: Syntax | None = None
     offset = 0
     if module_source is not None:
-        syntax = parse(module_source, language)
+        syntax = _parse_module(module_source, language)
         node = _find_function(syntax, line, column, function.source)
     if node is None:
         syntax = parse(f"const execute = {function.source};\n", language)
