@@ -16,7 +16,6 @@ from lumos_compat.memory import Memory
 from lumos_compat.options import LegacyOptionWarning
 from lumos_compat.request_context import RequestContext
 from lumos_compat.results import AgentOutput, MastraRecord
-from lumos_compat.storage import PostgresStore, SqliteStore
 from lumos_compat.stream import AgentStream
 from lumos_compat.tools import (
     AbortSignal,
@@ -27,6 +26,7 @@ from lumos_compat.tools import (
 )
 
 if TYPE_CHECKING:
+    from lumos_compat.storage import PostgresStore, SqliteStore
     from lumos_compat.workflows import (
         Step,
         StepContext,
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
         create_workflow,
     )
 
-# workflows load on first use: `import lumos_compat` stays fast for agent-only code
+# workflows and stores load on first use: `import lumos_compat` stays fast for agent-only code
 _LAZY = frozenset(
     {"Step", "StepContext", "Workflow", "WorkflowResult", "create_step", "create_workflow"}
 )
@@ -48,6 +48,12 @@ def __getattr__(name: str) -> Any:
         from lumos_compat import workflows
 
         value = getattr(workflows, name)
+        globals()[name] = value
+        return value
+    if name in ("PostgresStore", "SqliteStore"):
+        from lumos_compat import storage
+
+        value = getattr(storage, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'lumos_compat' has no attribute {name!r}")

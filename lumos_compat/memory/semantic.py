@@ -14,9 +14,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol, runtime_checkable
 
-import httpx
-
 from lumos_compat.errors import AgentConfigError, MissingApiKeyError, ModelCallError
+from lumos_compat.providers._http import lazy_httpx
 
 __all__ = [
     "Embedder",
@@ -77,6 +76,7 @@ class OpenAICompatibleEmbedder:
         if self.api_key:
             headers["authorization"] = f"Bearer {self.api_key}"
         url = f"{self.base_url}/embeddings"
+        httpx = lazy_httpx()
         async with httpx.AsyncClient(timeout=self.timeout) as client:
             try:
                 response = await client.post(url, json=body, headers=headers)

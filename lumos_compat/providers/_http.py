@@ -12,15 +12,18 @@ import email.utils
 import ipaddress
 import json
 import os
-import ssl
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import httpx
+if TYPE_CHECKING:
+    import ssl
+
+    import httpx
 
 from lumos_compat.errors import ModelCallError, RealModelRequestBlocked
 
@@ -202,6 +205,13 @@ def _error_message(body_text: str) -> str | None:
     return None
 
 
+def lazy_httpx() -> ModuleType:
+    """httpx, imported on first use: it is a large share of ``import lumos_compat``."""
+    import httpx
+
+    return httpx
+
+
 def _is_retryable_status(status: int) -> bool:
     return status in _RETRYABLE_STATUS or status >= 500
 
@@ -213,7 +223,7 @@ def _ssl_context() -> ssl.SSLContext:
     """One verifying SSL context for every client: loading the CA bundle costs tens of ms per client."""
     global _SSL_CONTEXT
     if _SSL_CONTEXT is None:
-        _SSL_CONTEXT = httpx.create_ssl_context()
+        _SSL_CONTEXT = lazy_httpx().create_ssl_context()
     return _SSL_CONTEXT
 
 
@@ -234,11 +244,8 @@ class HttpClient:
         retry: RetryPolicy | None = None,
     ) -> None:
         self.provider_name = provider_name
-        self.timeout = (
-            timeout
-            if isinstance(timeout, httpx.Timeout)
-            else httpx.Timeout(timeout if timeout is not None else 600.0, connect=10.0)
-        )
+        # a number (seconds) or an httpx.Timeout; turned into a Timeout when the client is made
+        self.timeout: Any = timeout
         self.retry = retry or RetryPolicy()
         self._client: httpx.AsyncClient | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -247,9 +254,13 @@ class HttpClient:
         loop = asyncio.get_running_loop()
         client = self._client
         if client is None or self._loop is not loop or client.is_closed:
+            httpx = lazy_httpx()
+            timeout = self.timeout
+            if not isinstance(timeout, httpx.Timeout):
+                timeout = httpx.Timeout(timeout if timeout is not None else 600.0, connect=10.0)
             client = httpx.AsyncClient(
                 verify=_ssl_context(),
-                timeout=self.timeout,
+                timeout=timeout,
                 limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
                 headers={"user-agent": USER_AGENT},
             )
@@ -292,10 +303,10 @@ class HttpClient:
             request = client.build_request("POST", url, content=body, headers=headers)
             try:
                 response = await client.send(request, stream=stream)
-            except httpx.TimeoutException as exc:
+            except lazy_httpx().TimeoutException as exc:
                 error = self._call_error(url, None, None, f"timed out ({type(exc).__name__})")
                 retry_headers: Mapping[str, str] | None = None
-            except httpx.TransportError as exc:
+            except lazy_httpx().TransportError as exc:
                 error = self._call_error(url, None, None, str(exc) or type(exc).__name__)
                 retry_headers = None
             else:

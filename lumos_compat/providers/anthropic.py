@@ -8,8 +8,6 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from lumos_compat.errors import AgentConfigError, ModelCallError
 from lumos_compat.llm import (
     CallOptions,
@@ -30,6 +28,7 @@ from lumos_compat.providers._base import (
     parse_json_or_none,
     tool_output_text,
 )
+from lumos_compat.providers._http import lazy_httpx
 
 __all__ = ["AnthropicMessagesModel", "AnthropicProvider", "anthropic", "create_anthropic"]
 
@@ -500,7 +499,7 @@ class AnthropicMessagesModel(HttpModel):
                             is_retryable=err.get("type") in ("overloaded_error", "api_error"),
                         ),
                     )
-        except httpx.HTTPError as exc:
+        except lazy_httpx().HTTPError as exc:
             finish = "error"
             yield StreamPart(
                 type="error",

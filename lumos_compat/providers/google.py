@@ -7,8 +7,6 @@ import json
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-import httpx
-
 from lumos_compat.errors import AgentConfigError, ModelCallError
 from lumos_compat.llm import (
     CallOptions,
@@ -28,6 +26,7 @@ from lumos_compat.providers._base import (
     make_settings,
     parse_json_or_none,
 )
+from lumos_compat.providers._http import lazy_httpx
 
 __all__ = [
     "GoogleGenerativeAIModel",
@@ -475,7 +474,7 @@ class GoogleGenerativeAIModel(HttpModel):
                 if candidate.get("finishReason") is not None:
                     raw_finish = candidate["finishReason"]
                     finish = map_finish_reason(raw_finish, has_calls)
-        except httpx.HTTPError as exc:
+        except lazy_httpx().HTTPError as exc:
             finish = "error"
             yield StreamPart(
                 type="error",

@@ -9,8 +9,6 @@ import re
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-import httpx
-
 from lumos_compat.errors import AgentConfigError, ModelCallError
 from lumos_compat.llm import (
     CallOptions,
@@ -30,6 +28,7 @@ from lumos_compat.providers._base import (
     make_settings,
     tool_output_text,
 )
+from lumos_compat.providers._http import lazy_httpx
 from lumos_compat.providers.openai_compatible import OpenAICompatibleChatModel
 
 __all__ = ["OpenAIProvider", "OpenAIResponsesModel", "create_openai", "openai"]
@@ -504,7 +503,7 @@ class OpenAIResponsesModel(HttpModel):
                             f"{self._provider}: {err.get('message', 'stream error')}"
                         ),
                     )
-        except httpx.HTTPError as exc:
+        except lazy_httpx().HTTPError as exc:
             finish = "error"
             yield StreamPart(
                 type="error",

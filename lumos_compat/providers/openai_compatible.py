@@ -10,8 +10,6 @@ import json
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-import httpx
-
 from lumos_compat.errors import AgentConfigError, ModelCallError
 from lumos_compat.llm import (
     CallOptions,
@@ -33,6 +31,7 @@ from lumos_compat.providers._base import (
     make_settings,
     tool_output_text,
 )
+from lumos_compat.providers._http import lazy_httpx
 
 __all__ = ["OpenAICompatibleChatModel", "OpenAICompatibleProvider", "create_openai_compatible"]
 
@@ -500,7 +499,7 @@ class OpenAICompatibleChatModel(HttpModel):
                             state[2] += args
                             if state[3]:
                                 yield StreamPart(type="tool-input-delta", id=state[0], delta=args)
-        except httpx.HTTPError as exc:
+        except lazy_httpx().HTTPError as exc:
             finish = "error"
             yield StreamPart(
                 type="error",
