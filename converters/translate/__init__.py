@@ -10,6 +10,7 @@ keeps its TODO and reports the reason under rule LM371. The subset is documented
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -83,12 +84,25 @@ def _parse_module(source: str, language: Language) -> Syntax:
     return parse(source, language)
 
 
+_FUNCTIONS: weakref.WeakKeyDictionary[Syntax, list[Node]] = weakref.WeakKeyDictionary()
+
+
+def _functions(syntax: Syntax) -> list[Node]:
+    """Every function node of a file, in source order (found once per parsed file)."""
+    found = _FUNCTIONS.get(syntax)
+    if found is None:
+        found = [node for node in syntax.walk() if node.type in _FUNCTION_TYPES]
+        _FUNCTIONS[syntax] = found
+    return found
+
+
 def _find_function(syntax: Syntax, line: int, column: int, text: str) -> Node | None:
-    for node in syntax.walk():
-        if node.type in _FUNCTION_TYPES and node.start_point == (line - 1, column - 1):
+    functions = _functions(syntax)
+    for node in functions:
+        if node.start_point == (line - 1, column - 1):
             return node
-    for node in syntax.walk():  # columns counted differently: fall back to the text
-        if node.type in _FUNCTION_TYPES and syntax.text(node) == text:
+    for node in functions:  # columns counted differently: fall back to the text
+        if syntax.text(node) == text:
             return node
     return None
 

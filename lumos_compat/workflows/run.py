@@ -564,11 +564,9 @@ class _Execution:
             if outcome.kind != "success":
                 return outcome
             self.resume = None
+            # the condition sees the step's raw output, as in Mastra (no re-validation that
+            # would drop keys the step's input schema does not name)
             ctx = StepContext(self, step.id, outcome.output, iteration_count=iteration)
-            if step._input is not None and self.workflow.validate_inputs:
-                checked = step._input.validate(outcome.output)
-                if checked.ok and not isinstance(checked.value, dict):
-                    ctx.input_data = checked.value
             try:
                 verdict = bool(await call_user(cond, ctx))
             except Exception as exc:  # a failing condition fails the run
