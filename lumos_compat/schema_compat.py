@@ -510,6 +510,7 @@ _GOOGLE_ANY = ["string", "number", "integer", "boolean", "object"]
 
 class _GoogleLayer(_Layer):
     def pre(self, node: Node) -> None:
+        # schema-compat's Google layer tests numbers before arrays; the order is kept
         if _is_all_of(node):
             _all_of_handler(node)
         if _is_object(node):
@@ -522,8 +523,7 @@ class _GoogleLayer(_Layer):
             _string_handler(node)
 
     def post(self, node: Node) -> None:
-        if _is_union(node):
-            self.union_handler(node)
+        super().post(node)
         for key in ("$schema", "additionalProperties", "propertyNames"):
             node.pop(key, None)
         node_type = node.get("type")

@@ -16,6 +16,7 @@ from lumos_compat.providers._http import HttpClient, RetryPolicy
 
 __all__ = [
     "HttpModel",
+    "Provider",
     "ProviderSettings",
     "file_data_base64",
     "file_data_url",
@@ -216,3 +217,15 @@ class HttpModel:
     async def aclose(self) -> None:
         """Close pooled connections."""
         await self._settings.http.aclose()
+
+
+class Provider:
+    """What every provider shares: the settings its models send requests with."""
+
+    def __init__(self, settings: ProviderSettings) -> None:
+        self._settings = settings
+
+    @property
+    def settings(self) -> ProviderSettings:
+        """Where this provider sends requests."""
+        return self._settings

@@ -19,6 +19,7 @@ from lumos_compat.llm import (
 )
 from lumos_compat.providers._base import (
     HttpModel,
+    Provider,
     ProviderSettings,
     file_data_base64,
     file_text,
@@ -527,11 +528,8 @@ class AnthropicMessagesModel(HttpModel):
         )
 
 
-class AnthropicProvider:
+class AnthropicProvider(Provider):
     """An Anthropic provider: call it with a model id."""
-
-    def __init__(self, settings: ProviderSettings) -> None:
-        self._settings = settings
 
     def __call__(self, model_id: str) -> AnthropicMessagesModel:
         """The Messages model ``model_id``."""
@@ -540,11 +538,6 @@ class AnthropicProvider:
     messages = __call__
     language_model = __call__
     chat = __call__
-
-    @property
-    def settings(self) -> ProviderSettings:
-        """Where this provider sends requests."""
-        return self._settings
 
 
 def create_anthropic(

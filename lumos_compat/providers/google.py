@@ -18,6 +18,7 @@ from lumos_compat.llm import (
 )
 from lumos_compat.providers._base import (
     HttpModel,
+    Provider,
     ProviderSettings,
     file_data_base64,
     generate_id,
@@ -495,11 +496,8 @@ class GoogleGenerativeAIModel(HttpModel):
         )
 
 
-class GoogleProvider:
+class GoogleProvider(Provider):
     """A Google Generative AI provider: call it with a model id."""
-
-    def __init__(self, settings: ProviderSettings) -> None:
-        self._settings = settings
 
     def __call__(self, model_id: str) -> GoogleGenerativeAIModel:
         """The Gemini model ``model_id``."""
@@ -507,11 +505,6 @@ class GoogleProvider:
 
     chat = __call__
     language_model = __call__
-
-    @property
-    def settings(self) -> ProviderSettings:
-        """Where this provider sends requests."""
-        return self._settings
 
 
 def create_google_generative_ai(

@@ -20,6 +20,7 @@ from lumos_compat.llm import (
 )
 from lumos_compat.providers._base import (
     HttpModel,
+    Provider,
     ProviderSettings,
     file_data_base64,
     file_data_url,
@@ -530,11 +531,8 @@ class OpenAIResponsesModel(HttpModel):
         )
 
 
-class OpenAIProvider:
+class OpenAIProvider(Provider):
     """An OpenAI provider: ``provider("gpt-4o")`` is a Responses model, ``.chat`` chat completions."""
-
-    def __init__(self, settings: ProviderSettings) -> None:
-        self._settings = settings
 
     def __call__(self, model_id: str) -> OpenAIResponsesModel:
         """The Responses model ``model_id`` (AI SDK 5 ``openai(...)``)."""
@@ -555,11 +553,6 @@ class OpenAIProvider:
         )
 
     language_model = responses
-
-    @property
-    def settings(self) -> ProviderSettings:
-        """Where this provider sends requests."""
-        return self._settings
 
 
 def create_openai(

@@ -21,6 +21,7 @@ from lumos_compat.llm import (
 )
 from lumos_compat.providers._base import (
     HttpModel,
+    Provider,
     ProviderSettings,
     file_data_base64,
     file_data_url,
@@ -557,13 +558,13 @@ def _camel(name: str) -> str:
     return head + "".join(p[:1].upper() + p[1:] for p in rest)
 
 
-class OpenAICompatibleProvider:
+class OpenAICompatibleProvider(Provider):
     """A provider made by ``create_openai_compatible``: call it with a model id."""
 
     def __init__(
         self, settings: ProviderSettings, *, include_usage: bool, supports_structured_outputs: bool
     ) -> None:
-        self._settings = settings
+        super().__init__(settings)
         self._include_usage = include_usage
         self._structured = supports_structured_outputs
 
@@ -582,11 +583,6 @@ class OpenAICompatibleProvider:
 
     chat = chat_model
     language_model = chat_model
-
-    @property
-    def settings(self) -> ProviderSettings:
-        """Where this provider sends requests."""
-        return self._settings
 
 
 def create_openai_compatible(
