@@ -13,7 +13,9 @@ import asyncio
 import contextlib
 import inspect
 import json
+import re
 import time
+import unicodedata
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
@@ -236,10 +238,56 @@ class _SubAgentTool(Tool):
         )
         return {
             "text": result.text,
-            "subAgentThreadId": args.get("threadId") or str(uuid.uuid4()),
-            "subAgentResourceId": args.get("resourceId") or f"{self.parent.id}-{self.key}",
+            "subAgentThreadId": self._thread_id(args.get("threadId")),
+            "subAgentResourceId": self._resource_id(args.get("resourceId")),
             "subAgentToolResults": [c["payload"] for c in result["toolResults"]],
         }
+
+    def _thread_id(self, given: Any) -> str:
+        """Mastra 1.71: ``<threadId>-<uuid>`` when the model names a thread, else a new id."""
+        if given:
+            return f"{given}-{uuid.uuid4()}"
+        return self._new_id()
+
+    def _resource_id(self, given: Any) -> str:
+        """Mastra 1.71: ``<resourceId>-<key>`` when the model names a resource, else an id from
+        the parent's Mastra instance, else ``<slugified parent id>-<key>``.
+
+        The parent run's own thread and resource play no part in it.
+        """
+        if given:
+            return f"{given}-{self.key}"
+        mastra = self.parent.get_mastra_instance()
+        if mastra is not None:
+            return str(mastra.generate_id())
+        return f"{_slugify(self.parent.id)}-{self.key}"
+
+    def _new_id(self) -> str:
+        mastra = self.parent.get_mastra_instance()
+        return str(mastra.generate_id()) if mastra is not None else str(uuid.uuid4())
+
+
+_SLUG_REPLACEMENTS = (("&", " and "), ("\U0001f984", " unicorn "), ("\u2665", " love "))
+
+
+def _slugify(text: str) -> str:
+    """``@sindresorhus/slugify`` as Mastra calls it (decamelize, lowercase, ``-`` separators).
+
+    Transliteration is limited to removing diacritics; other non-ASCII letters separate words.
+    """
+    for old, new in _SLUG_REPLACEMENTS:
+        text = text.replace(old, new)
+    text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+    text = unicodedata.normalize("NFC", text)
+    text = re.sub(r"([A-Z]{2,})(\d+)", r"\1 \2", text)
+    text = re.sub(r"([a-z\d]+)([A-Z]{2,})", r"\1 \2", text)
+    text = re.sub(r"([a-z\d])([A-Z])", r"\1 \2", text)
+    text = re.sub(r"([A-Z]+)([A-Z][a-rt-z\d]+)", r"\1 \2", text)
+    text = text.lower()
+    text = re.sub(r"([a-zA-Z\d]+)'([ts])(\s|$)", r"\1\2\3", text)
+    text = re.sub(r"[^a-z\d]+", "-", text)
+    text = re.sub(r"-{2,}", "-", text)
+    return re.sub(r"^-|-$", "", text)
 
 
 class Agent:

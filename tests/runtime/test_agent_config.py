@@ -6,6 +6,7 @@ of the lumos_compat pytest plugin) and checks what reached the wire.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from pydantic import BaseModel, Field
 from lumos_compat import (
     Agent,
     AgentConfigError,
+    Mastra,
     MissingApiKeyError,
     ModelCallError,
     RequestContext,
@@ -268,6 +270,41 @@ async def test_sub_agents_are_tools_named_agent_key(fake_llm: FakeLLMServer) -> 
     assert tool_message["content"] == "4"
     assert result.text == "The helper says 4."
     assert result.tool_results[0].payload.result["text"] == "4"
+
+
+async def test_sub_agent_ids_follow_mastra(fake_llm: FakeLLMServer) -> None:
+    """Mastra 1.71: ``<resourceId>-<key>`` / ``<threadId>-<uuid>`` when the model passes them,
+    else ids from the Mastra instance, else ``<slugified parent id>-<key>``."""
+    helper = Agent(name="helper", instructions="Help", model=fake_llm.model())
+    alone = Agent(
+        id="bossAgent", instructions="x", model=fake_llm.model(), agents={"helper": helper}
+    )
+    fake_llm.push(Turn.call("agent-helper", {"prompt": "a"}), "ok", "done")
+    result = await alone.generate("go")
+    first = result.tool_results[0].payload.result
+    assert first["subAgentResourceId"] == "boss-agent-helper"
+    assert uuid.UUID(first["subAgentThreadId"])
+
+    fake_llm.push(
+        Turn.call("agent-helper", {"prompt": "a", "resourceId": "user-1", "threadId": "t-1"}),
+        "ok",
+        "done",
+    )
+    result = await alone.generate("go")
+    named = result.tool_results[0].payload.result
+    assert named["subAgentResourceId"] == "user-1-helper"
+    assert named["subAgentThreadId"].startswith("t-1-")
+    assert uuid.UUID(named["subAgentThreadId"][len("t-1-") :])
+
+    registered = Agent(
+        id="boss", instructions="x", model=fake_llm.model(), agents={"helper": helper}
+    )
+    Mastra(agents={"boss": registered})
+    fake_llm.push(Turn.call("agent-helper", {"prompt": "a"}), "ok", "done")
+    result = await registered.generate("go")
+    fresh = result.tool_results[0].payload.result
+    assert uuid.UUID(fresh["subAgentResourceId"])
+    assert fresh["subAgentResourceId"] != fresh["subAgentThreadId"]
 
 
 # --- inputs ----------------------------------------------------------------------------------
