@@ -210,6 +210,22 @@ def _close_partial_json(text: str) -> Any:
         return None
 
 
+def _ui_tool_part(
+    call: dict[str, Any], result_part: dict[str, Any], **outcome: Any
+) -> dict[str, Any]:
+    """A finished tool call as an AI SDK v5 UI part (``tool-<name>``)."""
+    part: dict[str, Any] = {
+        "type": f"tool-{call['toolName']}",
+        "toolCallId": call["toolCallId"],
+        "input": call["args"],
+        **outcome,
+        "state": "output-error" if "errorText" in outcome else "output-available",
+    }
+    if result_part.get("providerOptions"):
+        part["callProviderMetadata"] = result_part["providerOptions"]
+    return part
+
+
 class _SubAgentTool(Tool):
     """A sub-agent offered to the model as the tool ``agent-<key>``, as Mastra does."""
 
@@ -545,6 +561,8 @@ class _Run:
         self.tool_results: list[Chunk] = []
         self.response_messages: list[dict[str, Any]] = []
         self.assistant_parts: list[dict[str, Any]] = []
+        # the assistant message as an AI SDK v5 UI message's parts (the finish chunk's response)
+        self.ui_parts: list[dict[str, Any]] = []
         self.tool_invocations: list[dict[str, Any]] = []
         self.text = ""
         self.finish_reason = "unknown"
@@ -865,6 +883,13 @@ class _Run:
         created_ms = int(time.time() * 1000)
         if index > 0 and self.assistant_parts:
             self.assistant_parts.append({"type": "step-start", "createdAt": created_ms})
+            self.ui_parts.append(
+                {
+                    "type": "step-start",
+                    "createdAt": created_ms,
+                    "model": f"{self.provider_name}/{self.model.model_id}",
+                }
+            )
         step_content: list[dict[str, Any]] = []
         response_content: list[dict[str, Any]] = []
         if state["reasoning"]:
@@ -882,6 +907,16 @@ class _Run:
             response_content.append(text_part)
             self.assistant_parts.append(
                 {"type": "text", "text": state["text"], "createdAt": created_ms}
+            )
+            self.ui_parts.append(
+                {
+                    "type": "text",
+                    "text": state["text"],
+                    "providerMetadata": {
+                        **(state.get("text_meta") or {}),
+                        "mastra": {"createdAt": created_ms},
+                    },
+                }
             )
         step_calls: list[Chunk] = []
         for call in calls:
@@ -948,6 +983,9 @@ class _Run:
                 self.assistant_parts.append(
                     {"type": "tool-invocation", "toolInvocation": failed, "createdAt": created_ms}
                 )
+                self.ui_parts.append(
+                    _ui_tool_part(call, result_part, errorText=failed["errorText"])
+                )
                 continue
             payload = self._call_payload(call, call["args"])
             payload["result"] = to_jsonable(outcome.output)
@@ -965,6 +1003,7 @@ class _Run:
             self.assistant_parts.append(
                 {"type": "tool-invocation", "toolInvocation": invocation, "createdAt": created_ms}
             )
+            self.ui_parts.append(_ui_tool_part(call, result_part, output=payload["result"]))
         self.tool_results.extend(step_results)
 
         usage = _usage_dict(state["usage"])
@@ -1064,6 +1103,31 @@ class _Run:
             "processorRetryCount": 0,
         }
 
+    def _finish_response(self) -> dict[str, Any]:
+        """What Mastra 1.71 puts under ``response`` in the ``finish`` chunk when output
+        processors ran (an agent with memory): the last response metadata, the response as
+        model messages and as AI SDK v5 UI messages."""
+        ui: list[dict[str, Any]] = []
+        if self.ui_parts:
+            ui.append(
+                {
+                    "id": self.message_id,
+                    "role": "assistant",
+                    "metadata": {
+                        "modelId": self.model.model_id,
+                        "provider": self.provider_name,
+                        "createdAt": iso_timestamp(self.created),
+                    },
+                    "parts": list(self.ui_parts),
+                }
+            )
+        return {
+            **self.last_response,
+            "modelMetadata": self._model_metadata(),
+            "messages": list(self.response_messages),
+            "uiMessages": ui,
+        }
+
     def _model_metadata(self) -> dict[str, Any]:
         return {
             "modelId": self.model.model_id,
@@ -1157,6 +1221,8 @@ class _Run:
         payload = self._step_finish_payload(last, total, False) if last else {}
         if payload:
             payload["output"]["steps"] = list(self.steps)
+            if self.agent.memory is not None:
+                payload["response"] = self._finish_response()
         await send(self._chunk("finish", payload))
         if self.opts.on_finish is not None:
             await _maybe_await(self.opts.on_finish(self.output()))

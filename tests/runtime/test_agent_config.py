@@ -431,3 +431,47 @@ async def test_two_tool_calls_in_one_turn_with_text(fake_llm: FakeLLMServer) -> 
     assert [m["role"] for m in second] == ["system", "user", "assistant", "tool", "tool"]
     assert [m["tool_call_id"] for m in second[3:]] == ["c1", "c2"]
     assert [r.payload.result["city"] for r in result.tool_results] == ["Oslo", "Rome"]
+
+
+async def test_stream_finish_carries_response_when_the_agent_has_memory(
+    fake_llm: FakeLLMServer,
+) -> None:
+    """Mastra 1.71 (seen in the weather-1x/sub-agents verify runs): with output processors (an
+    agent with memory) the ``finish`` payload gains ``response``: the response metadata, the
+    response as model messages and as one AI SDK v5 UI message; without memory it has none."""
+    from lumos_compat.memory import Memory
+    from lumos_compat.storage import SqliteStore
+
+    tool = _weather_tool()
+    with_memory = Agent(
+        id="mem",
+        instructions="x",
+        model=fake_llm.model(),
+        tools={"weatherTool": tool},
+        memory=Memory(storage=SqliteStore(":memory:")),
+    )
+    plain = Agent(id="plain", instructions="x", model=fake_llm.model(), tools={"weatherTool": tool})
+    fake_llm.push(Turn.call("weatherTool", {"city": "Oslo"}), "Cold.")
+    fake_llm.push(Turn.call("weatherTool", {"city": "Oslo"}), "Cold.")
+    finishes = []
+    for agent in (with_memory, plain):
+        stream = await agent.stream("weather?")
+        chunks = [c async for c in stream.full_stream]
+        finishes.append(next(c for c in chunks if c["type"] == "finish")["payload"])
+    assert "response" not in finishes[1]
+    response = finishes[0]["response"]
+    assert list(finishes[0])[-1] == "response"
+    assert {"id", "timestamp", "modelId", "modelMetadata", "messages", "uiMessages"} <= set(
+        response
+    )
+    assert [m["role"] for m in response["messages"]] == ["assistant", "tool", "assistant"]
+    (ui,) = response["uiMessages"]
+    assert ui["role"] == "assistant" and ui["id"] == finishes[0]["messageId"]
+    assert set(ui["metadata"]) == {"modelId", "provider", "createdAt"}
+    assert [p["type"] for p in ui["parts"]] == ["tool-weatherTool", "step-start", "text"]
+    tool_part = ui["parts"][0]
+    assert tool_part["state"] == "output-available"
+    assert tool_part["input"] == {"city": "Oslo"}
+    assert tool_part["output"]["temperature"] == 21
+    assert ui["parts"][2]["text"] == "Cold."
+    assert "createdAt" in ui["parts"][2]["providerMetadata"]["mastra"]
