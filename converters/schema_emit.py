@@ -633,6 +633,7 @@ class _ClassSpec:
     extra: str | None
     validators: list[cst.BaseStatement]
     forward: bool = False
+    base: str = "BaseModel"
 
 
 @dataclass
@@ -855,6 +856,8 @@ class PydanticModule:
             )
         if kind == "intersection":
             return self._intersection(node, name)
+        if kind == "record" and (keys := self._exhaustive_keys(node)):
+            return _FieldSpec(self._typed_dict(node, keys, name))
         if kind in ("record", "map"):
             key = self._nested(node.key, f"{name}Key") if node.key is not None else "str"
             value = self._nested(node.items, f"{name}Value") if node.items is not None else "Any"
@@ -953,6 +956,28 @@ class PydanticModule:
             "TODO(lumos-migrate): zod intersection of non-object schemas; only the first member is enforced"
         )
         return first
+
+    def _exhaustive_keys(self, node: SchemaNode) -> list[str]:
+        """The keys of a zod 4 record over an enum: every key is required (none when partial)."""
+        if node.key is None or node.constraints.get("partial"):
+            return []
+        key = self._deref(node.key)
+        values = key.values if key.type in ("enum", "native_enum") else []
+        if not values or not all(isinstance(v, str) for v in values):
+            return []
+        if not all(v.isidentifier() and not keyword.iskeyword(v) for v in values):
+            return []  # TypedDict class syntax needs identifiers; keep the plain dict
+        return [str(v) for v in values]
+
+    def _typed_dict(self, node: SchemaNode, keys: list[str], name: str) -> str:
+        """A record whose keys are an enum: a TypedDict requiring each key, closed to others
+        (zod 4 reports a missing key and rejects unknown ones); the value stays a dict."""
+        cls = self._claim(name, self._generated_owner(node))
+        value = self._nested(node.items, f"{cls}Value") if node.items is not None else "Any"
+        fields = [(key, key, _FieldSpec(value)) for key in keys]
+        self._classes.append(_ClassSpec(cls, node, fields, "forbid", [], base="TypedDict"))
+        self._import("typing_extensions", "TypedDict")
+        return cls
 
     # classes ---------------------------------------------------------------------------------------
     def _object_class(self, node: SchemaNode, name: str, *, owner: str) -> str:
@@ -1189,7 +1214,8 @@ class PydanticModule:
             config.append("populate_by_name=True")
         if config:
             self._import("pydantic", "ConfigDict")
-            body.append(cst.parse_statement(f"model_config = ConfigDict({', '.join(config)})"))
+            target = "__pydantic_config__" if spec.base == "TypedDict" else "model_config"
+            body.append(cst.parse_statement(f"{target} = ConfigDict({', '.join(config)})"))
         for py_name, _key, fspec in spec.fields:
             if re.search(r"\bAny\b", fspec.annotation):
                 self._import("typing", "Any")
@@ -1209,7 +1235,7 @@ class PydanticModule:
             body.append(cst.SimpleStatementLine([cst.Pass()]))
         cls = cst.ClassDef(
             name=cst.Name(spec.name),
-            bases=[cst.Arg(cst.Name("BaseModel"))],
+            bases=[cst.Arg(cst.Name(spec.base))],
             body=cst.IndentedBlock(body=body),
             leading_lines=[cst.EmptyLine(), cst.EmptyLine()],
         )

@@ -1178,6 +1178,8 @@ class _Run:
                     context,
                     tool_name=call["toolName"],
                     tool_call_id=call["toolCallId"],
+                    provider=self.model.provider,
+                    model_id=self.model.model_id,
                 )
             if isinstance(tool, _SubAgentTool) and outcome.kind == "result":
                 outcome.model_output = {"type": "text", "value": outcome.output["text"]}

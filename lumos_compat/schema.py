@@ -110,13 +110,35 @@ _FORMAT_PATTERNS = {
     "date-time": DATETIME_PATTERN,
     "date": DATE_PATTERN,
 }
+# zod 4's "Invalid <noun>" for a failed string format, by the JSON Schema ``format`` zod writes
 _FORMAT_ERROR = {
     "email": "Invalid email address",
     "uuid": "Invalid UUID",
     "date-time": "Invalid ISO datetime",
     "date": "Invalid ISO date",
+    "time": "Invalid ISO time",
+    "duration": "Invalid ISO duration",
     "uri": "Invalid URL",
+    "emoji": "Invalid emoji",
+    "nanoid": "Invalid nanoid",
+    "cuid": "Invalid cuid",
+    "cuid2": "Invalid cuid2",
+    "ulid": "Invalid ULID",
+    "xid": "Invalid XID",
+    "ksuid": "Invalid KSUID",
+    "ipv4": "Invalid IPv4 address",
+    "ipv6": "Invalid IPv6 address",
+    "cidrv4": "Invalid IPv4 range",
+    "cidrv6": "Invalid IPv6 range",
+    "base64": "Invalid base64-encoded string",
+    "base64url": "Invalid base64url-encoded string",
+    "e164": "Invalid E.164 number",
+    "jwt": "Invalid JWT",
+    "hostname": "Invalid hostname",
 }
+# z.iso.time() writes only its pattern; z.guid() writes format uuid with a looser pattern
+_TIME_PATTERN = "^(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d+)?)?$"
+_GUID_PATTERN = "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
 _TYPELESS_TYPES = ["string", "number", "integer", "boolean", "object", "null"]
 _KEEP_NULL = "x-lumos-keep-null"
 
@@ -865,7 +887,20 @@ def _value_at(data: Any, path: tuple[str | int, ...]) -> Any:
     return current
 
 
+def _is_typeless(node: Mapping[str, Any]) -> bool:
+    """z.any() / z.unknown() (or a union with one): ``{}`` or every JSON type Mastra writes."""
+    node_type = node.get("type")
+    if isinstance(node_type, list):
+        return set(_TYPELESS_TYPES) <= set(node_type)
+    for key in ("anyOf", "oneOf"):
+        if isinstance(node.get(key), list):
+            return any(isinstance(b, dict) and _is_typeless(b) for b in node[key])
+    return not any(k for k in node if k not in ("description", "default", "title"))
+
+
 def _invalid_type_message(node: Mapping[str, Any], value: Any) -> str:
+    if isinstance(node.get("items"), list):
+        return f"Invalid input: expected tuple, received {_parsed_type(value)}"
     if "const" in node:
         return f"Invalid input: expected {_stringify_primitive(node['const'])}"
     if isinstance(node.get("enum"), list):
@@ -909,7 +944,7 @@ _TYPE_ERRORS = frozenset(
 
 
 def _pydantic_issues(
-    exc: PydanticValidationError, walker: _SchemaWalker, data: Any
+    exc: PydanticValidationError, walker: _SchemaWalker, data: Any, *, zod_dates: bool = False
 ) -> list[ValidationIssue]:
     issues: list[ValidationIssue] = []
     seen: set[tuple[tuple[str | int, ...], str]] = set()
@@ -921,6 +956,27 @@ def _pydantic_issues(
             seen.add(key)
             issues.append(ValidationIssue(path, message))
 
+    def tuple_size(loc: tuple[str | int, ...]) -> bool:
+        """A fixed-length tuple of the wrong length: zod reports only its size."""
+        for cut in range(len(loc), 0, -1):
+            parent_path, parent, _ = walker.walk(loc[:cut])
+            items = parent.get("items")
+            value = _value_at(data, parent_path)
+            if (
+                isinstance(items, list)
+                and parent.get("additionalItems") is False
+                and isinstance(value, list)
+                and len(value) != len(items)
+            ):
+                word = "small" if len(value) < len(items) else "big"
+                sign = ">=" if word == "small" else "<="
+                add(
+                    parent_path,
+                    f"Too {word}: expected array to have {sign}{len(items)} items",
+                )
+                return True
+        return False
+
     for error in exc.errors(include_url=False):
         loc = tuple(error.get("loc", ()))
         etype = error.get("type", "")
@@ -929,13 +985,40 @@ def _pydantic_issues(
             parent_path, _, _ = walker.walk(loc[:-1])
             unrecognized.setdefault(parent_path, []).append(str(loc[-1]))
             continue
+        if tuple_size(loc):
+            continue
         path, node, collapsed = walker.walk(loc)
+        value = _UNDEFINED if etype == "missing" else _value_at(data, path)
+        if "oneOf" in node and not isinstance(value, dict) and (collapsed or etype in _TYPE_ERRORS):
+            add(path, f"Invalid input: expected object, received {_parsed_type(value)}")
+            continue
+        if node.get("x-date") and etype != "missing" and zod_dates:
+            continue  # z.date(): reported by _zod_tool_issues as zod words it
+        if etype in ("int_type", "int_parsing", "int_from_float") and not node:
+            # an int field whose schema is {}: the converter's form of z.bigint()
+            add(path, f"Invalid input: expected bigint, received {_parsed_type(value)}")
+            continue
+        if etype == "missing" and _is_typeless(node):
+            add(path, "Invalid input: expected nonoptional, received undefined")
+            continue
         if collapsed:
             add(path, "Invalid input")
             continue
-        value = _value_at(data, path)
-        if etype == "missing":
-            value = _UNDEFINED
+        if etype == "union_tag_not_found":
+            key = str(ctx.get("discriminator", "")).strip("'")
+            tags = " | ".join(f"'{t}'" for t in _branch_tags(node, key))
+            add((*path, key), f"Invalid discriminator value. Expected {tags}")
+            continue
+        if etype in _TYPE_ERRORS and isinstance(node.get("allOf"), list):
+            for member in node["allOf"]:  # zod checks every side of an intersection
+                if isinstance(member, dict):
+                    issues.append(ValidationIssue(path, _invalid_type_message(member, value)))
+            continue
+        if etype in ("too_short", "too_long") and isinstance(node.get("items"), list):
+            size = len(node["items"])
+            word, sign = ("small", ">=") if etype == "too_short" else ("big", "<=")
+            add(path, f"Too {word}: expected array to have {sign}{size} items")
+            continue
         if etype == "union_tag_invalid":
             tags = " | ".join(f"'{t}'" for t in _tags(ctx.get("expected_tags", "")))
             add(
@@ -956,6 +1039,118 @@ def _pydantic_issues(
         joined = ", ".join(json.dumps(k, ensure_ascii=False) for k in keys)
         issues.append(ValidationIssue(path, f"Unrecognized key{plural}: {joined}"))
     return issues
+
+
+_NULL_TOLERANT_LAYERS = frozenset({"openai", "openai-reasoning"})
+
+
+def _accepts_null(node: Mapping[str, Any]) -> bool:
+    node_type = node.get("type")
+    if node_type == "null" or (isinstance(node_type, list) and "null" in node_type):
+        return True
+    if node.get("const", 0) is None or None in (node.get("enum") or []):
+        return True
+    for key in ("anyOf", "oneOf"):
+        if isinstance(node.get(key), list):
+            return any(isinstance(b, dict) and _accepts_null(b) for b in node[key])
+    return _is_typeless(node)
+
+
+def _js_date_ok(value: str) -> bool:
+    try:
+        datetime.fromisoformat(value.strip())
+    except ValueError:
+        return False
+    return True
+
+
+def _zod_tool_issues(walker: _SchemaWalker, data: Any, layer: str | None) -> list[ValidationIssue]:
+    """What zod rejects in tool input that the pydantic model lets through.
+
+    ``z.date()`` (``x-date``): JSON carries no Date, so zod rejects every value unless Mastra's
+    OpenAI compatibility layer coerced strings to dates first (an unparsable one is then an
+    Invalid Date, "received Date"). ``z.never()``: any value. ``null`` for an optional field
+    that is not nullable: zod rejects it (Mastra retries without the nulls; the OpenAI layer
+    makes such fields nullable).
+    """
+    issues: list[ValidationIssue] = []
+    null_ok = layer in _NULL_TOLERANT_LAYERS
+
+    def visit(node: Any, value: Any, path: tuple[str | int, ...]) -> None:
+        node = walker.resolve(node)
+        if not isinstance(node, dict):
+            return
+        if node.get("x-date"):
+            if null_ok and isinstance(value, str):
+                if not _js_date_ok(value):
+                    issues.append(
+                        ValidationIssue(path, "Invalid input: expected date, received Date")
+                    )
+            elif not (value is None and _accepts_null(node)):
+                issues.append(
+                    ValidationIssue(
+                        path, f"Invalid input: expected date, received {_parsed_type(value)}"
+                    )
+                )
+            return
+        if node.get("not") == {}:
+            issues.append(
+                ValidationIssue(
+                    path, f"Invalid input: expected never, received {_parsed_type(value)}"
+                )
+            )
+            return
+        branches = walker.non_null_branches(node)
+        if len(branches) == 1 and value is not None:
+            visit(branches[0], value, path)
+            return
+        props = node.get("properties")
+        if isinstance(props, dict) and isinstance(value, dict):
+            required = set(node.get("required") or [])
+            for key, sub in props.items():
+                if key not in value:
+                    continue
+                sub_node = walker.resolve(sub)
+                if (
+                    value[key] is None
+                    and not null_ok
+                    and key not in required
+                    and isinstance(sub_node, dict)
+                    and not _accepts_null(sub_node)
+                ):
+                    message = _invalid_type_message(sub_node, None)
+                    if sub_node.get("x-date"):
+                        message = "Invalid input: expected date, received null"
+                    issues.append(ValidationIssue((*path, key), message))
+                    continue
+                visit(sub, value[key], (*path, key))
+        items = node.get("items")
+        if isinstance(items, dict) and isinstance(value, list):
+            for index, item in enumerate(value):
+                visit(items, item, (*path, index))
+        extra = node.get("additionalProperties")
+        if isinstance(extra, dict) and isinstance(value, dict) and not isinstance(props, dict):
+            for key, item in value.items():
+                visit(extra, item, (*path, key))
+
+    visit(walker.root, data, ())
+    return issues
+
+
+def _in_schema_order(walker: _SchemaWalker, issues: list[ValidationIssue]) -> list[ValidationIssue]:
+    """Sort issues by their top-level property, in the order zod checks properties."""
+    props = walker.resolve(walker.root).get("properties") or {}
+    order = {key: i for i, key in enumerate(props)}
+    return sorted(issues, key=lambda i: order.get(i.path[0], len(order)) if i.path else -1)
+
+
+def _branch_tags(node: Mapping[str, Any], key: str) -> list[str]:
+    tags: list[str] = []
+    for branch in node.get("oneOf") or node.get("anyOf") or []:
+        prop = (branch.get("properties") or {}).get(key) if isinstance(branch, dict) else None
+        if isinstance(prop, dict) and "const" in prop:
+            tags.append(str(prop["const"]))
+    return tags
 
 
 def _tags(expected: str) -> list[str]:
@@ -993,11 +1188,8 @@ def _constraint_message(
         return f"Too big: expected number to be <{num('lt')}"
     if etype == "multiple_of":
         return f"Invalid number: must be a multiple of {num('multiple_of')}"
-    fmt = node.get("format")
     if etype == "string_pattern_mismatch":
-        if isinstance(fmt, str) and fmt in _FORMAT_ERROR:
-            return _FORMAT_ERROR[fmt]
-        return f"Invalid string: must match pattern /{ctx.get('pattern', node.get('pattern', ''))}/"
+        return _pattern_message(node, str(ctx.get("pattern", node.get("pattern", ""))))
     if etype.startswith("url_"):
         return "Invalid URL"
     if etype.startswith("uuid_"):
@@ -1013,6 +1205,29 @@ def _constraint_message(
                 msg = msg[len(prefix) :]
         return msg
     return str(error.get("msg", "Invalid input"))
+
+
+def _regex_literal(pattern: str) -> str:
+    """The text a zod ``startsWith``/``endsWith``/``includes`` pattern was made from."""
+    return re.sub(r"\\(.)", r"\1", pattern)
+
+
+def _pattern_message(node: Mapping[str, Any], pattern: str) -> str:
+    """zod 4's message for a string that failed its pattern or format."""
+    fmt = node.get("format")
+    if fmt == "starts_with":
+        return f'Invalid string: must start with "{_regex_literal(pattern[1:-2])}"'
+    if fmt == "ends_with":
+        return f'Invalid string: must end with "{_regex_literal(pattern[2:-1])}"'
+    if fmt == "includes":
+        return f'Invalid string: must include "{_regex_literal(pattern)}"'
+    if fmt == "uuid" and node.get("pattern") == _GUID_PATTERN:
+        return "Invalid GUID"
+    if isinstance(fmt, str) and fmt in _FORMAT_ERROR:
+        return _FORMAT_ERROR[fmt]
+    if fmt is None and node.get("pattern") == _TIME_PATTERN:
+        return _FORMAT_ERROR["time"]
+    return f"Invalid string: must match pattern /{pattern}/"
 
 
 _AJV_MESSAGES: dict[str, Callable[[Any], str]] = {
@@ -1135,6 +1350,43 @@ class CompiledSchema:
         root_type = self.base_json_schema.get("type")
         return root_type if isinstance(root_type, str) else None
 
+    def _validate_pydantic(self, data: Any, *, zod_dates: bool = False) -> ValidationResult:
+        model: type[BaseModel] = self.schema  # type: ignore[assignment]
+        if isinstance(data, model):
+            return ValidationResult(True, data)
+        normalized = _normalize_numbers(data)
+        try:
+            text = json.dumps(normalized, ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError):
+            try:
+                value = model.model_validate(normalized)
+            except PydanticValidationError as exc:
+                issues = _pydantic_issues(exc, self._walker, data, zod_dates=zod_dates)
+                return ValidationResult(False, None, issues)
+            return ValidationResult(True, value)
+        try:
+            value = model.model_validate_json(text, strict=True)
+        except PydanticValidationError as exc:
+            issues = _pydantic_issues(exc, self._walker, normalized, zod_dates=zod_dates)
+            return ValidationResult(False, None, issues)
+        return ValidationResult(True, value)
+
+    def validate_tool_input(self, data: Any, *, layer: str | None = None) -> ValidationResult:
+        """Check a model's tool arguments as Mastra's zod schema would (see :meth:`validate`).
+
+        ``layer`` is the schema compatibility layer Mastra applies for the model
+        (:func:`lumos_compat.schema_compat.compat_layer_for`): the OpenAI layers accept
+        ``null`` for optional fields and turn strings into dates for ``z.date()``.
+        """
+        if self.kind != "pydantic":
+            return self.validate(data, apply_defaults=False)
+        result = self._validate_pydantic(data, zod_dates=True)
+        extra = _zod_tool_issues(self._walker, _normalize_numbers(data), layer)
+        if not extra:
+            return result
+        issues = _in_schema_order(self._walker, [*result.issues, *extra])
+        return ValidationResult(False, None, issues)
+
     def validate(self, data: Any, *, apply_defaults: bool = True) -> ValidationResult:
         """Check ``data``: a model instance for pydantic schemas, a dict for JSON Schema dicts.
 
@@ -1144,25 +1396,7 @@ class CompiledSchema:
         if self.kind == "none":
             return ValidationResult(True, data)
         if self.kind == "pydantic":
-            model: type[BaseModel] = self.schema  # type: ignore[assignment]
-            if isinstance(data, model):
-                return ValidationResult(True, data)
-            normalized = _normalize_numbers(data)
-            try:
-                text = json.dumps(normalized, ensure_ascii=False, allow_nan=False)
-            except (TypeError, ValueError):
-                try:
-                    value = model.model_validate(normalized)
-                except PydanticValidationError as exc:
-                    return ValidationResult(False, None, _pydantic_issues(exc, self._walker, data))
-                return ValidationResult(True, value)
-            try:
-                value = model.model_validate_json(text, strict=True)
-            except PydanticValidationError as exc:
-                return ValidationResult(
-                    False, None, _pydantic_issues(exc, self._walker, normalized)
-                )
-            return ValidationResult(True, value)
+            return self._validate_pydantic(data)
         assert self._json_validator is not None
         prepared = data
         if apply_defaults:

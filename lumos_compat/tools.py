@@ -34,11 +34,12 @@ from lumos_compat.schema import (
     CompiledSchema,
     SchemaLike,
     ValidationIssue,
+    ValidationResult,
     compile_schema,
     format_js_number,
     from_js_json,
 )
-from lumos_compat.schema_compat import apply_provider_compat
+from lumos_compat.schema_compat import apply_provider_compat, compat_layer_for
 
 __all__ = [
     "AbortSignal",
@@ -613,18 +614,23 @@ class Tool:
         )
 
     # validation ---------------------------------------------------------------------------------
-    def _validate_input(self, raw: Any) -> tuple[bool, Any, list[ValidationIssue]]:
+    def _validate_input(
+        self, raw: Any, layer: str | None = None
+    ) -> tuple[bool, Any, list[ValidationIssue]]:
         schema = self._input
         if schema is None:
             return True, raw, []
+
+        def check(data: Any) -> ValidationResult:
+            return schema.validate_tool_input(data, layer=layer)
+
         data = raw
         if data is None:
             if schema.root_type == "object":
                 data = {}
             elif schema.root_type == "array":
                 data = []
-        defaults = schema.kind == "pydantic"
-        first = schema.validate(data, apply_defaults=defaults)
+        first = check(data)
         if first.ok:
             return True, first.value, []
         # stringified JSON for object/array properties
@@ -651,7 +657,7 @@ class Tool:
                         coerced[key] = parsed
                         changed = True
             if changed:
-                retry = schema.validate(coerced, apply_defaults=defaults)
+                retry = check(coerced)
                 if retry.ok:
                     return True, retry.value, []
         # null sent for optional fields
@@ -667,7 +673,7 @@ class Tool:
             stripped = (
                 {} if schema.root_type == "object" else [] if schema.root_type == "array" else None
             )
-        retry = schema.validate(stripped, apply_defaults=defaults)
+        retry = check(stripped)
         if retry.ok:
             return True, retry.value, []
         # a "prompt" property given under another name
@@ -682,7 +688,7 @@ class Tool:
                 None,
             )
             if alias is not None:
-                retry = schema.validate({**data, "prompt": alias}, apply_defaults=defaults)
+                retry = check({**data, "prompt": alias})
                 if retry.ok:
                     return True, retry.value, []
         return False, None, first.issues
@@ -740,11 +746,15 @@ class Tool:
         *,
         tool_name: str | None = None,
         tool_call_id: str | None = None,
+        provider: str | None = None,
+        model_id: str | None = None,
     ) -> ToolOutcome:
         """Run the tool for a model's tool call; never raises for bad input or a failing execute.
 
         ``raw_args`` is the argument JSON text the model sent or an already parsed dict. Text that
         does not parse is treated as ``{}`` (as Mastra does), with ``input_parse_failed`` set.
+        ``provider``/``model_id`` name the model: Mastra validates through the schema
+        compatibility layer it applies for that model (unless the tool sets ``strict=False``).
         """
         name = tool_name or self.id
         ctx = context if context is not None else ToolExecutionContext()
@@ -764,6 +774,8 @@ class Tool:
             args = dict(raw_args)
         else:
             args = raw_args
+        if isinstance(args, list):  # Mastra spreads array arguments into an object
+            args = {str(i): item for i, item in enumerate(args)}
 
         def outcome(
             kind: OutcomeKind,
@@ -782,7 +794,10 @@ class Tool:
                 input_parse_failed=parse_failed,
             )
 
-        ok, value, issues = self._validate_input(args)
+        layer = None
+        if provider and self.strict is not False:
+            layer = compat_layer_for(provider, model_id or "")
+        ok, value, issues = self._validate_input(args, layer)
         if not ok:
             payload = _input_error(name, issues, args)
             return outcome(
