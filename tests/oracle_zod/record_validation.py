@@ -14,6 +14,7 @@ test_zod_validation_messages.py`` replays them through the converter's pydantic 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -56,7 +57,7 @@ def record() -> dict[str, Any]:
         shutil.copy(CASES, work / "cases.json")
         (work / "node_modules").symlink_to(home / "node_modules")
         env = {
-            **__import__("os").environ,
+            **os.environ,
             "ZOO_SERVER_URL": server.openai_base_url,
             "OPENAI_BASE_URL": server.openai_base_url,
             "OPENAI_API_KEY": "k",
