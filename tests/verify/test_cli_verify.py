@@ -60,13 +60,16 @@ def test_verify_json_with_a_user_scenario(tmp_path: Path) -> None:
     by_name = {o["scenario"]: o for o in report["outcomes"]}
     assert by_name["paris-tool-throws"]["status"] == "identical"
     assert by_name["plain-reply"]["status"] == "identical"
-    # the Mastra agent has memory, which the port does not have yet: one known difference
-    assert by_name["stream-tool-roundtrip"]["status"] == "differing"
-    assert report["counts"] == {"run": 6, "identical": 5, "differing": 1, "missing": 0}
-    assert result.exit_code == 1
+    assert by_name["stream-tool-roundtrip"]["status"] == "identical"
+    assert report["counts"] == {"run": 6, "identical": 6, "differing": 0, "missing": 0}
+    assert result.exit_code == 0
 
+    # a port whose instructions drifted from the Mastra agent differs in every scenario
+    module = port / "weather_1x" / "agents" / "weather_agent.py"
+    module.write_text(module.read_text().replace('instructions="""', 'instructions="""Edited. ', 1))
     table = CliRunner().invoke(app, ["verify", str(project), str(port), "--agent", "weather-agent"])
     assert table.exit_code == 1
-    assert "5 scenario(s) run: 4 identical, 1 differing" in table.output
-    assert "weatherAgent / stream-tool-roundtrip (stream): differing" in table.output
-    assert 'Mastra "response"' in table.output
+    assert "5 scenario(s) run: 0 identical, 5 differing" in table.output
+    assert "weatherAgent / plain-reply (generate): differing" in table.output
+    assert "requests[0].body.input[0].content: Mastra" in table.output
+    assert "Edited." in table.output
