@@ -36,6 +36,7 @@ zod                                     pydantic
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import math
 import re
@@ -1093,6 +1094,19 @@ def _zod_tool_issues(walker: _SchemaWalker, data: Any, layer: str | None) -> lis
                     )
                 )
             return
+        if isinstance(value, str) and node.get("type") == "string":
+            message = _string_format_issue(node, value)
+            if message is not None:
+                issues.append(ValidationIssue(path, message))
+        if node.get("type") == "integer" and isinstance(value, int) and not isinstance(value, bool):
+            if node.get("maximum") == MAX_SAFE_INTEGER and value > MAX_SAFE_INTEGER:
+                issues.append(
+                    ValidationIssue(path, f"Too big: expected int to be <={MAX_SAFE_INTEGER}")
+                )
+            if node.get("minimum") == -MAX_SAFE_INTEGER and value < -MAX_SAFE_INTEGER:
+                issues.append(
+                    ValidationIssue(path, f"Too small: expected int to be >=-{MAX_SAFE_INTEGER}")
+                )
         if node.get("not") == {}:
             issues.append(
                 ValidationIssue(
@@ -1135,6 +1149,32 @@ def _zod_tool_issues(walker: _SchemaWalker, data: Any, layer: str | None) -> lis
 
     visit(walker.root, data, ())
     return issues
+
+
+@functools.cache
+def _python_regex(pattern: str) -> re.Pattern[str] | None:
+    try:
+        return re.compile(pattern)
+    except re.error:  # \\p{...} classes: not checkable with re
+        return None
+
+
+def _string_format_issue(node: Mapping[str, Any], value: str) -> str | None:
+    """zod's format and pattern checks the pydantic model may not run (lookaround patterns
+    pydantic's regex engine rejects, z.url()); duplicates of pydantic's issues are dropped."""
+    if node.get("format") == "uri":
+        try:
+            _url_check(value.strip())
+        except ValueError:
+            return _FORMAT_ERROR["uri"]
+        return None
+    pattern = node.get("pattern")
+    if not isinstance(pattern, str):
+        return None
+    compiled = _python_regex(pattern)
+    if compiled is None or compiled.search(value):
+        return None
+    return _pattern_message(node, pattern)
 
 
 def _in_schema_order(walker: _SchemaWalker, issues: list[ValidationIssue]) -> list[ValidationIssue]:
@@ -1381,7 +1421,12 @@ class CompiledSchema:
         if self.kind != "pydantic":
             return self.validate(data, apply_defaults=False)
         result = self._validate_pydantic(data, zod_dates=True)
-        extra = _zod_tool_issues(self._walker, _normalize_numbers(data), layer)
+        known = {(i.path, i.message) for i in result.issues}
+        extra = [
+            i
+            for i in _zod_tool_issues(self._walker, _normalize_numbers(data), layer)
+            if (i.path, i.message) not in known
+        ]
         if not extra:
             return result
         issues = _in_schema_order(self._walker, [*result.issues, *extra])

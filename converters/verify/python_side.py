@@ -62,6 +62,7 @@ class PortedProject:
 
     def load(self) -> dict[str, Agent]:
         """Import the package and collect its agents."""
+        self._forget_package()  # a package of the same name imported from elsewhere
         self._modules_before = set(sys.modules)
         sys.path.insert(0, str(self.root))
         try:
@@ -93,6 +94,13 @@ class PortedProject:
                 if isinstance(value, Agent):
                     found.setdefault(value.id, value)
         return found
+
+    def _forget_package(self) -> None:
+        for name in [
+            n for n in sys.modules if n == self.package or n.startswith(f"{self.package}.")
+        ]:
+            del sys.modules[name]
+        importlib.invalidate_caches()
 
     def unload(self) -> None:
         """Forget the imported modules and the sys.path entry."""

@@ -175,3 +175,23 @@ def test_verify_rejects_a_bad_scenarios_folder(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "expected a JSON object" in result.output
+
+
+def test_ported_project_imports_its_own_package_over_a_stale_one(tmp_path: Path) -> None:
+    """A package of the same name already imported from elsewhere must not shadow the port."""
+    from converters.verify.python_side import PortedProject
+
+    for label in ("old", "new"):
+        package = tmp_path / label / "shop_port"
+        package.mkdir(parents=True)
+        (package / "__init__.py").write_text(
+            "from lumos_compat import Agent\n"
+            f"agent = Agent(id='{label}-agent', instructions='x', model='openai/gpt-4o-mini')\n"
+        )
+    stale = PortedProject(tmp_path / "old" / "shop_port")
+    assert list(stale.load()) == ["old-agent"]  # left imported: no unload()
+    fresh = PortedProject(tmp_path / "new" / "shop_port")
+    try:
+        assert list(fresh.load()) == ["new-agent"]
+    finally:
+        fresh.unload()
