@@ -1109,15 +1109,21 @@ class _Run:
         model messages and as AI SDK v5 UI messages."""
         ui: list[dict[str, Any]] = []
         if self.ui_parts:
+            metadata = {
+                "modelId": self.model.model_id,
+                "provider": self.provider_name,
+                "createdAt": iso_timestamp(self.created),
+            }
+            if self.memory_turn is not None:  # the message was stamped with its thread
+                if self.memory_turn.thread_id:
+                    metadata["threadId"] = self.memory_turn.thread_id
+                if self.memory_turn.resource_id:
+                    metadata["resourceId"] = self.memory_turn.resource_id
             ui.append(
                 {
                     "id": self.message_id,
                     "role": "assistant",
-                    "metadata": {
-                        "modelId": self.model.model_id,
-                        "provider": self.provider_name,
-                        "createdAt": iso_timestamp(self.created),
-                    },
+                    "metadata": metadata,
                     "parts": list(self.ui_parts),
                 }
             )

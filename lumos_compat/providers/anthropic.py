@@ -389,10 +389,12 @@ class AnthropicMessagesModel(HttpModel):
         body, warnings, json_tool = self.build_body(options, stream=True)
         async with self._settings.http.post_stream(self._url, body, self._headers(options)) as (
             events,
-            _headers,
+            response_headers,
         ):
             yield StreamPart(type="stream-start", warnings=warnings, request_body=body)
             async for part in self._parse_stream(events, json_tool, options.include_raw_chunks):
+                if part.type == "response-metadata" and part.response is not None:
+                    part.response.headers = dict(response_headers)
                 yield part
 
     async def _parse_stream(

@@ -388,9 +388,11 @@ class GoogleGenerativeAIModel(HttpModel):
         body, warnings = self.build_body(options)
         async with self._settings.http.post_stream(
             self._stream_url, body, self._headers(options)
-        ) as (events, _headers):
+        ) as (events, response_headers):
             yield StreamPart(type="stream-start", warnings=warnings, request_body=body)
             async for part in self._parse_stream(events, options.include_raw_chunks):
+                if part.type == "response-metadata" and part.response is not None:
+                    part.response.headers = dict(response_headers)
                 yield part
 
     async def _parse_stream(

@@ -379,9 +379,14 @@ class OpenAICompatibleChatModel(HttpModel):
         """One streaming chat-completions call, as AI SDK stream parts."""
         body, warnings = self.build_body(options, stream=True)
         headers = self._headers(options)
-        async with self._settings.http.post_stream(self._url, body, headers) as (events, _h):
+        async with self._settings.http.post_stream(self._url, body, headers) as (
+            events,
+            response_headers,
+        ):
             yield StreamPart(type="stream-start", warnings=warnings, request_body=body)
             async for part in self._parse_stream(events, options.include_raw_chunks):
+                if part.type == "response-metadata" and part.response is not None:
+                    part.response.headers = dict(response_headers)
                 yield part
 
     async def _parse_stream(

@@ -89,7 +89,12 @@ def record(name: str) -> dict[str, Any]:
         body = {
             "requests": [{"path": r.path, "body": r.body} for r in server.requests],
             "results": [
-                {k: v for k, v in r.items() if k in ("text", "thrown")} for r in output["results"]
+                {
+                    k: v
+                    for k, v in r.items()
+                    if k in ("text", "thrown", "finishKeys", "finishResponse")
+                }
+                for r in output["results"]
             ],
             "stored": output["stored"],
             "thread": output["thread"],

@@ -77,6 +77,18 @@ async function main() {
   const results = [];
   for (const turn of scenario.turns) {
     try {
+      if (turn.method === 'stream') {
+        // the finish chunk: its payload keys and the `response` output processors add to it
+        const stream = await agent.stream(turn.messages, { memory: turn.memory, ...(turn.options || {}) });
+        let finish;
+        for await (const chunk of stream.fullStream) if (chunk.type === 'finish') finish = chunk;
+        results.push({
+          text: await stream.text,
+          finishKeys: Object.keys(finish.payload).filter((k) => finish.payload[k] !== undefined),
+          finishResponse: encode(finish.payload.response),
+        });
+        continue;
+      }
       const r = await agent.generate(turn.messages, { memory: turn.memory, ...(turn.options || {}) });
       results.push({
         text: r.text,
