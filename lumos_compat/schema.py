@@ -1003,7 +1003,8 @@ def _pydantic_issues(
             add(path, "Invalid input: expected nonoptional, received undefined")
             continue
         if collapsed:
-            add(path, "Invalid input")
+            for message in _single_branch_issues(node, value) or ["Invalid input"]:
+                add(path, message)
             continue
         if etype == "union_tag_not_found":
             key = str(ctx.get("discriminator", "")).strip("'")
@@ -1182,6 +1183,54 @@ def _in_schema_order(walker: _SchemaWalker, issues: list[ValidationIssue]) -> li
     props = walker.resolve(walker.root).get("properties") or {}
     order = {key: i for i, key in enumerate(props)}
     return sorted(issues, key=lambda i: order.get(i.path[0], len(order)) if i.path else -1)
+
+
+def _scalar_checks(node: Mapping[str, Any], value: Any) -> list[str]:
+    """zod's non-aborting checks of a string or number schema, in zod's order."""
+    out: list[str] = []
+    if isinstance(value, str):
+        exact = node.get("minLength") is not None and node.get("minLength") == node.get("maxLength")
+        if "minLength" in node and len(value) < node["minLength"]:
+            sign = "exactly " if exact else ">="
+            out.append(f"Too small: expected string to have {sign}{node['minLength']} characters")
+        if "maxLength" in node and len(value) > node["maxLength"]:
+            sign = "exactly " if exact else "<="
+            out.append(f"Too big: expected string to have {sign}{node['maxLength']} characters")
+        message = _string_format_issue(node, value)
+        if message is not None:
+            out.append(message)
+        return out
+    num = format_js_number
+    if "minimum" in node and value < node["minimum"]:
+        out.append(f"Too small: expected number to be >={num(node['minimum'])}")
+    if "exclusiveMinimum" in node and value <= node["exclusiveMinimum"]:
+        out.append(f"Too small: expected number to be >{num(node['exclusiveMinimum'])}")
+    if "maximum" in node and value > node["maximum"]:
+        out.append(f"Too big: expected number to be <={num(node['maximum'])}")
+    if "exclusiveMaximum" in node and value >= node["exclusiveMaximum"]:
+        out.append(f"Too big: expected number to be <{num(node['exclusiveMaximum'])}")
+    return out
+
+
+def _single_branch_issues(node: Mapping[str, Any], value: Any) -> list[str]:
+    """zod 4 unions: when exactly one member accepts the value's type (only its checks fail),
+    zod reports that member's issues instead of "Invalid input". Scalar members only."""
+    branches = node.get("anyOf")
+    if not isinstance(branches, list) or isinstance(value, bool):
+        return []
+    if isinstance(value, str):
+        wanted = {"string"}
+    elif isinstance(value, (int, float)):
+        wanted = {"number"} | ({"integer"} if float(value).is_integer() else set())
+    else:
+        return []
+    matching = [b for b in branches if isinstance(b, dict) and b.get("type") in wanted]
+    if len(matching) != 1 or any(
+        isinstance(b, dict) and (not b.get("type") or isinstance(b.get("type"), list))
+        for b in branches
+    ):
+        return []
+    return _scalar_checks(matching[0], value)
 
 
 def _branch_tags(node: Mapping[str, Any], key: str) -> list[str]:

@@ -74,8 +74,6 @@ KNOWN_GAPS = {
     "field accepts numbers",
     ("unionWithNull", "union member wrong"): "z.union([z.string(), z.null()]) and "
     "z.string().nullable() send the same JSON Schema but zod words their errors differently",
-    ("unionEdgeCases", "constrained member empty"): "zod reports the issues of the one union "
-    "branch whose type matched; the port says 'Invalid input'",
 }
 # Mastra applies the OpenAI schema layer to openai/* models (and none to the custom model)
 MODES = {"chat": (None, None), "responses": ("openai.responses", "gpt-4o-mini")}
