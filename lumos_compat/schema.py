@@ -1066,16 +1066,51 @@ def _js_date_ok(value: str) -> bool:
     return True
 
 
-def _zod_tool_issues(walker: _SchemaWalker, data: Any, layer: str | None) -> list[ValidationIssue]:
+_JSON_TYPE_OF = {
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "integer": lambda v: (
+        isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer()
+    ),
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+}
+
+
+_SCALAR_TYPES = frozenset({"string", "number", "integer", "boolean"})
+
+
+def _item_issues(node: Any, value: Any, path: tuple[str | int, ...]) -> list[ValidationIssue]:
+    """Type and scalar-check issues of one tuple item (plain typed schemas only)."""
+    if not isinstance(node, dict) or not isinstance(node.get("type"), str):
+        return []
+    check = _JSON_TYPE_OF.get(node["type"])
+    if check is None:
+        return []
+    if not check(value):
+        return [ValidationIssue(path, _invalid_type_message(node, value))]
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return [ValidationIssue(path, m) for m in _scalar_checks(node, value)]
+    return []
+
+
+def _zod_tool_issues(
+    walker: _SchemaWalker, data: Any, layer: str | None
+) -> tuple[list[ValidationIssue], list[tuple[str | int, ...]]]:
     """What zod rejects in tool input that the pydantic model lets through.
 
     ``z.date()`` (``x-date``): JSON carries no Date, so zod rejects every value unless Mastra's
     OpenAI compatibility layer coerced strings to dates first (an unparsable one is then an
     Invalid Date, "received Date"). ``z.never()``: any value. ``null`` for an optional field
     that is not nullable: zod rejects it (Mastra retries without the nulls; the OpenAI layer
-    makes such fields nullable).
+    makes such fields nullable). Tuples with a rest element (a ``list[A | B]`` in pydantic):
+    zod checks each position, rest items first. Returns the issues and the paths whose pydantic
+    issues these replace.
     """
     issues: list[ValidationIssue] = []
+    owned: list[tuple[str | int, ...]] = []
     null_ok = layer in _NULL_TOLERANT_LAYERS
 
     def visit(node: Any, value: Any, path: tuple[str | int, ...]) -> None:
@@ -1108,6 +1143,25 @@ def _zod_tool_issues(walker: _SchemaWalker, data: Any, layer: str | None) -> lis
                 issues.append(
                     ValidationIssue(path, f"Too small: expected int to be >=-{MAX_SAFE_INTEGER}")
                 )
+        members = node.get("allOf")
+        if (
+            isinstance(members, list)
+            and members
+            and all(isinstance(m, dict) and m.get("type") in _SCALAR_TYPES for m in members)
+        ):
+            owned.append(path)  # an intersection of scalars: zod checks every side
+            for member in members:
+                issues.extend(_item_issues(member, value, path))
+            return
+        prefix, rest = node.get("items"), node.get("additionalItems")
+        if isinstance(prefix, list) and isinstance(rest, dict) and isinstance(value, list):
+            owned.append(path)
+            for index in range(len(prefix), len(value)):
+                issues.extend(_item_issues(rest, value[index], (*path, index)))
+            for index, item in enumerate(prefix):
+                present = value[index] if index < len(value) else _UNDEFINED
+                issues.extend(_item_issues(item, present, (*path, index)))
+            return
         if node.get("not") == {}:
             issues.append(
                 ValidationIssue(
@@ -1149,7 +1203,7 @@ def _zod_tool_issues(walker: _SchemaWalker, data: Any, layer: str | None) -> lis
                 visit(extra, item, (*path, key))
 
     visit(walker.root, data, ())
-    return issues
+    return issues, owned
 
 
 @functools.cache
@@ -1470,16 +1524,15 @@ class CompiledSchema:
         if self.kind != "pydantic":
             return self.validate(data, apply_defaults=False)
         result = self._validate_pydantic(data, zod_dates=True)
-        known = {(i.path, i.message) for i in result.issues}
-        extra = [
-            i
-            for i in _zod_tool_issues(self._walker, _normalize_numbers(data), layer)
-            if (i.path, i.message) not in known
-        ]
+        found, owned = _zod_tool_issues(self._walker, _normalize_numbers(data), layer)
+        kept = [i for i in result.issues if not any(i.path[: len(o)] == o for o in owned)]
+        known = {(i.path, i.message) for i in kept}
+        extra = [i for i in found if (i.path, i.message) not in known]
         if not extra:
-            return result
-        issues = _in_schema_order(self._walker, [*result.issues, *extra])
-        return ValidationResult(False, None, issues)
+            if result.ok or not kept or len(kept) == len(result.issues):
+                return result  # (pydantic's own words when zod's view found nothing)
+            return ValidationResult(False, None, kept)
+        return ValidationResult(False, None, _in_schema_order(self._walker, [*kept, *extra]))
 
     def validate(self, data: Any, *, apply_defaults: bool = True) -> ValidationResult:
         """Check ``data``: a model instance for pydantic schemas, a dict for JSON Schema dicts.

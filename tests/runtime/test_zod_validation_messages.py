@@ -58,12 +58,10 @@ KNOWN_GAPS = {
     "double, so Mastra echoes 9007199254740992; the port keeps the exact value (same issues)",
     ("stringFormatsV3", "all invalid"): "z.emoji()'s pattern uses \\p{Extended_Pictographic}, "
     "which Python's re cannot check",
-    ("tuples", "too short"): _NOT_CONVERTED + "a tuple with a rest element is list[A | B]",
-    ("tuples", "wrong item types"): _NOT_CONVERTED + "a tuple with a rest element is list[A | B]",
     ("intersections", "not objects"): "an intersection of objects is folded into one model; zod "
     "reports the type error once per side",
     ("intersectionEdgeCases", "same key and primitives"): _NOT_CONVERTED
-    + "only the first member of a non-object intersection is enforced",
+    + "an object intersected with a record enforces only the object",
     ("requiredAll", "now required"): "zod says 'expected nonoptional' for .required() fields; "
     "their JSON Schema is that of plain required fields",
     ("branded", "wrong types"): _NOT_CONVERTED + ".catch() fallback values",
