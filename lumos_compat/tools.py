@@ -325,7 +325,9 @@ class ToolExecutionContext:
 # outcomes and validation errors
 # ---------------------------------------------------------------------------------------------
 
-OutcomeKind = Literal["result", "input-validation-error", "output-validation-error", "error"]
+OutcomeKind = Literal[
+    "result", "input-validation-error", "output-validation-error", "error", "denied"
+]
 
 
 @dataclass(slots=True)
@@ -334,7 +336,8 @@ class ToolOutcome:
 
     ``kind``: ``result`` (success), ``input-validation-error`` / ``output-validation-error``
     (Mastra sends these as a normal JSON tool *result*), or ``error`` (``execute`` raised; Mastra
-    sends a tool *error*). ``is_error`` is true for all but ``result``. ``output`` is the value
+    sends a tool *error*), or ``denied`` (a human declined the call; ``output`` is the approval
+    record and the model gets the reason as text). ``is_error`` is true for all but ``result``. ``output`` is the value
     Mastra reports as the result (the validation-error dict for validation failures, ``None``
     for errors). ``model_output`` is the AI SDK tool output sent back to the model:
     ``{"type": "text" | "json" | "error-text", "value": ...}``; ``model_text`` its text form for
