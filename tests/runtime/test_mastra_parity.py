@@ -56,6 +56,19 @@ KEPT_DIFFERENCES: dict[str, dict[str, str]] = {
         "result.keys": "the mapped 0.x `output` option yields a structured `object`",
         "result.object": "the mapped 0.x `output` option yields a structured `object`",
     },
+    "tool-approval-parallel": {
+        "resumes[0].result.steps[0].content": "Mastra 1.71 keeps only the last of a step's "
+        "parallel tool calls in step.content (its response.messages and toolCalls have all of "
+        "them); we keep all",
+        "resumes[0].result.steps[1].content": _RESUMED_STEP_CONTENT,
+    },
+    "tool-approval-standalone": {
+        "requests": "the port resumes the run and asks the model again (2 requests, Mastra 1)",
+        "resumes[0].": "Mastra 1.71 cannot resume a run of an agent that is not registered on a "
+        "Mastra with storage (AGENT_RESUME_NO_SNAPSHOT_FOUND), although its code means standalone "
+        "agents to work (an ephemeral in-memory Mastra); lumos_compat keeps suspended runs in "
+        "the agent, so approve_tool_call works with or without a Mastra",
+    },
     "parallel-tools": {
         "result.steps[0].content": "Mastra 1.71 keeps only the last of a step's parallel tool "
         "calls in step.content (its response.messages and toolCalls have all of them); we keep all",
