@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from lumos_compat import suspended as _stored
 from lumos_compat.errors import (
     AgentConfigError,
     AgentResumeError,
@@ -516,14 +517,18 @@ class Agent:
         ``resume_data`` reaches the suspended tool as ``context.agent.resume_data``; for a call
         waiting for approval it is ``{"approved": bool, "reason"?: str}``.
         """
-        run, decision = self._take_suspended(resume_data, options, kwargs, "resumeStream", True)
+        run, decision = await self._take_suspended(
+            resume_data, options, kwargs, "resumeStream", True
+        )
         return AgentStream(run, decision)
 
     async def resume_generate(
         self, resume_data: Any = None, options: Mapping[str, Any] | None = None, **kwargs: Any
     ) -> AgentOutput:
         """Go on with a suspended run to its end (Mastra's ``resumeGenerate``)."""
-        run, decision = self._take_suspended(resume_data, options, kwargs, "resumeGenerate", False)
+        run, decision = await self._take_suspended(
+            resume_data, options, kwargs, "resumeGenerate", False
+        )
         await run.execute(None, decision)
         return run.output()
 
@@ -553,24 +558,44 @@ class Agent:
         rest, reason = _split_reason(options, kwargs)
         return await self.resume_generate(_declined(reason), rest)
 
-    def list_suspended_runs(self) -> list[dict[str, Any]]:
-        """The runs of this process waiting for a resume: ``{runId, toolCalls: [...]}`` each."""
-        out = []
+    async def list_suspended_runs(self, options: Mapping[str, Any] | None = None) -> MastraRecord:
+        """Runs waiting for a resume (Mastra's ``listSuspendedRuns``): ``{runs: [...]}``.
+
+        Each run is ``{runId, toolCalls: [{toolCallId, toolName, args, requiresApproval,
+        suspendPayload?}]}``; with storage on the Mastra instance, runs saved by other processes
+        are listed too. ``options`` may name a ``resourceId``.
+        """
+        resource = (options or {}).get("resourceId") or (options or {}).get("resource_id")
+        found: dict[str, dict[str, Any]] = {}
         for run_id, run in self._suspended_runs.items():
             assert run.suspension is not None
-            payload = run.suspension.payload
+            if resource is None or (run.opts.memory or {}).get("resource") == resource:
+                found[run_id] = {
+                    "kind": run.suspension.kind,
+                    "payload": run.suspension.payload,
+                }
+        store = _stored.snapshot_store(self)
+        if store is not None:
+            listed = await store.list_workflow_runs(_stored.WORKFLOW_ID, resource_id=resource)
+            for row in listed["runs"]:
+                snap = row["snapshot"]
+                if snap.get("agentId") == self.id and snap.get("status") == "suspended":
+                    found.setdefault(row["runId"], snap["suspension"])
+        runs = []
+        for run_id, suspension in found.items():
+            payload = suspension["payload"]
             call = {
                 "toolCallId": payload["toolCallId"],
                 "toolName": payload["toolName"],
                 "args": payload["args"],
-                "requiresApproval": run.suspension.kind == "approval",
+                "requiresApproval": suspension["kind"] == "approval",
             }
-            if run.suspension.kind == "suspend":
+            if suspension["kind"] == "suspend":
                 call["suspendPayload"] = payload.get("suspendPayload")
-            out.append(MastraRecord({"runId": run_id, "toolCalls": [call]}))
-        return out
+            runs.append({"runId": run_id, "toolCalls": [call]})
+        return MastraRecord({"runs": runs})
 
-    def _take_suspended(
+    async def _take_suspended(
         self,
         resume_data: Any,
         options: Mapping[str, Any] | None,
@@ -583,22 +608,39 @@ class Agent:
         tool_call_id = merged.pop("tool_call_id", None)
         name = self.name or self.id
         run = self._suspended_runs.get(run_id)
-        if run is None or run.suspension is None:
+        if run is not None and run.suspension is not None:
+            _check_waiting(name, method, run_id, run.suspension.payload, tool_call_id)
+        snapshot = None
+        if run is None or run.persisted:
+            try:
+                snapshot = await _stored.claim(
+                    self,
+                    run_id,
+                    method,
+                    lambda waiting: _check_waiting(name, method, run_id, waiting, tool_call_id),
+                )
+            except AgentResumeError:
+                # taken by another resume (the call was checked above): not ours to go on with
+                self._suspended_runs.pop(run_id, None)
+                raise
+            if run is not None and snapshot is None:  # finished by another process
+                del self._suspended_runs[run_id]
+                run = None
+        if run is None and snapshot is None:
             raise AgentResumeError(
                 f'Agent "{name}" {method}() could not find a suspended run for runId "{run_id}". '
                 "The run may have already completed, never suspended, or the runId is invalid. "
                 f"Ensure you are calling {method}() only with a runId from a currently-suspended "
                 "run (result.run_id / stream.run_id of a run whose finish reason is 'suspended')."
             )
+        if run is None:
+            assert snapshot is not None
+            run = await _stored.restore(self, snapshot)
+        else:
+            del self._suspended_runs[run_id]
         suspension = run.suspension
-        waiting = suspension.payload["toolCallId"]
-        if tool_call_id is not None and tool_call_id != waiting:
-            raise AgentResumeError(
-                f'Agent "{name}" {method}() cannot resume tool call "{tool_call_id}" because it '
-                f'is not suspended; run "{run_id}" waits on tool call "{waiting}".'
-            )
+        assert suspension is not None
         overrides = normalize_options(None, merged, {}) if merged else None
-        del self._suspended_runs[run_id]
         run.prepare_resume(streaming, overrides)
         return run, _Decision(suspension.kind, suspension.index, resume_data)
 
@@ -643,6 +685,16 @@ class Agent:
 
 def _snake_key(key: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in key)
+
+
+def _check_waiting(
+    name: str, method: str, run_id: str, waiting: Mapping[str, Any], tool_call_id: Any
+) -> None:
+    if tool_call_id is not None and tool_call_id != waiting.get("toolCallId"):
+        raise AgentResumeError(
+            f'Agent "{name}" {method}() cannot resume tool call "{tool_call_id}" because it is '
+            f'not suspended; run "{run_id}" waits on tool call "{waiting.get("toolCallId")}".'
+        )
 
 
 def _split_reason(
@@ -733,6 +785,7 @@ class _Run:
         # after a resume: the assistant message of the paused part keeps its id and these parts
         self._paused_message: tuple[str, int] | None = None
         self._resumed_parts: list[dict[str, Any]] = []
+        self.persisted = False  # a snapshot of this run is in the Mastra storage
 
     def prepare_resume(self, streaming: bool, overrides: ExecutionOptions | None) -> None:
         """Get a suspended run ready to go on: a new answer message, callbacks of the resume call."""
@@ -753,6 +806,10 @@ class _Run:
                     setattr(self.opts, name, value)
             if isinstance(overrides.abort_signal, AbortSignal):
                 self.abort = overrides.abort_signal
+            if overrides.structured_output is not None:
+                # a schema class cannot be stored: Mastra too takes it from the resume call
+                self.opts.structured_output = overrides.structured_output
+                self._structured = self._structured_schema()
 
     # setup ---------------------------------------------------------------------------------------
     def _structured_schema(self) -> tuple[Any, dict[str, Any]] | None:
@@ -848,7 +905,12 @@ class _Run:
                 # a call waits for a human: no step-finish, no finish (as in Mastra 1.71)
                 self.finish_reason = "suspended"
                 self.agent._suspended_runs[self.run_id] = self
+                if await _stored.save(self):
+                    self.persisted = True
                 return
+            if self.persisted:
+                await _stored.forget(self)
+                self.persisted = False
             if self.memory_turn is not None:
                 await self.save_memory()
             await self._finish(send)

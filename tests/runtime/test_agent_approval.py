@@ -4,12 +4,13 @@ cover (errors, per-call rules, several waiting calls, streams read while paused,
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import BaseModel
 
-from lumos_compat import Agent, AgentResumeError, Memory, SqliteStore, create_tool
+from lumos_compat import Agent, AgentResumeError, Mastra, Memory, SqliteStore, create_tool
 from lumos_compat.testing import FakeLLMServer, ScriptToolCall, Turn
 
 
@@ -117,7 +118,7 @@ async def test_two_waiting_calls_pause_the_run_twice(fake_llm: FakeLLMServer) ->
     assert types[-1] == "tool-call-approval" and "finish" not in types
     assert await stream.finish_reason == "suspended"
     assert (await stream.suspend_payload)["toolCallId"] == "c1"
-    assert [r.run_id for r in agent.list_suspended_runs()] == [stream.run_id]
+    assert [r["runId"] for r in (await agent.list_suspended_runs()).runs] == [stream.run_id]
 
     second = await agent.approve_tool_call({"runId": stream.run_id})
     chunks = [c async for c in second.full_stream]
@@ -139,7 +140,7 @@ async def test_two_waiting_calls_pause_the_run_twice(fake_llm: FakeLLMServer) ->
     assert json.loads(_tool_messages(fake_llm, 1)["c1"]) == {"refunded": "A"}
     assert _tool_messages(fake_llm, 1)["c2"] == "B is not refundable"
     assert [r.payload.tool_call_id for r in out.tool_results] == ["c1"]
-    assert agent.list_suspended_runs() == []
+    assert (await agent.list_suspended_runs())["runs"] == []
 
 
 async def test_suspend_and_resume_data_reach_the_tool(fake_llm: FakeLLMServer) -> None:
@@ -165,7 +166,7 @@ async def test_suspend_and_resume_data_reach_the_tool(fake_llm: FakeLLMServer) -
     assert paused.finish_reason == "suspended"
     assert paused["suspendPayload"]["suspendPayload"] == {"question": "Which city?"}
     assert json.loads(paused["resumeSchema"])["required"] == ["city"]
-    waiting = agent.list_suspended_runs()[0]["toolCalls"][0]
+    waiting = (await agent.list_suspended_runs())["runs"][0]["toolCalls"][0]
     assert waiting["requiresApproval"] is False and waiting["suspendPayload"]["question"]
 
     done = await agent.resume_generate({"city": "Oslo"}, {"runId": paused.run_id})
@@ -190,3 +191,75 @@ async def test_resumed_run_saves_the_turn_to_memory(fake_llm: FakeLLMServer) -> 
     assert roles[0] == "user" and roles.count("assistant") == 2
     texts = [m["content"].get("content") for m in stored["messages"]]
     assert "Refunded A." in texts
+
+
+async def test_a_paused_run_is_resumed_by_another_process(
+    fake_llm: FakeLLMServer, tmp_path: Path
+) -> None:
+    """Two agents over one SQLite file stand for two processes: Mastra's restart story."""
+    db = str(tmp_path / "shop.db")
+    ran: list[str] = []
+    fake_llm.push(_calls(("refund", {"order_id": "A"}, "c1")), "Refunded A.")
+    first = _refund_agent(fake_llm, ran, require_approval=True)
+    Mastra(agents={"shop": first}, storage=SqliteStore(db))
+    paused = await first.generate("refund A", request_context={"tier": "gold"})
+    assert paused.finish_reason == "suspended"
+
+    other = _refund_agent(fake_llm, ran, require_approval=True)
+    store = SqliteStore(db)
+    Mastra(agents={"shop": other}, storage=store)
+    listed = (await other.list_suspended_runs())["runs"]
+    assert [r["runId"] for r in listed] == [paused.run_id]
+    assert listed[0]["toolCalls"][0]["requiresApproval"] is True
+    stream = await other.approve_tool_call(run_id=paused.run_id, tool_call_id="c1")
+    types = [c.type async for c in stream.full_stream]
+    assert types[0] == "tool-result" and types[-1] == "finish"
+    assert (await stream.text) == "Refunded A." and ran == ["A"]
+    # the model saw the same conversation it would have seen without the restart
+    assert json.loads(_tool_messages(fake_llm, 1)["c1"]) == {"refunded": "A"}
+    assert fake_llm.model_requests[1].body["messages"][1]["content"] == "refund A"
+    # the finished run's snapshot is gone, and the first process cannot resume it again
+    assert await store.load_workflow_snapshot("agentic-loop", paused.run_id) is None
+    with pytest.raises(AgentResumeError):
+        await first.approve_tool_call_generate(run_id=paused.run_id)
+
+
+async def test_two_resumes_of_a_stored_run_cannot_both_go_on(
+    fake_llm: FakeLLMServer, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "shop.db")
+    ran: list[str] = []
+    fake_llm.push(_calls(("refund", {"order_id": "A"}, "c1")), "Refunded A.")
+    first = _refund_agent(fake_llm, ran, require_approval=True)
+    Mastra(agents={"shop": first}, storage=SqliteStore(db))
+    paused = await first.generate("refund A")
+    second = _refund_agent(fake_llm, ran, require_approval=True)
+    Mastra(agents={"shop": second}, storage=SqliteStore(db))
+    with pytest.raises(AgentResumeError, match="cannot resume tool call"):
+        await second.approve_tool_call_generate(run_id=paused.run_id, tool_call_id="c2")
+    # a wrong tool call id leaves the stored run waiting
+    done = await second.decline_tool_call_generate(run_id=paused.run_id)
+    assert done.finish_reason == "stop" and ran == []
+    with pytest.raises(AgentResumeError, match="could not find a suspended run"):
+        await second.approve_tool_call_generate(run_id=paused.run_id)
+
+
+async def test_a_claimed_run_cannot_go_on_in_the_process_that_paused_it(
+    fake_llm: FakeLLMServer, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "shop.db")
+    ran: list[str] = []
+    fake_llm.push(_calls(("refund", {"order_id": "A"}, "c1")))
+    first = _refund_agent(fake_llm, ran, require_approval=True)
+    Mastra(agents={"shop": first}, storage=SqliteStore(db))
+    paused = await first.generate("refund A")
+    store = SqliteStore(db)
+    snapshot, version = await store.load_workflow_snapshot("agentic-loop", paused.run_id)
+    assert snapshot["status"] == "suspended" and snapshot["agentId"] == "shop"
+    # another process has taken it (its versioned save won)
+    await store.save_workflow_snapshot(
+        "agentic-loop", paused.run_id, {**snapshot, "status": "running"}, expected_version=version
+    )
+    with pytest.raises(AgentResumeError, match="not suspended any more"):
+        await first.approve_tool_call_generate(run_id=paused.run_id)
+    assert (await first.list_suspended_runs())["runs"] == [] and ran == []
