@@ -133,6 +133,7 @@ _IGNORED = frozenset(
         "error_processors",
         "max_processor_retries",
         "prepare_step",
+        "auto_resume_suspended_tools",
         "format",
         "telemetry",
     }
