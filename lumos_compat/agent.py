@@ -779,7 +779,8 @@ class _Run:
         self._tool_defs = self._tool_definitions()
         self.memory_turn: Any = None
         self.remembered: list[dict[str, Any]] = []
-        self._db_turn: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None = None
+        self._db_inputs: list[dict[str, Any]] | None = None
+        self._db_answers: dict[bool, list[dict[str, Any]]] = {}
         self.pending: _PendingStep | None = None
         self.suspension: _Suspension | None = None
         # after a resume: the assistant message of the paused part keeps its id and these parts
@@ -797,7 +798,7 @@ class _Run:
         self.suspension = None
         self.finish_reason = "unknown"
         self.error = None
-        self._db_turn = None
+        self._db_answers = {}
         self._resumed_parts = []
         if overrides is not None:
             for name in ("on_chunk", "on_finish", "on_step_finish", "on_error", "on_abort"):
@@ -905,6 +906,8 @@ class _Run:
                 # a call waits for a human: no step-finish, no finish (as in Mastra 1.71)
                 self.finish_reason = "suspended"
                 self.agent._suspended_runs[self.run_id] = self
+                if self.memory_turn is not None:
+                    await self.save_memory()
                 if await _stored.save(self):
                     self.persisted = True
                 return
@@ -1670,24 +1673,27 @@ class _Run:
 
     async def save_memory(self) -> None:
         """Save this call's input and response messages to the memory thread."""
-        inputs, answers = self._turn_db_messages()
+        inputs, answers = self._turn_db_messages(for_memory=True)
         await self.agent.memory.finish_turn(self.memory_turn, [*inputs, *answers])
 
-    def _turn_db_messages(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """The call's DB messages, made once so their ids are stable (stamped with the thread)."""
-        if self._db_turn is None or self.memory_turn is None:
-            inputs = self._input_db_messages()
-            answers = self._assistant_db_messages()
-            if self.memory_turn is not None:
-                where = {
-                    "threadId": self.memory_turn.thread_id,
-                    "resourceId": self.memory_turn.resource_id,
-                }
-                inputs = [{**m, **where} for m in inputs]
-                answers = [{**m, **where} for m in answers]
-                self._db_turn = (inputs, answers)
-            return inputs, answers
-        return self._db_turn
+    def _turn_db_messages(
+        self, *, for_memory: bool = False
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The call's DB messages, made once per phase so their ids and times are stable.
+
+        With memory they are stamped with the thread. A paused run saves its messages too and its
+        resume saves them again (same ids: an update), as Mastra 1.71 does.
+        """
+        if self.memory_turn is None:
+            return self._input_db_messages(), self._assistant_db_messages(for_memory=for_memory)
+        where = {"threadId": self.memory_turn.thread_id, "resourceId": self.memory_turn.resource_id}
+        if self._db_inputs is None:
+            self._db_inputs = [{**m, **where} for m in self._input_db_messages()]
+        answers = self._db_answers.get(for_memory)
+        if answers is None:
+            made = self._assistant_db_messages(for_memory=for_memory)
+            answers = self._db_answers[for_memory] = [{**m, **where} for m in made]
+        return self._db_inputs, answers
 
     # results -------------------------------------------------------------------------------------
     def _input_db_messages(self) -> list[dict[str, Any]]:
@@ -1797,8 +1803,12 @@ class _Run:
         key = "pendingToolApprovals" if suspension.kind == "approval" else "suspendedTools"
         return parts, {key: {record["toolCallId"]: record}}
 
-    def _assistant_db_messages(self) -> list[dict[str, Any]]:
-        """The response as DB messages: one, or two when the run was resumed (as Mastra 1.71)."""
+    def _assistant_db_messages(self, *, for_memory: bool = False) -> list[dict[str, Any]]:
+        """The response as DB messages: one, or two when the run was resumed (as Mastra 1.71).
+
+        The result's second message repeats the resumed call's invocation after the answer; the
+        one Mastra saves to memory does not (probed).
+        """
         meta: dict[str, Any] = {"modelId": self.model.model_id, "provider": self.provider_name}
         parts = list(self.assistant_parts)
         if self.finish_reason == "suspended":
@@ -1828,7 +1838,7 @@ class _Run:
             out.append(
                 db_message(
                     "assistant",
-                    rest + resumed,
+                    rest if for_memory else rest + resumed,
                     text=self.text or None,
                     metadata=meta,
                     message_id=self.message_id,

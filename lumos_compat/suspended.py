@@ -47,6 +47,7 @@ _DATA_FIELDS = (
     "last_request",
     "remembered",
     "_resumed_parts",
+    "_db_inputs",
 )
 # options that are plain data; functions and classes come back from the resume call's options
 _OPTION_FIELDS = (

@@ -175,7 +175,20 @@ async def test_suspend_and_resume_data_reach_the_tool(fake_llm: FakeLLMServer) -
     assert json.loads(_tool_messages(fake_llm, 1)["w1"]) == {"city": "Oslo", "sky": "clear"}
 
 
-async def test_resumed_run_saves_the_turn_to_memory(fake_llm: FakeLLMServer) -> None:
+def _shapes(stored: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    out = []
+    for m in stored["messages"]:
+        parts = []
+        for part in m["content"]["parts"]:
+            state = part.get("toolInvocation", {}).get("state")
+            parts.append(f"{part['type']}:{state}" if state else part["type"])
+        out.append((m["role"], parts))
+    return out
+
+
+async def test_memory_holds_the_paused_turn_then_the_answer(fake_llm: FakeLLMServer) -> None:
+    """As probed on Mastra 1.71 with @mastra/memory: the paused turn is saved at once, the resume
+    updates its assistant message and adds the answer as a second one."""
     ran: list[str] = []
     memory = Memory(storage=SqliteStore(":memory:"))
     fake_llm.push(_calls(("refund", {"order_id": "A"}, "c1")), "Refunded A.")
@@ -184,13 +197,19 @@ async def test_resumed_run_saves_the_turn_to_memory(fake_llm: FakeLLMServer) -> 
     where = {"memory": {"thread": "t1", "resource": "u1"}}
     paused = await agent.generate("refund A", where)
     assert paused.finish_reason == "suspended"
+    assert _shapes(await memory.recall(thread_id="t1")) == [
+        ("user", ["text"]),
+        ("assistant", ["tool-invocation:call"]),
+    ]
     done = await agent.approve_tool_call_generate(run_id=paused.run_id)
     assert done.text == "Refunded A."
     stored = await memory.recall(thread_id="t1")
-    roles = [m["role"] for m in stored["messages"]]
-    assert roles[0] == "user" and roles.count("assistant") == 2
-    texts = [m["content"].get("content") for m in stored["messages"]]
-    assert "Refunded A." in texts
+    assert _shapes(stored) == [
+        ("user", ["text"]),
+        ("assistant", ["tool-invocation:result"]),
+        ("assistant", ["text"]),
+    ]
+    assert stored["messages"][2]["content"]["content"] == "Refunded A."
 
 
 async def test_a_paused_run_is_resumed_by_another_process(
@@ -263,3 +282,26 @@ async def test_a_claimed_run_cannot_go_on_in_the_process_that_paused_it(
     with pytest.raises(AgentResumeError, match="not suspended any more"):
         await first.approve_tool_call_generate(run_id=paused.run_id)
     assert (await first.list_suspended_runs())["runs"] == [] and ran == []
+
+
+async def test_memory_turn_resumed_in_another_process(
+    fake_llm: FakeLLMServer, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "shop.db")
+    ran: list[str] = []
+    fake_llm.push(_calls(("refund", {"order_id": "A"}, "c1")), "Refunded A.")
+    agents = []
+    for _ in range(2):  # one agent per "process", over the same database
+        agent = _refund_agent(fake_llm, ran, require_approval=True)
+        agent.memory = Memory(storage=SqliteStore(db))
+        Mastra(agents={"shop": agent}, storage=SqliteStore(db))
+        agents.append(agent)
+    paused = await agents[0].generate("refund A", memory={"thread": "t1", "resource": "u1"})
+    done = await agents[1].approve_tool_call_generate(run_id=paused.run_id)
+    assert done.text == "Refunded A." and ran == ["A"]
+    stored = await Memory(storage=SqliteStore(db)).recall(thread_id="t1")
+    assert _shapes(stored) == [
+        ("user", ["text"]),
+        ("assistant", ["tool-invocation:result"]),
+        ("assistant", ["text"]),
+    ]
