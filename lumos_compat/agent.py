@@ -156,6 +156,8 @@ class _Suspension:
     kind: str  # "approval" | "suspend"
     index: int  # the call's position in the pending step
     payload: dict[str, Any]  # the chunk payload, also the result's ``suspendPayload``
+    # what the tool told suspend() beside its payload (a sub-agent's delegated run id)
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -165,6 +167,8 @@ class _Decision:
     kind: str
     index: int
     resume_data: Any
+    suspended_with: Any = None  # the payload the tool gave suspend()
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 _SCHEMA_KEY_ORDER = ("$schema", "type", "properties", "required", "additionalProperties")
@@ -338,9 +342,23 @@ class _SubAgentTool(Tool):
         steps = args.get("maxSteps")
         if steps not in (None, ""):
             options["max_steps"] = max(3, int(float(steps)))
-        result = await self.agent.generate(
-            [*conversation, {"role": "user", "content": args.get("prompt", "")}], **options
-        )
+        waiting = context.agent.suspend_options if context.agent is not None else None
+        delegated = (waiting or {}).get("delegatedRunId")
+        if delegated and context.agent is not None:
+            # the supervisor was resumed: the decision goes down to the sub-agent's paused run
+            result = await self.agent.resume_generate(
+                context.agent.resume_data, run_id=delegated, request_context=context.request_context
+            )
+        else:
+            result = await self.agent.generate(
+                [*conversation, {"role": "user", "content": args.get("prompt", "")}], **options
+            )
+        if result.finish_reason == "suspended" and context.agent is not None:
+            # a call of the sub-agent waits: the supervisor's run pauses with its payload
+            return await context.agent.suspend(
+                result["suspendPayload"],
+                {"resumeSchema": result.get("resumeSchema"), "delegatedRunId": result.run_id},
+            )
         return {
             "text": result.text,
             "subAgentThreadId": args.get("threadId") or str(uuid.uuid4()),
@@ -642,7 +660,13 @@ class Agent:
         assert suspension is not None
         overrides = normalize_options(None, merged, {}) if merged else None
         run.prepare_resume(streaming, overrides)
-        return run, _Decision(suspension.kind, suspension.index, resume_data)
+        return run, _Decision(
+            suspension.kind,
+            suspension.index,
+            resume_data,
+            suspension.payload.get("suspendPayload"),
+            dict(suspension.meta),
+        )
 
     async def _prepare(
         self,
@@ -1429,6 +1453,7 @@ class _Run:
                 tool.require_approval
                 or tool.suspend_schema is not None
                 or tool.resume_schema is not None
+                or isinstance(tool, _SubAgentTool)  # a sub-agent's call may wait for a human
             ):
                 return True
         return False
@@ -1439,8 +1464,10 @@ class _Run:
         prompt_snapshot: list[dict[str, Any]],
         limit: asyncio.Semaphore,
         resume_data: Any = None,
+        resumed: _Decision | None = None,
     ) -> tuple[ToolOutcome | None, Any]:
-        """Run one tool call; returns the outcome and the payload it suspended with (or _NOT_RUN)."""
+        """Run one tool call; returns the outcome and ``(payload, options)`` it suspended with
+        (or _NOT_RUN)."""
         tool = self.tools.get(call["toolName"])
         if tool is None:
             error = AgentConfigError(
@@ -1462,7 +1489,7 @@ class _Run:
 
         async def suspend(payload: Any = None, options: Any = None) -> None:
             # Mastra's suspend() does not throw: the tool returns right after it
-            suspended.append(payload)
+            suspended.append((payload, dict(options or {})))
 
         writer = ToolStream()
         context = ToolExecutionContext(
@@ -1478,9 +1505,12 @@ class _Run:
                 resource_id=(self.opts.memory or {}).get("resource"),
                 suspend=suspend,
                 resume_data=resume_data,
+                suspend_payload=resumed.suspended_with if resumed is not None else None,
+                suspend_options=resumed.meta if resumed is not None else None,
             ),
             run_id=self.run_id,
             resume_data=resume_data,
+            suspend_payload=resumed.suspended_with if resumed is not None else None,
             suspend=suspend,
         )
         async with limit:
@@ -1545,8 +1575,10 @@ class _Run:
             call = calls[i]
             tool = self.tools.get(call["toolName"])
             resume_data: Any = None
+            resumed: _Decision | None = None
             if decision is not None and decision.index == i:
                 resume_data = decision.resume_data
+                resumed = decision
                 if decision.kind == "approval":
                     approved = isinstance(resume_data, Mapping) and bool(
                         resume_data.get("approved")
@@ -1580,17 +1612,21 @@ class _Run:
                 await send(self._chunk("tool-call-approval", payload))
                 self.suspension = _Suspension("approval", i, payload)
                 return True
-            outcome, suspended = await self._run_call(call, prompt_snapshot, limit, resume_data)
+            outcome, suspended = await self._run_call(
+                call, prompt_snapshot, limit, resume_data, resumed
+            )
             if suspended is not _NOT_RUN:
+                suspend_with, options = suspended
+                schema = options.pop("resumeSchema", None)
                 payload = {
                     "args": call["args"],
-                    "resumeSchema": _resume_schema_text(tool),
-                    "suspendPayload": to_jsonable(suspended),
+                    "resumeSchema": schema if schema is not None else _resume_schema_text(tool),
+                    "suspendPayload": to_jsonable(suspend_with),
                     "toolCallId": call["toolCallId"],
                     "toolName": call["toolName"],
                 }
                 await send(self._chunk("tool-call-suspended", payload))
-                self.suspension = _Suspension("suspend", i, payload)
+                self.suspension = _Suspension("suspend", i, payload, to_jsonable(options))
                 return True
             outcomes[i] = outcome
             if outcome is not None:
@@ -1797,6 +1833,7 @@ class _Run:
             )
         record = {
             **suspension.payload,
+            **suspension.meta,
             "runId": self.run_id,
             "type": "approval" if suspension.kind == "approval" else "suspension",
         }

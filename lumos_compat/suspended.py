@@ -135,6 +135,7 @@ def _to_snapshot(run: _Run) -> dict[str, Any]:
             "kind": suspension.kind,
             "index": suspension.index,
             "payload": suspension.payload,
+            "meta": suspension.meta,
         },
     }
 
@@ -253,7 +254,7 @@ async def restore(agent: Agent, snapshot: dict[str, Any]) -> _Run:
         resumed=p["resumed"],
     )
     s = snapshot["suspension"]
-    run.suspension = _Suspension(s["kind"], s["index"], s["payload"])
+    run.suspension = _Suspension(s["kind"], s["index"], s["payload"], s.get("meta") or {})
     run.finish_reason = "suspended"
     run.persisted = True
     if opts.memory is not None and agent.memory is not None:

@@ -258,7 +258,8 @@ class AgentToolContext:
     resource_id: str | None = None
     suspend: Callable[..., Awaitable[Any]] = _no_suspend
     resume_data: Any = None
-    suspend_payload: Any = None
+    suspend_payload: Any = None  # what the tool gave suspend() before this resume
+    suspend_options: dict[str, Any] | None = None  # the options it gave suspend() with it
 
 
 @dataclass(slots=True)

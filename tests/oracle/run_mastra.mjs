@@ -246,7 +246,8 @@ async function main() {
     output.resumes = [];
     for (const step of call.resume) output.resumes.push(await resume(agent, step, runId));
   }
-  process.stdout.write(JSON.stringify(output));
+  // wait until the pipe took it all: process.exit() would cut output longer than 64 KiB
+  await new Promise((resolve) => process.stdout.write(JSON.stringify(output), resolve));
 }
 
 main().then(

@@ -62,6 +62,21 @@ KEPT_DIFFERENCES: dict[str, dict[str, str]] = {
         "them); we keep all",
         "resumes[0].result.steps[1].content": _RESUMED_STEP_CONTENT,
     },
+    "sub-agent-approval": {
+        **{
+            f"resumes[0].result.{where}.subAgentResourceId": "registered on a Mastra (needed to "
+            "resume), Mastra 1.71 gives the sub-agent call a fresh UUID as resource id; the "
+            "runtime uses '<parent-id>-<key>' as Mastra does for a standalone agent (h-verify's "
+            "sub-agent resource id work)"
+            for where in (
+                "response.messages[1].content[0].output.value",
+                "steps[0].content[1].output.value",
+                "steps[0].toolResults[0].payload.result",
+                "toolResults[0].payload.result",
+            )
+        },
+        "resumes[0].result.steps[1].content": _RESUMED_STEP_CONTENT,
+    },
     "tool-approval-standalone": {
         "requests": "the port resumes the run and asks the model again (2 requests, Mastra 1)",
         "resumes[0].": "Mastra 1.71 cannot resume a run of an agent that is not registered on a "
