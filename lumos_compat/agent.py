@@ -342,6 +342,10 @@ class _SubAgentTool(Tool):
         steps = args.get("maxSteps")
         if steps not in (None, ""):
             options["max_steps"] = max(3, int(float(steps)))
+        mastra = self.parent.get_mastra_instance()
+        if mastra is not None and self.agent.get_mastra_instance() is None:
+            # as Mastra registers sub-agents: its storage also keeps the sub-agent's paused runs
+            self.agent.register_mastra(mastra)
         waiting = context.agent.suspend_options if context.agent is not None else None
         delegated = (waiting or {}).get("delegatedRunId")
         if delegated and context.agent is not None:

@@ -305,3 +305,32 @@ async def test_memory_turn_resumed_in_another_process(
         ("assistant", ["tool-invocation:result"]),
         ("assistant", ["text"]),
     ]
+
+
+async def test_supervisor_paused_by_a_sub_agent_resumes_in_another_process(
+    fake_llm: FakeLLMServer, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "shop.db")
+    ran: list[str] = []
+    fake_llm.push(
+        _calls(("agent-refunds", {"prompt": "refund A"}, "s1")),
+        _calls(("refund", {"order_id": "A"}, "c1")),
+        "Refunded A.",
+        "The refund agent refunded A.",
+    )
+    supervisors = []
+    for _ in range(2):
+        sub = _refund_agent(fake_llm, ran, require_approval=True)
+        boss = Agent(id="boss", instructions="x", model=fake_llm.model(), agents={"refunds": sub})
+        Mastra(agents={"boss": boss}, storage=SqliteStore(db))
+        supervisors.append(boss)
+    paused = await supervisors[0].generate("refund A")
+    assert paused.finish_reason == "suspended" and ran == []
+    waiting = paused["suspendPayload"]
+    assert waiting["toolName"] == "agent-refunds" and waiting["toolCallId"] == "s1"
+    assert waiting["suspendPayload"]["toolCallId"] == "c1"  # the sub-agent's call
+    done = await supervisors[1].approve_tool_call_generate(run_id=paused.run_id)
+    assert done.text == "The refund agent refunded A." and ran == ["A"]
+    result = done.tool_results[0].payload.result
+    assert result["text"] == "Refunded A."
+    assert result["subAgentToolResults"][0]["result"] == {"refunded": "A"}
