@@ -1556,6 +1556,25 @@ class _Run:
             payload["result"] = to_jsonable(outcome.output)
             await send(self._chunk("tool-result", payload))
 
+    async def _suspend_call(
+        self, pending: _PendingStep, index: int, suspended: Any, send: Emit
+    ) -> None:
+        """Pause the run at a call whose tool called ``suspend(payload, options)``."""
+        call = pending.calls[index]
+        suspend_with, options = suspended
+        schema = options.pop("resumeSchema", None)
+        if schema is None:
+            schema = _resume_schema_text(self.tools.get(call["toolName"]))
+        payload = {
+            "args": call["args"],
+            "resumeSchema": schema,
+            "suspendPayload": to_jsonable(suspend_with),
+            "toolCallId": call["toolCallId"],
+            "toolName": call["toolName"],
+        }
+        await send(self._chunk("tool-call-suspended", payload))
+        self.suspension = _Suspension("suspend", index, payload, to_jsonable(options))
+
     async def _run_tools(
         self, pending: _PendingStep, send: Emit, decision: _Decision | None
     ) -> bool:
@@ -1570,11 +1589,19 @@ class _Run:
             ran = await asyncio.gather(
                 *(self._run_call(calls[i], prompt_snapshot, limit) for i in todo)
             )
-            for i, (outcome, _) in zip(todo, ran, strict=True):
+            paused = False
+            for i, (outcome, suspended) in zip(todo, ran, strict=True):
+                if suspended is not _NOT_RUN:
+                    # a tool without suspend/resume schemas called suspend(): the first one
+                    # pauses the run, any other runs again on resume
+                    if not paused:
+                        await self._suspend_call(pending, i, suspended, send)
+                        paused = True
+                    continue
                 outcomes[i] = outcome
                 if outcome is not None:
                     await self._send_outcome(calls[i], outcome, send)
-            return False
+            return paused
         for i in todo:
             call = calls[i]
             tool = self.tools.get(call["toolName"])
@@ -1620,17 +1647,7 @@ class _Run:
                 call, prompt_snapshot, limit, resume_data, resumed
             )
             if suspended is not _NOT_RUN:
-                suspend_with, options = suspended
-                schema = options.pop("resumeSchema", None)
-                payload = {
-                    "args": call["args"],
-                    "resumeSchema": schema if schema is not None else _resume_schema_text(tool),
-                    "suspendPayload": to_jsonable(suspend_with),
-                    "toolCallId": call["toolCallId"],
-                    "toolName": call["toolName"],
-                }
-                await send(self._chunk("tool-call-suspended", payload))
-                self.suspension = _Suspension("suspend", i, payload, to_jsonable(options))
+                await self._suspend_call(pending, i, suspended, send)
                 return True
             outcomes[i] = outcome
             if outcome is not None:

@@ -334,3 +334,35 @@ async def test_supervisor_paused_by_a_sub_agent_resumes_in_another_process(
     result = done.tool_results[0].payload.result
     assert result["text"] == "Refunded A."
     assert result["subAgentToolResults"][0]["result"] == {"refunded": "A"}
+
+
+async def test_a_tool_without_schemas_may_suspend_among_parallel_calls(
+    fake_llm: FakeLLMServer,
+) -> None:
+    calls: list[Any] = []
+
+    async def ask(input: dict[str, Any], context: Any) -> Any:
+        calls.append(context.agent.resume_data)
+        if context.agent.resume_data is None:
+            return await context.agent.suspend({"question": "sure?"})
+        return {"answer": context.agent.resume_data}
+
+    async def echo(input: dict[str, Any]) -> Any:
+        return {"echo": True}
+
+    schema = {"type": "object", "properties": {}}
+    tools = {
+        "ask": create_tool(id="ask", description="a", input_schema=schema, execute=ask),
+        "echo": create_tool(id="echo", description="e", input_schema=schema, execute=echo),
+    }
+    fake_llm.push(_calls(("ask", {}, "a1"), ("echo", {}, "e1")), "fine")
+    agent = Agent(id="q", instructions="x", model=fake_llm.model(), tools=tools)
+    stream = await agent.stream("go")
+    chunks = [c async for c in stream.full_stream]
+    assert [c.type for c in chunks][-2:] == ["tool-call-suspended", "tool-result"]
+    paused = await stream.get_full_output()
+    assert paused.finish_reason == "suspended" and paused["resumeSchema"] is None
+    done = await agent.resume_generate("yes", run_id=stream.run_id)
+    assert done.text == "fine" and calls == [None, "yes"]
+    assert json.loads(_tool_messages(fake_llm, 1)["a1"]) == {"answer": "yes"}
+    assert json.loads(_tool_messages(fake_llm, 1)["e1"]) == {"echo": True}
