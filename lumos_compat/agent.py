@@ -5,6 +5,12 @@ messages, ``system``, ``context``, memory, input), calls the model up to ``max_s
 tool calls of each step concurrently, and emits Mastra's chunk sequence (``start``, ``step-start``,
 ``text-delta``, ``tool-call``, ``tool-result``, ``step-finish``, ``finish``...). ``generate`` collects
 the chunks into Mastra's ``FullOutput`` shape; ``stream`` hands them out as they come.
+
+A tool call that needs approval (``require_approval`` on the tool, ``require_tool_approval`` on the
+call) or whose tool calls ``context.agent.suspend(...)`` pauses the run as Mastra 1.71 does: a
+``tool-call-approval`` / ``tool-call-suspended`` chunk, no ``finish``, ``finish_reason ==
+"suspended"``. ``approve_tool_call``, ``decline_tool_call``, ``resume_stream`` and their
+``_generate`` forms go on from that step (see ``lumos_compat.suspended`` for where runs wait).
 """
 
 from __future__ import annotations
