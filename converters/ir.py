@@ -270,6 +270,10 @@ class ToolNode(_Node):
     description: Value | None = None
     input_schema: SchemaNode | None = None
     output_schema: SchemaNode | None = None
+    # human in the loop: what execute's suspend() sends and what resuming it takes
+    suspend_schema: SchemaNode | None = None
+    resume_schema: SchemaNode | None = None
+    require_approval: Value | None = None  # `requireApproval`: a boolean or a function
     execute: FunctionValue | None = None
     # "0.x": execute({ context, ... }); "1.x": execute(inputData, context)
     execute_style: Literal["0.x", "1.x", "unknown"] = "unknown"

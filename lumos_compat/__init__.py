@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 from lumos_compat.agent import Agent
 from lumos_compat.errors import (
     AgentConfigError,
+    AgentResumeError,
     LumosError,
     MissingApiKeyError,
     ModelCallError,
@@ -66,6 +67,7 @@ __all__ = [
     "Agent",
     "AgentConfigError",
     "AgentOutput",
+    "AgentResumeError",
     "AgentStream",
     "LegacyOptionWarning",
     "LumosError",

@@ -5,6 +5,12 @@ messages, ``system``, ``context``, memory, input), calls the model up to ``max_s
 tool calls of each step concurrently, and emits Mastra's chunk sequence (``start``, ``step-start``,
 ``text-delta``, ``tool-call``, ``tool-result``, ``step-finish``, ``finish``...). ``generate`` collects
 the chunks into Mastra's ``FullOutput`` shape; ``stream`` hands them out as they come.
+
+A tool call that needs approval (``require_approval`` on the tool, ``require_tool_approval`` on the
+call) or whose tool calls ``context.agent.suspend(...)`` pauses the run as Mastra 1.71 does: a
+``tool-call-approval`` / ``tool-call-suspended`` chunk, no ``finish``, ``finish_reason ==
+"suspended"``. ``approve_tool_call``, ``decline_tool_call``, ``resume_stream`` and their
+``_generate`` forms go on from that step (see ``lumos_compat.suspended`` for where runs wait).
 """
 
 from __future__ import annotations
@@ -18,16 +24,23 @@ import time
 import unicodedata
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from lumos_compat.errors import AgentConfigError, ModelCallError, StructuredOutputError
+from lumos_compat import suspended as _stored
+from lumos_compat.errors import (
+    AgentConfigError,
+    AgentResumeError,
+    ModelCallError,
+    StructuredOutputError,
+)
 from lumos_compat.llm import CallOptions, LanguageModel, ModelUsage, StreamPart, ToolDefinition
 from lumos_compat.messages import db_message, iso_timestamp, normalize_input, system_messages
 from lumos_compat.options import ExecutionOptions, normalize_options
 from lumos_compat.providers import resolve_model
 from lumos_compat.providers._base import generate_id
 from lumos_compat.request_context import RequestContext
-from lumos_compat.results import AgentOutput, to_plain
+from lumos_compat.results import AgentOutput, MastraRecord, to_plain
 from lumos_compat.schema import compile_schema, to_json_schema
 from lumos_compat.schema_compat import structured_output_schema
 from lumos_compat.stream import AgentStream
@@ -89,6 +102,110 @@ _SUB_AGENT_SCHEMA: dict[str, Any] = {
     "required": ["prompt"],
     "additionalProperties": False,
 }
+
+
+# what a pending approval accepts as resume data (Mastra 1.71 sends this JSON text verbatim)
+_APPROVAL_RESUME_SCHEMA = json.dumps(
+    {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "type": "object",
+        "properties": {
+            "approved": {
+                "type": "boolean",
+                "description": "Controls if the tool call is approved or not, should be true when "
+                "approved and false when declined",
+            },
+            "reason": {
+                "description": "Optional explanation for the decision, surfaced to the model when "
+                "the tool call is declined",
+                "type": "string",
+            },
+        },
+        "required": ["approved"],
+        "additionalProperties": False,
+    },
+    separators=(",", ":"),
+)
+# what the model hears when a call is declined without a reason (Mastra's words)
+_DECLINED_TEXT = "Tool call was not approved by the user"
+
+
+class _NotRun:
+    """Marks a tool call of a step that has not run yet."""
+
+    def __repr__(self) -> str:
+        return "<not run>"
+
+
+_NOT_RUN: Any = _NotRun()
+
+
+@dataclass(slots=True)
+class _PendingStep:
+    """A step whose model call is done and whose tool calls may still be waiting for a human."""
+
+    index: int
+    state: dict[str, Any]
+    calls: list[dict[str, Any]]
+    created_ms: int
+    step_content: list[dict[str, Any]]
+    response_content: list[dict[str, Any]]
+    step_calls: list[dict[str, Any]]
+    outcomes: list[Any]
+    prompt_snapshot: list[dict[str, Any]] | None = None
+    approved: set[str] = field(default_factory=set)
+    resumed: bool = False
+
+
+@dataclass(slots=True)
+class _Suspension:
+    """Why a run paused: a call waiting for approval, or a tool that called ``suspend()``."""
+
+    kind: str  # "approval" | "suspend"
+    index: int  # the call's position in the pending step
+    payload: dict[str, Any]  # the chunk payload, also the result's ``suspendPayload``
+    # what the tool told suspend() beside its payload (a sub-agent's delegated run id)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Decision:
+    """What a resume call brings to the suspended call."""
+
+    kind: str
+    index: int
+    resume_data: Any
+    suspended_with: Any = None  # the payload the tool gave suspend()
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+_SCHEMA_KEY_ORDER = ("$schema", "type", "properties", "required", "additionalProperties")
+
+
+def _zod_key_order(node: Any) -> Any:
+    """A JSON Schema with its keys in the order zod 4 writes them (the text is compared)."""
+    if isinstance(node, list):
+        return [_zod_key_order(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    first = [k for k in _SCHEMA_KEY_ORDER if k in node]
+    keys = first + [k for k in node if k not in _SCHEMA_KEY_ORDER]
+    out: dict[str, Any] = {}
+    for key in keys:
+        value = node[key]
+        if key == "properties" and isinstance(value, dict):
+            out[key] = {name: _zod_key_order(sub) for name, sub in value.items()}
+        else:
+            out[key] = _zod_key_order(value)
+    return out
+
+
+def _resume_schema_text(tool: Tool | None) -> Any:
+    """The tool's resume schema as the JSON text Mastra puts in ``resumeSchema``."""
+    schema = getattr(tool, "resume_schema", None)
+    if schema is None:
+        return None
+    return json.dumps(_zod_key_order(to_json_schema(schema)), separators=(",", ":"))
 
 
 async def _maybe_await(value: Any) -> Any:
@@ -249,9 +366,27 @@ class _SubAgentTool(Tool):
         steps = args.get("maxSteps")
         if steps not in (None, ""):
             options["max_steps"] = max(3, int(float(steps)))
-        result = await self.agent.generate(
-            [*conversation, {"role": "user", "content": args.get("prompt", "")}], **options
-        )
+        mastra = self.parent.get_mastra_instance()
+        if mastra is not None and self.agent.get_mastra_instance() is None:
+            # as Mastra registers sub-agents: its storage also keeps the sub-agent's paused runs
+            self.agent.register_mastra(mastra)
+        waiting = context.agent.suspend_options if context.agent is not None else None
+        delegated = (waiting or {}).get("delegatedRunId")
+        if delegated and context.agent is not None:
+            # the supervisor was resumed: the decision goes down to the sub-agent's paused run
+            result = await self.agent.resume_generate(
+                context.agent.resume_data, run_id=delegated, request_context=context.request_context
+            )
+        else:
+            result = await self.agent.generate(
+                [*conversation, {"role": "user", "content": args.get("prompt", "")}], **options
+            )
+        if result.finish_reason == "suspended" and context.agent is not None:
+            # a call of the sub-agent waits: the supervisor's run pauses with its payload
+            return await context.agent.suspend(
+                result["suspendPayload"],
+                {"resumeSchema": result.get("resumeSchema"), "delegatedRunId": result.run_id},
+            )
         return {
             "text": result.text,
             "subAgentThreadId": self._thread_id(args.get("threadId")),
@@ -353,6 +488,8 @@ class Agent:
         self.memory = memory
         self.max_retries = max_retries
         self._mastra = mastra
+        # runs paused at a tool call, by run id: kept in this process until resumed
+        self._suspended_runs: dict[str, _Run] = {}
         self._static_model: LanguageModel | None = None
         if not callable(model) or isinstance(model, LanguageModel):
             self._static_model = resolve_model(model)
@@ -463,6 +600,148 @@ class Agent:
         run = await self._prepare(messages, options, kwargs, streaming=True)
         return AgentStream(run)
 
+    # suspended runs -----------------------------------------------------------------------------
+    async def resume_stream(
+        self, resume_data: Any = None, options: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> AgentStream:
+        """Go on with a suspended run, streaming (Mastra's ``resumeStream(resumeData, {runId})``).
+
+        ``resume_data`` reaches the suspended tool as ``context.agent.resume_data``; for a call
+        waiting for approval it is ``{"approved": bool, "reason"?: str}``.
+        """
+        run, decision = await self._take_suspended(
+            resume_data, options, kwargs, "resumeStream", True
+        )
+        return AgentStream(run, decision)
+
+    async def resume_generate(
+        self, resume_data: Any = None, options: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> AgentOutput:
+        """Go on with a suspended run to its end (Mastra's ``resumeGenerate``)."""
+        run, decision = await self._take_suspended(
+            resume_data, options, kwargs, "resumeGenerate", False
+        )
+        await run.execute(None, decision)
+        return run.output()
+
+    async def approve_tool_call(
+        self, options: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> AgentStream:
+        """Approve the call a run waits on and stream the rest (Mastra's ``approveToolCall``)."""
+        return await self.resume_stream({"approved": True}, options, **kwargs)
+
+    async def decline_tool_call(
+        self, options: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> AgentStream:
+        """Decline the call a run waits on; ``reason`` goes to the model (``declineToolCall``)."""
+        rest, reason = _split_reason(options, kwargs)
+        return await self.resume_stream(_declined(reason), rest)
+
+    async def approve_tool_call_generate(
+        self, options: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> AgentOutput:
+        """``approve_tool_call`` returning the full output (``approveToolCallGenerate``)."""
+        return await self.resume_generate({"approved": True}, options, **kwargs)
+
+    async def decline_tool_call_generate(
+        self, options: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> AgentOutput:
+        """``decline_tool_call`` returning the full output (``declineToolCallGenerate``)."""
+        rest, reason = _split_reason(options, kwargs)
+        return await self.resume_generate(_declined(reason), rest)
+
+    async def list_suspended_runs(self, options: Mapping[str, Any] | None = None) -> MastraRecord:
+        """Runs waiting for a resume (Mastra's ``listSuspendedRuns``): ``{runs: [...]}``.
+
+        Each run is ``{runId, toolCalls: [{toolCallId, toolName, args, requiresApproval,
+        suspendPayload?}]}``; with storage on the Mastra instance, runs saved by other processes
+        are listed too. ``options`` may name a ``resourceId``.
+        """
+        resource = (options or {}).get("resourceId") or (options or {}).get("resource_id")
+        found: dict[str, dict[str, Any]] = {}
+        for run_id, run in self._suspended_runs.items():
+            assert run.suspension is not None
+            if resource is None or (run.opts.memory or {}).get("resource") == resource:
+                found[run_id] = {
+                    "kind": run.suspension.kind,
+                    "payload": run.suspension.payload,
+                }
+        store = _stored.snapshot_store(self)
+        if store is not None:
+            listed = await store.list_workflow_runs(_stored.WORKFLOW_ID, resource_id=resource)
+            for row in listed["runs"]:
+                snap = row["snapshot"]
+                if snap.get("agentId") == self.id and snap.get("status") == "suspended":
+                    found.setdefault(row["runId"], snap["suspension"])
+        runs = []
+        for run_id, suspension in found.items():
+            payload = suspension["payload"]
+            call = {
+                "toolCallId": payload["toolCallId"],
+                "toolName": payload["toolName"],
+                "args": payload["args"],
+                "requiresApproval": suspension["kind"] == "approval",
+            }
+            if suspension["kind"] == "suspend":
+                call["suspendPayload"] = payload.get("suspendPayload")
+            runs.append({"runId": run_id, "toolCalls": [call]})
+        return MastraRecord({"runs": runs})
+
+    async def _take_suspended(
+        self,
+        resume_data: Any,
+        options: Mapping[str, Any] | None,
+        kwargs: Mapping[str, Any],
+        method: str,
+        streaming: bool,
+    ) -> tuple[_Run, _Decision]:
+        merged = {_snake_key(k): v for k, v in {**(options or {}), **kwargs}.items()}
+        run_id = merged.pop("run_id", None) or ""
+        tool_call_id = merged.pop("tool_call_id", None)
+        name = self.name or self.id
+        run = self._suspended_runs.get(run_id)
+        if run is not None and run.suspension is not None:
+            _check_waiting(name, method, run_id, run.suspension.payload, tool_call_id)
+        snapshot = None
+        if run is None or run.persisted:
+            try:
+                snapshot = await _stored.claim(
+                    self,
+                    run_id,
+                    method,
+                    lambda waiting: _check_waiting(name, method, run_id, waiting, tool_call_id),
+                )
+            except AgentResumeError:
+                # taken by another resume (the call was checked above): not ours to go on with
+                self._suspended_runs.pop(run_id, None)
+                raise
+            if run is not None and snapshot is None:  # finished by another process
+                del self._suspended_runs[run_id]
+                run = None
+        if run is None and snapshot is None:
+            raise AgentResumeError(
+                f'Agent "{name}" {method}() could not find a suspended run for runId "{run_id}". '
+                "The run may have already completed, never suspended, or the runId is invalid. "
+                f"Ensure you are calling {method}() only with a runId from a currently-suspended "
+                "run (result.run_id / stream.run_id of a run whose finish reason is 'suspended')."
+            )
+        if run is None:
+            assert snapshot is not None
+            run = await _stored.restore(self, snapshot)
+        else:
+            del self._suspended_runs[run_id]
+        suspension = run.suspension
+        assert suspension is not None
+        overrides = normalize_options(None, merged, {}) if merged else None
+        run.prepare_resume(streaming, overrides)
+        return run, _Decision(
+            suspension.kind,
+            suspension.index,
+            resume_data,
+            suspension.payload.get("suspendPayload"),
+            dict(suspension.meta),
+        )
+
     async def _prepare(
         self,
         messages: Any,
@@ -500,6 +779,31 @@ class Agent:
         if opts.memory is not None:
             await run.load_memory()
         return run
+
+
+def _snake_key(key: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in key)
+
+
+def _check_waiting(
+    name: str, method: str, run_id: str, waiting: Mapping[str, Any], tool_call_id: Any
+) -> None:
+    if tool_call_id is not None and tool_call_id != waiting.get("toolCallId"):
+        raise AgentResumeError(
+            f'Agent "{name}" {method}() cannot resume tool call "{tool_call_id}" because it is '
+            f'not suspended; run "{run_id}" waits on tool call "{waiting.get("toolCallId")}".'
+        )
+
+
+def _split_reason(
+    options: Mapping[str, Any] | None, kwargs: Mapping[str, Any]
+) -> tuple[dict[str, Any], Any]:
+    rest = {**(options or {}), **kwargs}
+    return rest, rest.pop("reason", None)
+
+
+def _declined(reason: Any) -> dict[str, Any]:
+    return {"approved": False, **({"reason": reason} if reason is not None else {})}
 
 
 # the chunk types Mastra hands to ``onChunk`` (probed on 1.71: no start/step/finish/text-start...)
@@ -575,7 +879,38 @@ class _Run:
         self._tool_defs = self._tool_definitions()
         self.memory_turn: Any = None
         self.remembered: list[dict[str, Any]] = []
-        self._db_turn: tuple[list[dict[str, Any]], dict[str, Any] | None] | None = None
+        self._db_inputs: list[dict[str, Any]] | None = None
+        self._db_answers: dict[bool, list[dict[str, Any]]] = {}
+        self.pending: _PendingStep | None = None
+        self.suspension: _Suspension | None = None
+        # after a resume: the assistant message of the paused part keeps its id and these parts
+        self._paused_message: tuple[str, int] | None = None
+        self._resumed_parts: list[dict[str, Any]] = []
+        self.persisted = False  # a snapshot of this run is in the Mastra storage
+
+    def prepare_resume(self, streaming: bool, overrides: ExecutionOptions | None) -> None:
+        """Get a suspended run ready to go on: a new answer message, callbacks of the resume call."""
+        assert self.pending is not None
+        self.streaming = streaming
+        self._paused_message = (self.message_id, len(self.assistant_parts))
+        self.message_id = str(uuid.uuid4())
+        self.pending.resumed = True
+        self.suspension = None
+        self.finish_reason = "unknown"
+        self.error = None
+        self._db_answers = {}
+        self._resumed_parts = []
+        if overrides is not None:
+            for name in ("on_chunk", "on_finish", "on_step_finish", "on_error", "on_abort"):
+                value = getattr(overrides, name)
+                if value is not None:
+                    setattr(self.opts, name, value)
+            if isinstance(overrides.abort_signal, AbortSignal):
+                self.abort = overrides.abort_signal
+            if overrides.structured_output is not None:
+                # a schema class cannot be stored: Mastra too takes it from the resume call
+                self.opts.structured_output = overrides.structured_output
+                self._structured = self._structured_schema()
 
     # setup ---------------------------------------------------------------------------------------
     def _structured_schema(self) -> tuple[Any, dict[str, Any]] | None:
@@ -635,8 +970,12 @@ class _Run:
         return {"type": type_, "runId": self.run_id, "from": "AGENT", "payload": payload}
 
     # the loop ------------------------------------------------------------------------------------
-    async def execute(self, emit: Emit | None) -> None:
-        """Run the loop, passing every chunk to ``emit`` (and ``on_chunk``)."""
+    async def execute(self, emit: Emit | None, decision: _Decision | None = None) -> None:
+        """Run the loop, passing every chunk to ``emit`` (and ``on_chunk``).
+
+        With ``decision`` the run goes on from the step where it was suspended (Mastra sends no
+        ``start`` chunk then).
+        """
         on_chunk = self.opts.on_chunk
 
         async def send(chunk: Chunk) -> None:
@@ -646,14 +985,35 @@ class _Run:
                 await emit(chunk)
 
         try:
-            await send(self._chunk("start", {"id": self.agent.id, "messageId": self.message_id}))
+            first = 0
+            if decision is None:
+                await send(
+                    self._chunk("start", {"id": self.agent.id, "messageId": self.message_id})
+                )
+                more: bool | None = True
+            else:
+                assert self.pending is not None
+                first = self.pending.index + 1
+                more = await self._finish_step(self.pending, send, decision)
             max_steps = self.opts.max_steps
-            for index in range(max_steps):
+            for index in range(first, max_steps):
+                if not more:
+                    break
                 if self.abort is not None and self.abort.aborted:
                     raise _Aborted
                 more = await self._step(index, send)
-                if not more:
-                    break
+            if more is None:
+                # a call waits for a human: no step-finish, no finish (as in Mastra 1.71)
+                self.finish_reason = "suspended"
+                self.agent._suspended_runs[self.run_id] = self
+                if self.memory_turn is not None:
+                    await self.save_memory()
+                if await _stored.save(self):
+                    self.persisted = True
+                return
+            if self.persisted:
+                await _stored.forget(self)
+                self.persisted = False
             if self.memory_turn is not None:
                 await self.save_memory()
             await self._finish(send)
@@ -937,8 +1297,34 @@ class _Run:
             if not self.streaming:
                 await send(chunk)
         self.tool_calls.extend(step_calls)
+        pending = _PendingStep(
+            index=index,
+            state=state,
+            calls=calls,
+            created_ms=created_ms,
+            step_content=step_content,
+            response_content=response_content,
+            step_calls=step_calls,
+            outcomes=[_NOT_RUN] * len(calls),
+        )
+        return await self._finish_step(pending, send, None)
 
-        outcomes = await self._run_tools(calls, send) if calls else []
+    async def _finish_step(
+        self, pending: _PendingStep, send: Emit, decision: _Decision | None
+    ) -> bool | None:
+        """Run the step's tool calls and close the step; None when a call suspended the run."""
+        if pending.calls and await self._run_tools(pending, send, decision):
+            self.pending = pending
+            return None
+        self.pending = None
+        index = pending.index
+        state = pending.state
+        calls = pending.calls
+        created_ms = pending.created_ms
+        step_content = pending.step_content
+        response_content = pending.response_content
+        step_calls = pending.step_calls
+        outcomes = pending.outcomes
         step_results: list[Chunk] = []
         tool_message: list[dict[str, Any]] = []
         prompt_results: list[dict[str, Any]] = []
@@ -972,6 +1358,17 @@ class _Run:
                         part["providerOptions"] = marker
             step_content.append({k: v for k, v in result_part.items() if k != "providerOptions"})
             tool_message.append(result_part)
+            if outcome.kind == "denied":
+                invocation = {
+                    "approval": outcome.output,
+                    "args": call["args"],
+                    "result": outcome.model_output["value"],
+                    "state": "result",
+                    "toolCallId": call["toolCallId"],
+                    "toolName": call["toolName"],
+                }
+                self._add_invocation(invocation, created_ms, pending.resumed)
+                continue
             if outcome.is_tool_error:
                 failed = {
                     "args": call["args"],
@@ -999,10 +1396,12 @@ class _Run:
                 "toolCallId": call["toolCallId"],
                 "toolName": call["toolName"],
             }
-            self.tool_invocations.append(invocation)
-            self.assistant_parts.append(
-                {"type": "tool-invocation", "toolInvocation": invocation, "createdAt": created_ms}
-            )
+            if call["toolCallId"] in pending.approved:
+                invocation = {
+                    "approval": {"approved": True, "id": call["toolCallId"]},
+                    **invocation,
+                }
+            self._add_invocation(invocation, created_ms, pending.resumed)
             self.ui_parts.append(_ui_tool_part(call, result_part, output=payload["result"]))
         self.tool_results.extend(step_results)
 
@@ -1075,6 +1474,13 @@ class _Run:
             )
         return continued
 
+    def _add_invocation(self, invocation: dict[str, Any], created_ms: int, resumed: bool) -> None:
+        part = {"type": "tool-invocation", "toolInvocation": invocation, "createdAt": created_ms}
+        self.tool_invocations.append(invocation)
+        self.assistant_parts.append(part)
+        if resumed:
+            self._resumed_parts.append(part)
+
     def _step_finish_payload(
         self, step: dict[str, Any], usage: dict[str, Any], continued: bool
     ) -> dict[str, Any]:
@@ -1141,77 +1547,238 @@ class _Run:
             "modelVersion": "v2",
         }
 
-    async def _run_tools(self, calls: list[dict[str, Any]], send: Emit) -> list[ToolOutcome | None]:
-        limit = asyncio.Semaphore(self.opts.tool_call_concurrency)
-        prompt_snapshot = list(self.prompt)
+    def _needs_approval(self, tool: Tool | None, call: dict[str, Any]) -> bool:
+        """Mastra's rule: the call option OR the tool flag; a tool-level function decides alone."""
+        question = MastraRecord(
+            {
+                "toolName": call["toolName"],
+                "toolCallId": call["toolCallId"],
+                "args": call["args"],
+                "requestContext": self.opts.request_context,
+            }
+        )
 
-        async def run(call: dict[str, Any]) -> ToolOutcome | None:
+        def ask(rule: Any) -> bool:
+            if not callable(rule):
+                return bool(rule)
+            try:
+                return bool(rule(question))
+            except Exception:  # Mastra: a failing rule means "ask a human"
+                return True
+
+        own = getattr(tool, "require_approval", False)
+        if callable(own):
+            return ask(own)
+        return ask(self.opts.require_tool_approval) or bool(own)
+
+    def _may_suspend(self, calls: list[dict[str, Any]]) -> bool:
+        """Whether any call could pause the run (then calls run one by one, as in Mastra)."""
+        if self.opts.require_tool_approval:
+            return True
+        for call in calls:
             tool = self.tools.get(call["toolName"])
-            if tool is None:
-                error = AgentConfigError(
-                    f"Tool {call['toolName']} not found; the model can call: "
-                    + ", ".join(sorted(self.tools))
-                )
-                return ToolOutcome(
-                    tool_name=call["toolName"],
-                    tool_call_id=call["toolCallId"],
-                    input=call["args"],
-                    kind="error",
-                    output=None,
-                    model_output={"type": "error-text", "value": str(error)},
-                    error=error,
-                )
-            if not tool.has_execute:
-                return None
-            writer = ToolStream()
-            context = ToolExecutionContext(
-                request_context=self.opts.request_context,
-                mastra=self.agent.get_mastra_instance(),
-                abort_signal=self.abort or AbortSignal(),
-                writer=writer,
-                agent=AgentToolContext(
-                    agent_id=self.agent.id,
-                    tool_call_id=call["toolCallId"],
-                    messages=prompt_snapshot,
-                    thread_id=(self.opts.memory or {}).get("thread"),
-                    resource_id=(self.opts.memory or {}).get("resource"),
-                ),
-                run_id=self.run_id,
-            )
-            async with limit:
-                outcome = await tool.run_for_model(
-                    call["raw"],
-                    context,
-                    tool_name=call["toolName"],
-                    tool_call_id=call["toolCallId"],
-                    provider=self.model.provider,
-                    model_id=self.model.model_id,
-                )
-            if isinstance(tool, _SubAgentTool) and outcome.kind == "result":
-                outcome.model_output = {"type": "text", "value": outcome.output["text"]}
-            return outcome
+            if tool is not None and (
+                tool.require_approval
+                or tool.suspend_schema is not None
+                or tool.resume_schema is not None
+                or isinstance(tool, _SubAgentTool)  # a sub-agent's call may wait for a human
+            ):
+                return True
+        return False
 
-        outcomes = await asyncio.gather(*(run(c) for c in calls))
-        for call, outcome in zip(calls, outcomes, strict=True):
-            if outcome is None:
-                continue
-            if outcome.is_tool_error:
-                await send(
-                    self._chunk(
-                        "tool-error",
-                        {
-                            "args": call["args"],
-                            "error": outcome.error,
-                            "toolCallId": call["toolCallId"],
-                            "toolName": call["toolName"],
-                        },
-                    )
+    async def _run_call(
+        self,
+        call: dict[str, Any],
+        prompt_snapshot: list[dict[str, Any]],
+        limit: asyncio.Semaphore,
+        resume_data: Any = None,
+        resumed: _Decision | None = None,
+    ) -> tuple[ToolOutcome | None, Any]:
+        """Run one tool call; returns the outcome and ``(payload, options)`` it suspended with
+        (or _NOT_RUN)."""
+        tool = self.tools.get(call["toolName"])
+        if tool is None:
+            error = AgentConfigError(
+                f"Tool {call['toolName']} not found; the model can call: "
+                + ", ".join(sorted(self.tools))
+            )
+            return ToolOutcome(
+                tool_name=call["toolName"],
+                tool_call_id=call["toolCallId"],
+                input=call["args"],
+                kind="error",
+                output=None,
+                model_output={"type": "error-text", "value": str(error)},
+                error=error,
+            ), _NOT_RUN
+        if not tool.has_execute:
+            return None, _NOT_RUN
+        suspended: list[Any] = []
+
+        async def suspend(payload: Any = None, options: Any = None) -> None:
+            # Mastra's suspend() does not throw: the tool returns right after it
+            suspended.append((payload, dict(options or {})))
+
+        writer = ToolStream()
+        context = ToolExecutionContext(
+            request_context=self.opts.request_context,
+            mastra=self.agent.get_mastra_instance(),
+            abort_signal=self.abort or AbortSignal(),
+            writer=writer,
+            agent=AgentToolContext(
+                agent_id=self.agent.id,
+                tool_call_id=call["toolCallId"],
+                messages=prompt_snapshot,
+                thread_id=(self.opts.memory or {}).get("thread"),
+                resource_id=(self.opts.memory or {}).get("resource"),
+                suspend=suspend,
+                resume_data=resume_data,
+                suspend_payload=resumed.suspended_with if resumed is not None else None,
+                suspend_options=resumed.meta if resumed is not None else None,
+            ),
+            run_id=self.run_id,
+            resume_data=resume_data,
+            suspend_payload=resumed.suspended_with if resumed is not None else None,
+            suspend=suspend,
+        )
+        async with limit:
+            outcome = await tool.run_for_model(
+                call["raw"],
+                context,
+                tool_name=call["toolName"],
+                tool_call_id=call["toolCallId"],
+                provider=self.model.provider,
+                model_id=self.model.model_id,
+            )
+        if suspended and not outcome.is_error:
+            return None, suspended[-1]
+        if isinstance(tool, _SubAgentTool) and outcome.kind == "result":
+            outcome.model_output = {"type": "text", "value": outcome.output["text"]}
+        return outcome, _NOT_RUN
+
+    async def _send_outcome(self, call: dict[str, Any], outcome: ToolOutcome, send: Emit) -> None:
+        if outcome.kind == "denied":
+            payload = {
+                "approval": outcome.output,
+                "args": call["args"],
+                "toolCallId": call["toolCallId"],
+                "toolName": call["toolName"],
+            }
+            await send(self._chunk("tool-output-denied", payload))
+        elif outcome.is_tool_error:
+            await send(
+                self._chunk(
+                    "tool-error",
+                    {
+                        "args": call["args"],
+                        "error": outcome.error,
+                        "toolCallId": call["toolCallId"],
+                        "toolName": call["toolName"],
+                    },
                 )
-            else:
-                payload = self._call_payload(call, call["args"])
-                payload["result"] = to_jsonable(outcome.output)
-                await send(self._chunk("tool-result", payload))
-        return list(outcomes)
+            )
+        else:
+            payload = self._call_payload(call, call["args"])
+            payload["result"] = to_jsonable(outcome.output)
+            await send(self._chunk("tool-result", payload))
+
+    async def _suspend_call(
+        self, pending: _PendingStep, index: int, suspended: Any, send: Emit
+    ) -> None:
+        """Pause the run at a call whose tool called ``suspend(payload, options)``."""
+        call = pending.calls[index]
+        suspend_with, options = suspended
+        schema = options.pop("resumeSchema", None)
+        if schema is None:
+            schema = _resume_schema_text(self.tools.get(call["toolName"]))
+        payload = {
+            "args": call["args"],
+            "resumeSchema": schema,
+            "suspendPayload": to_jsonable(suspend_with),
+            "toolCallId": call["toolCallId"],
+            "toolName": call["toolName"],
+        }
+        await send(self._chunk("tool-call-suspended", payload))
+        self.suspension = _Suspension("suspend", index, payload, to_jsonable(options))
+
+    async def _run_tools(
+        self, pending: _PendingStep, send: Emit, decision: _Decision | None
+    ) -> bool:
+        """Run the calls of ``pending`` not run yet; True when one of them suspended the run."""
+        calls = pending.calls
+        outcomes = pending.outcomes
+        limit = asyncio.Semaphore(self.opts.tool_call_concurrency)
+        prompt_snapshot = pending.prompt_snapshot or list(self.prompt)
+        pending.prompt_snapshot = prompt_snapshot
+        todo = [i for i, o in enumerate(outcomes) if o is _NOT_RUN]
+        if decision is None and not self._may_suspend([calls[i] for i in todo]):
+            ran = await asyncio.gather(
+                *(self._run_call(calls[i], prompt_snapshot, limit) for i in todo)
+            )
+            paused = False
+            for i, (outcome, suspended) in zip(todo, ran, strict=True):
+                if suspended is not _NOT_RUN:
+                    # a tool without suspend/resume schemas called suspend(): the first one
+                    # pauses the run, any other runs again on resume
+                    if not paused:
+                        await self._suspend_call(pending, i, suspended, send)
+                        paused = True
+                    continue
+                outcomes[i] = outcome
+                if outcome is not None:
+                    await self._send_outcome(calls[i], outcome, send)
+            return paused
+        for i in todo:
+            call = calls[i]
+            tool = self.tools.get(call["toolName"])
+            resume_data: Any = None
+            resumed: _Decision | None = None
+            if decision is not None and decision.index == i:
+                resume_data = decision.resume_data
+                resumed = decision
+                if decision.kind == "approval":
+                    approved = isinstance(resume_data, Mapping) and bool(
+                        resume_data.get("approved")
+                    )
+                    if not approved:
+                        reason = (
+                            (resume_data or {}).get("reason")
+                            if isinstance(resume_data, Mapping)
+                            else None
+                        )
+                        text = reason or _DECLINED_TEXT
+                        outcomes[i] = ToolOutcome(
+                            tool_name=call["toolName"],
+                            tool_call_id=call["toolCallId"],
+                            input=call["args"],
+                            kind="denied",
+                            output={"approved": False, "id": call["toolCallId"], "reason": text},
+                            model_output={"type": "text", "value": text},
+                        )
+                        await self._send_outcome(call, outcomes[i], send)
+                        continue
+                    pending.approved.add(call["toolCallId"])
+                    resume_data = None  # the tool runs as if it had never paused
+            elif self._needs_approval(tool, call):
+                payload = {
+                    "args": call["args"],
+                    "resumeSchema": _APPROVAL_RESUME_SCHEMA,
+                    "toolCallId": call["toolCallId"],
+                    "toolName": call["toolName"],
+                }
+                await send(self._chunk("tool-call-approval", payload))
+                self.suspension = _Suspension("approval", i, payload)
+                return True
+            outcome, suspended = await self._run_call(
+                call, prompt_snapshot, limit, resume_data, resumed
+            )
+            if suspended is not _NOT_RUN:
+                await self._suspend_call(pending, i, suspended, send)
+                return True
+            outcomes[i] = outcome
+            if outcome is not None:
+                await self._send_outcome(call, outcome, send)
+        return False
 
     async def _finish(self, send: Emit) -> None:
         if self._structured is not None and self.text:
@@ -1291,26 +1858,27 @@ class _Run:
 
     async def save_memory(self) -> None:
         """Save this call's input and response messages to the memory thread."""
-        inputs, assistant = self._turn_db_messages()
-        await self.agent.memory.finish_turn(
-            self.memory_turn, [*inputs, *([assistant] if assistant else [])]
-        )
+        inputs, answers = self._turn_db_messages(for_memory=True)
+        await self.agent.memory.finish_turn(self.memory_turn, [*inputs, *answers])
 
-    def _turn_db_messages(self) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-        """The call's DB messages, made once so their ids are stable (stamped with the thread)."""
-        if self._db_turn is None or self.memory_turn is None:
-            inputs = self._input_db_messages()
-            assistant = self._assistant_db_message()
-            if self.memory_turn is not None:
-                where = {
-                    "threadId": self.memory_turn.thread_id,
-                    "resourceId": self.memory_turn.resource_id,
-                }
-                inputs = [{**m, **where} for m in inputs]
-                assistant = {**assistant, **where} if assistant else None
-                self._db_turn = (inputs, assistant)
-            return inputs, assistant
-        return self._db_turn
+    def _turn_db_messages(
+        self, *, for_memory: bool = False
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The call's DB messages, made once per phase so their ids and times are stable.
+
+        With memory they are stamped with the thread. A paused run saves its messages too and its
+        resume saves them again (same ids: an update), as Mastra 1.71 does.
+        """
+        if self.memory_turn is None:
+            return self._input_db_messages(), self._assistant_db_messages(for_memory=for_memory)
+        where = {"threadId": self.memory_turn.thread_id, "resourceId": self.memory_turn.resource_id}
+        if self._db_inputs is None:
+            self._db_inputs = [{**m, **where} for m in self._input_db_messages()]
+        answers = self._db_answers.get(for_memory)
+        if answers is None:
+            made = self._assistant_db_messages(for_memory=for_memory)
+            answers = self._db_answers[for_memory] = [{**m, **where} for m in made]
+        return self._db_inputs, answers
 
     # results -------------------------------------------------------------------------------------
     def _input_db_messages(self) -> list[dict[str, Any]]:
@@ -1389,32 +1957,95 @@ class _Run:
             out.append(msg)
         return out
 
-    def _assistant_db_message(self) -> dict[str, Any] | None:
-        if not self.assistant_parts:
-            return None
-        return db_message(
-            "assistant",
-            list(self.assistant_parts),
-            text=self.text or None,
-            metadata={"modelId": self.model.model_id, "provider": self.provider_name},
-            tool_invocations=list(self.tool_invocations) or None,
-            message_id=self.message_id,
-        )
+    def _waiting_parts(self) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """The tool-invocation parts of a suspended step and the metadata naming what waits."""
+        pending, suspension = self.pending, self.suspension
+        if pending is None or suspension is None:
+            return [], {}
+        parts = []
+        for call, outcome in zip(pending.calls, pending.outcomes, strict=True):
+            invocation: dict[str, Any] = {
+                "args": call["args"],
+                "state": "call",
+                "toolCallId": call["toolCallId"],
+                "toolName": call["toolName"],
+            }
+            if isinstance(outcome, ToolOutcome) and outcome.kind == "result":
+                invocation["state"] = "result"
+                invocation["result"] = to_jsonable(outcome.output)
+            parts.append(
+                {
+                    "type": "tool-invocation",
+                    "toolInvocation": invocation,
+                    "createdAt": pending.created_ms,
+                }
+            )
+        record = {
+            **suspension.payload,
+            **suspension.meta,
+            "runId": self.run_id,
+            "type": "approval" if suspension.kind == "approval" else "suspension",
+        }
+        key = "pendingToolApprovals" if suspension.kind == "approval" else "suspendedTools"
+        return parts, {key: {record["toolCallId"]: record}}
+
+    def _assistant_db_messages(self, *, for_memory: bool = False) -> list[dict[str, Any]]:
+        """The response as DB messages: one, or two when the run was resumed (as Mastra 1.71).
+
+        The result's second message repeats the resumed call's invocation after the answer; the
+        one Mastra saves to memory does not (probed).
+        """
+        meta: dict[str, Any] = {"modelId": self.model.model_id, "provider": self.provider_name}
+        parts = list(self.assistant_parts)
+        if self.finish_reason == "suspended":
+            waiting, extra = self._waiting_parts()
+            parts += waiting
+            meta.update(extra)
+        if not parts:
+            return []
+        if self._paused_message is None:
+            return [
+                db_message(
+                    "assistant",
+                    parts,
+                    text=self.text or None,
+                    metadata=meta,
+                    tool_invocations=list(self.tool_invocations) or None,
+                    message_id=self.message_id,
+                )
+            ]
+        paused_id, cut = self._paused_message
+        resumed = list(self._resumed_parts)
+        first = [p for p in parts[:cut]] + resumed
+        rest = [p for p in parts[cut:] if p not in resumed and p.get("type") != "step-start"]
+        out = [db_message("assistant", first, metadata=meta, message_id=paused_id)]
+        if rest:
+            # Mastra repeats the resumed call's invocation at the end of the answer's message
+            out.append(
+                db_message(
+                    "assistant",
+                    rest if for_memory else rest + resumed,
+                    text=self.text or None,
+                    metadata=meta,
+                    message_id=self.message_id,
+                )
+            )
+        return out
 
     def output(self) -> AgentOutput:
         """The ``FullOutput`` of the finished run."""
-        inputs, assistant = self._turn_db_messages()
+        inputs, answers = self._turn_db_messages()
         total = _sum_usage(self.steps)
         response = {
             **self.last_response,
             "modelMetadata": self._model_metadata(),
             "messages": list(self.response_messages),
-            "dbMessages": [assistant] if assistant else [],
+            "dbMessages": answers[-1:],
         }
         data: dict[str, Any] = {
             "files": [],
             "finishReason": self.finish_reason,
-            "messages": [*self.remembered, *inputs, *([assistant] if assistant else [])],
+            "messages": [*self.remembered, *inputs, *answers],
             "providerMetadata": self.steps[-1]["providerMetadata"] if self.steps else None,
             "reasoning": [],
             "rememberedMessages": list(self.remembered),
@@ -1435,6 +2066,18 @@ class _Run:
             data["object"] = self.object
         if self.error is not None:
             data["error"] = self.error
+        if self.finish_reason == "suspended" and self.suspension is not None:
+            # Mastra 1.71's suspended FullOutput: no step closed, no usage, the waiting call
+            payload = self.suspension.payload
+            data["suspendPayload"] = payload
+            data["resumeSchema"] = payload.get("resumeSchema")
+            data["text"] = ""
+            if not self.steps:
+                data["usage"] = {}
+                data["totalUsage"] = {"totalTokens": 0}
+                data["request"] = {}
+                data["response"] = {"dbMessages": answers[-1:]}
+                del data["providerMetadata"]
         return AgentOutput(data)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __all__ = [
     "AgentConfigError",
+    "AgentResumeError",
     "LumosError",
     "MissingApiKeyError",
     "ModelCallError",
@@ -19,6 +20,10 @@ class LumosError(Exception):
 
 class AgentConfigError(LumosError, ValueError):
     """An agent, tool or model was configured in a way that cannot work."""
+
+
+class AgentResumeError(LumosError):
+    """A resume, approve or decline call named a run or tool call that is not suspended."""
 
 
 class MissingApiKeyError(LumosError):

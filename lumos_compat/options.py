@@ -84,6 +84,7 @@ class ExecutionOptions:
     provider_options: dict[str, Any] | None = None
     model: Any = None
     include_raw_chunks: bool = False
+    require_tool_approval: Any = False
     warnings: list[str] = field(default_factory=list)
 
 
@@ -132,7 +133,7 @@ _IGNORED = frozenset(
         "error_processors",
         "max_processor_retries",
         "prepare_step",
-        "require_tool_approval",
+        "auto_resume_suspended_tools",
         "format",
         "telemetry",
     }

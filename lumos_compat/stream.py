@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from lumos_compat.results import AgentOutput, MastraRecord
 
 if TYPE_CHECKING:
-    from lumos_compat.agent import _Run
+    from lumos_compat.agent import _Decision, _Run
 
 __all__ = ["AgentStream"]
 
@@ -22,8 +22,9 @@ __all__ = ["AgentStream"]
 class AgentStream:
     """A running agent call: async iterators of chunks and text, awaitables of the results."""
 
-    def __init__(self, run: _Run) -> None:
+    def __init__(self, run: _Run, decision: _Decision | None = None) -> None:
         self._run = run
+        self._decision = decision
         self._chunks: list[dict[str, Any]] = []
         self._changed = asyncio.Event()
         self._done = False
@@ -42,7 +43,7 @@ class AgentStream:
 
     async def _drive(self) -> None:
         try:
-            await self._run.execute(self._emit)
+            await self._run.execute(self._emit, self._decision)
         finally:
             self._done = True
             self._changed.set()
@@ -166,6 +167,16 @@ class AgentStream:
     def warnings(self) -> Any:
         """Awaitable: warnings."""
         return self._field("warnings")
+
+    @property
+    def suspend_payload(self) -> Any:
+        """Awaitable: what the suspended tool call waits with (``None`` unless suspended)."""
+        return self._field("suspend_payload")
+
+    @property
+    def resume_schema(self) -> Any:
+        """Awaitable: the JSON Schema text the resume data must match (suspended runs)."""
+        return self._field("resume_schema")
 
     @property
     def error(self) -> BaseException | None:

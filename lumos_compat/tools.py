@@ -259,7 +259,8 @@ class AgentToolContext:
     resource_id: str | None = None
     suspend: Callable[..., Awaitable[Any]] = _no_suspend
     resume_data: Any = None
-    suspend_payload: Any = None
+    suspend_payload: Any = None  # what the tool gave suspend() before this resume
+    suspend_options: dict[str, Any] | None = None  # the options it gave suspend() with it
 
 
 @dataclass(slots=True)
@@ -326,7 +327,9 @@ class ToolExecutionContext:
 # outcomes and validation errors
 # ---------------------------------------------------------------------------------------------
 
-OutcomeKind = Literal["result", "input-validation-error", "output-validation-error", "error"]
+OutcomeKind = Literal[
+    "result", "input-validation-error", "output-validation-error", "error", "denied"
+]
 
 
 @dataclass(slots=True)
@@ -335,7 +338,8 @@ class ToolOutcome:
 
     ``kind``: ``result`` (success), ``input-validation-error`` / ``output-validation-error``
     (Mastra sends these as a normal JSON tool *result*), or ``error`` (``execute`` raised; Mastra
-    sends a tool *error*). ``is_error`` is true for all but ``result``. ``output`` is the value
+    sends a tool *error*), or ``denied`` (a human declined the call; ``output`` is the approval
+    record and the model gets the reason as text). ``is_error`` is true for all but ``result``. ``output`` is the value
     Mastra reports as the result (the validation-error dict for validation failures, ``None``
     for errors). ``model_output`` is the AI SDK tool output sent back to the model:
     ``{"type": "text" | "json" | "error-text", "value": ...}``; ``model_text`` its text form for

@@ -65,7 +65,13 @@ class SchemaModels:
         added = False
         for tool in tools:
             base = pascal_case(tool.binding, fallback="Tool")
-            for role, node in (("Input", tool.input_schema), ("Output", tool.output_schema)):
+            roles = (
+                ("Input", tool.input_schema),
+                ("Output", tool.output_schema),
+                ("Suspend", tool.suspend_schema),
+                ("Resume", tool.resume_schema),
+            )
+            for role, node in roles:
                 key = (tool.binding, role)
                 self._types[key] = None
                 if node is None:
@@ -96,6 +102,12 @@ class SchemaModels:
     def types(self, tool: ToolNode) -> tuple[cst.BaseExpression | None, cst.BaseExpression | None]:
         """The input and output annotations of a prepared tool (None: no schema)."""
         return self._types.get((tool.binding, "Input")), self._types.get((tool.binding, "Output"))
+
+    def suspension_types(
+        self, tool: ToolNode
+    ) -> tuple[cst.BaseExpression | None, cst.BaseExpression | None]:
+        """The suspend and resume schema models of a prepared tool (None: no schema)."""
+        return self._types.get((tool.binding, "Suspend")), self._types.get((tool.binding, "Resume"))
 
 
 def _execute_comment(tool: ToolNode) -> list[str]:
@@ -177,6 +189,16 @@ def emit_tool(tool: ToolNode, scope: Scope, name: str, schemas: SchemaModels) ->
     else:
         scope.ctx.report(
             LM352, f"tool {tool.binding} has no execute function", tool.loc, severity="info"
+        )
+    suspend_type, resume_type = schemas.suspension_types(tool)
+    arg("suspend_schema", suspend_type)
+    arg("resume_schema", resume_type)
+    if tool.require_approval is not None:
+        arg(
+            "require_approval",
+            emit_value(
+                tool.require_approval, scope, what=f"requireApproval of tool {tool.binding}"
+            ),
         )
     for key, value in tool.other_options.items():
         scope.todo(

@@ -42,7 +42,12 @@ _NAME_SUGGESTS: dict[str, Literal["0.x", "1.x"]] = {
     "options": "0.x",
     "opts": "0.x",
 }
-_SCHEMA_KEYS = {"inputSchema": "input_schema", "outputSchema": "output_schema"}
+_SCHEMA_KEYS = {
+    "inputSchema": "input_schema",
+    "outputSchema": "output_schema",
+    "suspendSchema": "suspend_schema",
+    "resumeSchema": "resume_schema",
+}
 _FUNCTIONS = (
     "arrow_function",
     "function_expression",
@@ -86,6 +91,8 @@ def extract_tool(ctx: ExtractContext, path: str, site: Site) -> ToolNode | None:
             tool.id = ctx.value(entry.path, entry.node)
         elif key == "description":
             tool.description = ctx.value(entry.path, entry.node)
+        elif key == "requireApproval":
+            tool.require_approval = ctx.value(entry.path, entry.node)
         elif key in _SCHEMA_KEYS:
             setattr(
                 tool, _SCHEMA_KEYS[key], ctx.schema(entry.path, unwrap(entry.node) or entry.node)

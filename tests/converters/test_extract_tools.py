@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from converters.ir import Project, StringValue
+from converters.ir import BoolValue, Project, StringValue
 from converters.scan import scan_project
 
 
@@ -85,7 +85,36 @@ def test_tool_fields_and_schemas(tmp_path: Path) -> None:
     ref = tools["refTool"]
     assert ref.execute is not None and ref.execute.loc is not None and ref.execute.loc.line == 11
     assert ref.output_schema is not None and ref.output_schema.type == "object"
-    assert "requireApproval" in tools["classTool"].other_options
+    approval = tools["classTool"].require_approval
+    assert isinstance(approval, BoolValue) and approval.value is True
+    assert "requireApproval" not in tools["classTool"].other_options
+
+
+def test_suspend_and_resume_schemas_are_read(tmp_path: Path) -> None:
+    p = scan(
+        tmp_path,
+        {
+            "package.json": '{"dependencies": {"@mastra/core": "^1.2.0"}}',
+            "src/tools.ts": (
+                "import { createTool } from '@mastra/core/tools';\n"
+                "import { z } from 'zod';\n"
+                "export const askTool = createTool({ id: 'ask', description: 'Ask',\n"
+                "  inputSchema: z.object({ city: z.string().optional() }),\n"
+                "  suspendSchema: z.object({ question: z.string() }),\n"
+                "  resumeSchema: z.object({ city: z.string() }),\n"
+                "  requireApproval: false,\n"
+                "  execute: async (input, context) => context?.agent?.suspend({ question: 'Which?' }),\n"
+                "});\n"
+            ),
+        },
+    )
+    (tool,) = p.tools
+    assert tool.suspend_schema is not None and tool.suspend_schema.type == "object"
+    assert tool.suspend_schema.loc is not None and tool.suspend_schema.loc.line == 5
+    assert tool.resume_schema is not None and tool.resume_schema.type == "object"
+    assert set(tool.resume_schema.properties) == {"city"}
+    assert isinstance(tool.require_approval, BoolValue) and tool.require_approval.value is False
+    assert tool.other_options == {}
 
 
 def test_tools_in_factories_are_reported_and_inline_tools_named(tmp_path: Path) -> None:

@@ -146,6 +146,8 @@ def record(name: str) -> dict[str, Any]:
         body["chunks"] = output["chunks"]
     if "thrown" in output:
         body["thrown"] = output["thrown"]
+    if "resumes" in output:
+        body["resumes"] = output["resumes"]
     recording = {"scenario": scenario, "mastra_version": MASTRA_VERSION}
     recording.update(normalise(body, server_url, scenario))
     return recording

@@ -42,6 +42,8 @@ function load(name) {
 
 const { Agent } = load('@mastra/core/agent');
 const { createTool } = load('@mastra/core/tools');
+const { Mastra } = load('@mastra/core/mastra');
+const { InMemoryStore } = load('@mastra/core/storage');
 const zodModule = load('zod');
 const z = zodModule.z ?? zodModule;
 
@@ -67,19 +69,29 @@ function buildTool(key, spec, agentId) {
     id: spec.id,
     description: spec.description,
     execute: async (input, context) => {
-      toolInputs.push({
+      const resumeData = context?.agent?.resumeData;
+      const entry = {
         agent: agentId,
         tool: key,
         toolCallId: context?.agent?.toolCallId ?? null,
         input: cloneJson(input),
-      });
+      };
+      if (resumeData !== undefined) entry.resumeData = cloneJson(resumeData);
+      toolInputs.push(entry);
+      if ('suspend' in spec && resumeData === undefined) {
+        return await context.agent.suspend(spec.suspend);
+      }
       if ('throws' in spec) throw new Error(spec.throws);
       if (spec.echo) return input;
+      if ('suspend' in spec && !('returns' in spec)) return resumeData;
       return spec.returns;
     },
   };
   if (spec.zod) config.inputSchema = zod(spec.zod, `tools.${key}.zod`);
   if (spec.outputZod) config.outputSchema = zod(spec.outputZod, `tools.${key}.outputZod`);
+  if (spec.suspendZod) config.suspendSchema = zod(spec.suspendZod, `tools.${key}.suspendZod`);
+  if (spec.resumeZod) config.resumeSchema = zod(spec.resumeZod, `tools.${key}.resumeZod`);
+  if (spec.requireApproval !== undefined) config.requireApproval = spec.requireApproval;
   return createTool(config);
 }
 
@@ -163,27 +175,79 @@ function encode(value, seen = new WeakSet()) {
   }
 }
 
+// follow-up calls on a suspended run: the stream-returning and the FullOutput-returning ones
+const STREAM_RESUMES = new Set(['approveToolCall', 'declineToolCall', 'resumeStream']);
+const GENERATE_RESUMES = new Set([
+  'approveToolCallGenerate',
+  'declineToolCallGenerate',
+  'resumeGenerate',
+]);
+
+/** Read a stream to its end: every fullStream chunk, then getFullOutput(). */
+async function drain(stream, into) {
+  const chunks = [];
+  for await (const chunk of stream.fullStream) chunks.push(encode(chunk));
+  into.chunks = chunks;
+  into.result = encode(await stream.getFullOutput());
+}
+
+/** One follow-up call: `runId` comes from the previous call unless the step names one. */
+async function resume(agent, step, runId) {
+  const options = { runId, ...reviveOptions(step.options, 'resume.options') };
+  const out = { method: step.method };
+  try {
+    if (STREAM_RESUMES.has(step.method)) {
+      const stream =
+        step.method === 'resumeStream'
+          ? await agent.resumeStream(step.resumeData, options)
+          : await agent[step.method](options);
+      await drain(stream, out);
+    } else if (GENERATE_RESUMES.has(step.method)) {
+      out.result = encode(
+        step.method === 'resumeGenerate'
+          ? await agent.resumeGenerate(step.resumeData, options)
+          : await agent[step.method](options),
+      );
+    } else {
+      throw new Error(`scenario ${scenario.name}: unknown resume method ${JSON.stringify(step.method)}`);
+    }
+  } catch (err) {
+    out.thrown = encode(err);
+  }
+  return out;
+}
+
 async function main() {
   const agent = buildAgent(scenario.agent);
+  if (scenario.mastra?.storage === 'in-memory') {
+    // registered on a Mastra with storage: where suspended runs keep their snapshots
+    new Mastra({ agents: { [scenario.agent.id]: agent }, storage: new InMemoryStore(), logger: false });
+  }
   const call = scenario.call;
   const options = reviveOptions(call.options, 'call.options');
   const output = { tool_inputs: toolInputs };
+  let runId;
   try {
     if (call.method === 'generate') {
-      output.result = encode(await agent.generate(call.messages, options));
+      const result = await agent.generate(call.messages, options);
+      runId = result.runId;
+      output.result = encode(result);
     } else if (call.method === 'stream') {
       const stream = await agent.stream(call.messages, options);
-      const chunks = [];
-      for await (const chunk of stream.fullStream) chunks.push(encode(chunk));
-      output.chunks = chunks;
-      output.result = encode(await stream.getFullOutput());
+      runId = stream.runId;
+      await drain(stream, output);
     } else {
       throw new Error(`scenario ${scenario.name}: unknown call.method ${JSON.stringify(call.method)}`);
     }
   } catch (err) {
     output.thrown = encode(err);
   }
-  process.stdout.write(JSON.stringify(output));
+  if (call.resume?.length) {
+    output.resumes = [];
+    for (const step of call.resume) output.resumes.push(await resume(agent, step, runId));
+  }
+  // wait until the pipe took it all: process.exit() would cut output longer than 64 KiB
+  await new Promise((resolve) => process.stdout.write(JSON.stringify(output), resolve));
 }
 
 main().then(

@@ -206,19 +206,29 @@ def test_normalisation_left_no_volatile_values(name: str) -> None:
         assert nums == set(range(1, len(nums) + 1)), f"{name}: {kind} placeholders {sorted(nums)}"
 
 
+def _outcomes(rec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The first call's outcome, then those of the resume calls on its run."""
+    return [rec, *rec.get("resumes", [])]
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_outcome_is_a_result_or_an_error(name: str) -> None:
     rec = _load(name)
-    if "thrown" in rec:
-        assert rec["result"] is None
-        assert rec["thrown"]["message"]
-        return
-    result = rec["result"]
-    assert set(result) == FULL_OUTPUT_KEYS
-    assert isinstance(result["text"], str)
-    assert PLACEHOLDER_RE.fullmatch(result["runId"])
-    if not rec["scenario"]["agent"].get("agents"):
-        assert len(result["steps"]) == len(_successful_turns(rec))
+    outcomes = _outcomes(rec)
+    assert len(outcomes) == 1 + len(rec["scenario"]["call"].get("resume", []))
+    for outcome in outcomes:
+        if "thrown" in outcome:
+            assert outcome.get("result") is None
+            assert outcome["thrown"]["message"]
+            continue
+        result = outcome["result"]
+        assert set(result) == FULL_OUTPUT_KEYS
+        assert isinstance(result["text"], str)
+        assert PLACEHOLDER_RE.fullmatch(result["runId"])
+        assert result["runId"] == rec["result"]["runId"]  # a resume goes on with the same run
+    last = outcomes[-1]
+    if "thrown" not in last and not rec["scenario"]["agent"].get("agents"):
+        assert len(last["result"]["steps"]) == len(_successful_turns(rec))
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -244,17 +254,40 @@ def test_tool_calls_are_consistent(name: str) -> None:
         assert res["payload"]["toolCallId"] in call_ids
 
 
+PAUSE_CHUNKS = ("tool-call-approval", "tool-call-suspended")
+
+
 @pytest.mark.parametrize("name", STREAM_NAMES)
 def test_stream_chunks_frame_the_run(name: str) -> None:
     rec = _load(name)
     chunks = rec["chunks"]
     types = [c["type"] for c in chunks]
-    assert types[0] == "start" and types[-1] == "finish"
-    assert types.count("step-start") == types.count("step-finish") == len(rec["result"]["steps"])
     run_ids = {c["runId"] for c in chunks}
     assert run_ids == {rec["result"]["runId"]}
+    if rec["result"]["finishReason"] == "suspended":
+        # the stream ends at the call that waits: no step-finish, no finish, no steps
+        assert types[0] == "start" and types[-1] in PAUSE_CHUNKS
+        assert "finish" not in types and "step-finish" not in types
+        assert rec["result"]["steps"] == []
+        return
+    assert types[0] == "start" and types[-1] == "finish"
+    assert types.count("step-start") == types.count("step-finish") == len(rec["result"]["steps"])
     streamed = "".join(c["payload"]["text"] for c in chunks if c["type"] == "text-delta")
     assert streamed == "".join(step["text"] for step in rec["result"]["steps"])
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if _scenario(n)["call"].get("resume")])
+def test_resumed_streams_go_on_where_the_run_paused(name: str) -> None:
+    rec = _load(name)
+    for outcome in rec["resumes"]:
+        if "chunks" not in outcome:
+            continue
+        types = [c["type"] for c in outcome["chunks"]]
+        # no start; the paused step closes first (step-finish without its step-start)
+        assert "start" not in types and types[-1] == "finish"
+        assert types[0] in ("tool-result", "tool-output-denied", *PAUSE_CHUNKS)
+        assert types.count("step-finish") == types.count("step-start") + 1
+        assert {c["runId"] for c in outcome["chunks"]} == {rec["result"]["runId"]}
 
 
 @pytest.mark.parametrize("name", GENERATE_SINGLE_AGENT_NAMES)
@@ -263,10 +296,12 @@ def test_generate_usage_is_summed_over_steps(name: str) -> None:
     if rec["result"] is None:
         pytest.skip("Mastra threw, so there is no usage to check")
     turns = as_turns(_successful_turns(rec))
-    usage = rec["result"]["totalUsage"]
+    # a resumed run's final result sums the usage of the steps before the pause too
+    result = _outcomes(rec)[-1]["result"]
+    usage = result["totalUsage"]
     assert usage["inputTokens"] == sum(t.usage.input_tokens for t in turns)
     assert usage["outputTokens"] == sum(t.usage.output_tokens for t in turns)
-    assert rec["result"]["usage"]["inputTokens"] == usage["inputTokens"]
+    assert result["usage"]["inputTokens"] == usage["inputTokens"]
 
 
 def test_key_wire_facts_hold() -> None:
@@ -288,6 +323,25 @@ def test_key_wire_facts_hold() -> None:
     assert len(_load("max-steps-2")["requests"]) == 2
     legacy = _load("legacy-options-ignored")["requests"][0]["body"]
     assert set(legacy) == {"model", "messages"}
+
+
+def test_approval_wire_facts_hold() -> None:
+    """Tool approval and suspension in Mastra 1.71, as recorded."""
+    approval = _load("tool-approval-generate")
+    first = approval["result"]
+    assert first["finishReason"] == "suspended" and first["steps"] == []
+    assert first["suspendPayload"]["toolCallId"] == "call_refund_1"
+    assert json.loads(first["resumeSchema"])["required"] == ["approved"]
+    assert approval["tool_inputs"][0]["toolCallId"] == "call_refund_1"  # ran after approval
+    declined = _load("tool-approval-decline-stream")
+    assert declined["tool_inputs"] == []  # never ran
+    tool_msg = declined["requests"][1]["body"]["messages"][-1]
+    assert tool_msg["content"] == "Tool call was not approved by the user"
+    reason = _load("require-tool-approval-option")["requests"][1]["body"]["messages"][-1]
+    assert reason["content"] == "Refunds over 10 dollars need a manager"
+    suspended = _load("tool-suspend-stream")
+    assert suspended["chunks"][-1]["payload"]["suspendPayload"] == {"question": "Which city?"}
+    assert suspended["tool_inputs"][1]["resumeData"] == {"city": "Paris"}
 
 
 def test_normaliser_keeps_identity_and_kind() -> None:

@@ -32,13 +32,57 @@ SCENARIOS = sorted(p.stem for p in SCENARIOS_DIR.glob("*.json"))
 
 # Differences we keep on purpose, with the reason (reported in the resolution).
 # scenario -> {path prefix of the differing field: why we differ}
+_RESUMED_STEP_CONTENT = (
+    "after a resume Mastra 1.71 reports the resumed step's tool-call/tool-result again as the "
+    "content of the next step and leaves out that step's own text part; we report each step's "
+    "own content (text, toolCalls and the request sent are the same)"
+)
 KEPT_DIFFERENCES: dict[str, dict[str, str]] = {
+    **{
+        name: {"resumes[0].result.steps[1].content": _RESUMED_STEP_CONTENT}
+        for name in (
+            "require-tool-approval-option",
+            "tool-approval-decline-stream",
+            "tool-approval-generate",
+            "tool-approval-stream",
+            "tool-suspend-generate",
+            "tool-suspend-stream",
+        )
+    },
     "legacy-options-ignored": {
         "requests[0].body": "Mastra 1.x silently drops the 0.x options temperature/maxTokens/output; "
         "lumos_compat maps them to their 1.x meaning with a LegacyOptionWarning instead of "
         "losing them (issue 2)",
         "result.keys": "the mapped 0.x `output` option yields a structured `object`",
         "result.object": "the mapped 0.x `output` option yields a structured `object`",
+    },
+    "tool-approval-parallel": {
+        "resumes[0].result.steps[0].content": "Mastra 1.71 keeps only the last of a step's "
+        "parallel tool calls in step.content (its response.messages and toolCalls have all of "
+        "them); we keep all",
+        "resumes[0].result.steps[1].content": _RESUMED_STEP_CONTENT,
+    },
+    "sub-agent-approval": {
+        **{
+            f"resumes[0].result.{where}.subAgentResourceId": "registered on a Mastra (needed to "
+            "resume), Mastra 1.71 gives the sub-agent call a fresh UUID as resource id; the "
+            "runtime uses '<parent-id>-<key>' as Mastra does for a standalone agent (h-verify's "
+            "sub-agent resource id work)"
+            for where in (
+                "response.messages[1].content[0].output.value",
+                "steps[0].content[1].output.value",
+                "steps[0].toolResults[0].payload.result",
+                "toolResults[0].payload.result",
+            )
+        },
+        "resumes[0].result.steps[1].content": _RESUMED_STEP_CONTENT,
+    },
+    "tool-approval-standalone": {
+        "requests": "the port resumes the run and asks the model again (2 requests, Mastra 1)",
+        "resumes[0].": "Mastra 1.71 cannot resume a run of an agent that is not registered on a "
+        "Mastra with storage (AGENT_RESUME_NO_SNAPSHOT_FOUND), although its code means standalone "
+        "agents to work (an ephemeral in-memory Mastra); lumos_compat keeps suspended runs in "
+        "the agent, so approve_tool_call works with or without a Mastra",
     },
     "parallel-tools": {
         "result.steps[0].content": "Mastra 1.71 keeps only the last of a step's parallel tool "
@@ -76,9 +120,26 @@ def _pydantic_from_zod(zod_source: str, class_name: str) -> type:
 
 
 def _tool(key: str, spec: dict[str, Any]) -> Any:
-    schema = _pydantic_from_zod(spec["zod"], f"Scenario{key.title().replace('-', '')}Input")
+    stem = f"Scenario{key.title().replace('-', '')}"
+    schema = _pydantic_from_zod(spec["zod"], f"{stem}Input")
+    extra: dict[str, Any] = {}
+    if "suspendZod" in spec:
+        extra["suspend_schema"] = _pydantic_from_zod(spec["suspendZod"], f"{stem}Suspend")
+    if "resumeZod" in spec:
+        extra["resume_schema"] = _pydantic_from_zod(spec["resumeZod"], f"{stem}Resume")
+    if "requireApproval" in spec:
+        extra["require_approval"] = spec["requireApproval"]
 
-    if "throws" in spec:
+    if "suspend" in spec:
+        # as run_mastra.mjs: suspend until resumed, then return the resume data
+        payload = spec["suspend"]
+
+        async def execute(input: Any, context: Any) -> Any:
+            if context.agent.resume_data is None:
+                return await context.agent.suspend(payload)
+            return context.agent.resume_data
+
+    elif "throws" in spec:
         message = spec["throws"]
 
         async def execute(input: Any, context: Any) -> Any:
@@ -96,7 +157,11 @@ def _tool(key: str, spec: dict[str, Any]) -> Any:
             return value
 
     return create_tool(
-        id=spec["id"], description=spec["description"], input_schema=schema, execute=execute
+        id=spec["id"],
+        description=spec["description"],
+        input_schema=schema,
+        execute=execute,
+        **extra,
     )
 
 
@@ -209,23 +274,95 @@ def _diff(expected: Any, actual: Any, path: str = "$") -> list[str]:
     return []
 
 
+# Mastra's follow-up calls on a suspended run -> the twin's method and whether it streams
+RESUME_METHODS = {
+    "approveToolCall": ("approve_tool_call", True),
+    "declineToolCall": ("decline_tool_call", True),
+    "resumeStream": ("resume_stream", True),
+    "approveToolCallGenerate": ("approve_tool_call_generate", False),
+    "declineToolCallGenerate": ("decline_tool_call_generate", False),
+    "resumeGenerate": ("resume_generate", False),
+}
+
+
+async def _drain(stream: Any, out: dict[str, Any]) -> None:
+    out["chunks"] = [c.to_mastra() for c in [c async for c in stream.full_stream]]
+    out["text_stream"] = "".join([t async for t in stream.text_stream])
+    out["result"] = (await stream.get_full_output()).to_mastra()
+
+
+async def _resume(agent: Agent, step: dict[str, Any], run_id: str | None) -> dict[str, Any]:
+    name, streaming = RESUME_METHODS[step["method"]]
+    options = {"runId": run_id, **(step.get("options") or {})}
+    out: dict[str, Any] = {"method": step["method"]}
+    try:
+        method = getattr(agent, name)
+        if name.startswith("resume_"):
+            value = await method(step.get("resumeData"), options)
+        else:
+            value = await method(options)
+        if streaming:
+            await _drain(value, out)
+        else:
+            out["result"] = value.to_mastra()
+    except Exception as exc:
+        out["thrown"] = {"name": type(exc).__name__, "message": str(exc)}
+    return out
+
+
 async def _run_twin(scenario: dict[str, Any], server: FakeLLMServer) -> dict[str, Any]:
     agent = _agent(scenario["agent"], server)
     call = scenario["call"]
     options = _options(call.get("options") or {})
     out: dict[str, Any] = {}
+    run_id = None
     try:
         if call["method"] == "generate":
             result = await agent.generate(call["messages"], options)
+            run_id = result.run_id
             out["result"] = result.to_mastra()
         else:
             stream = await agent.stream(call["messages"], options)
-            out["chunks"] = [c.to_mastra() for c in [c async for c in stream.full_stream]]
-            out["text_stream"] = "".join([t async for t in stream.text_stream])
-            out["result"] = (await stream.get_full_output()).to_mastra()
+            run_id = stream.run_id
+            await _drain(stream, out)
     except Exception as exc:
         out["thrown"] = {"name": type(exc).__name__, "message": str(exc)}
+    if call.get("resume"):
+        out["resumes"] = [await _resume(agent, step, run_id) for step in call["resume"]]
     return json.loads(json.dumps(out, default=lambda o: {"message": str(o)}))
+
+
+def _outcome_problems(expected: dict[str, Any], actual: dict[str, Any], where: str) -> list[str]:
+    """Differences of one call's outcome: thrown or not, the result, the chunks."""
+    if "thrown" in expected:
+        if "thrown" not in actual:
+            return [f"{where}: Mastra threw {expected['thrown'].get('message')}, the twin did not"]
+        return []
+    if "thrown" in actual:
+        return [f"{where}: the twin threw {actual['thrown']}"]
+    problems = _diff(
+        _result_view(expected["result"]), _result_view(actual["result"]), f"{where}result"
+    )
+    for key in ("suspendPayload", "resumeSchema"):
+        problems += _diff(
+            expected["result"].get(key), actual["result"].get(key), f"{where}result.{key}"
+        )
+    if "chunks" in expected:
+        problems += _diff(
+            _chunk_view(expected["chunks"]), _chunk_view(actual["chunks"]), f"{where}chunks"
+        )
+        problems += _diff(
+            _suspension_chunks(expected["chunks"]),
+            _suspension_chunks(actual["chunks"]),
+            f"{where}chunks(payloads)",
+        )
+    return problems
+
+
+def _suspension_chunks(chunks: list[dict[str, Any]]) -> list[Any]:
+    """The payloads of the chunks that tell the caller a run paused or a call was denied."""
+    kinds = ("tool-call-approval", "tool-call-suspended", "tool-output-denied")
+    return [c["payload"] for c in chunks if c["type"] in kinds]
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
@@ -250,20 +387,10 @@ async def test_scenario_matches_real_mastra(name: str, monkeypatch: pytest.Monke
 
     problems: list[str] = []
     problems += _diff(recording["requests"], doc["requests"], "requests")
-    if "thrown" in recording:
-        if "thrown" not in doc:
-            problems.append(f"Mastra threw {recording['thrown'].get('name')}, the twin did not")
-    else:
-        if "thrown" in doc:
-            problems.append(f"the twin threw {doc['thrown']}")
-        else:
-            problems += _diff(
-                _result_view(recording["result"]), _result_view(doc["result"]), "result"
-            )
-            if "chunks" in recording:
-                problems += _diff(
-                    _chunk_view(recording["chunks"]), _chunk_view(doc["chunks"]), "chunks"
-                )
+    problems += _outcome_problems(recording, doc, "")
+    for i, expected in enumerate(recording.get("resumes", [])):
+        actual = (doc.get("resumes") or [{}] * (i + 1))[i]
+        problems += _outcome_problems(expected, actual, f"resumes[{i}].")
     kept = KEPT_DIFFERENCES.get(name, {})
     unexplained = [p for p in problems if not any(p.startswith(prefix) for prefix in kept)]
     for prefix in kept:
