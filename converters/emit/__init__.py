@@ -86,7 +86,8 @@ class _Outcome:
 
 
 _Items = list[tuple[tuple[int, int], str, object]]
-_Names = dict[tuple[str, int, int, str], str]
+# (file, line, column, kind, binding): agents unrolled from one loop share a location
+_Names = dict[tuple[str, int, int, str, str], str]
 
 # files below this count are emitted in-process even with jobs > 1 (a pool costs more)
 _PARALLEL_MIN_FILES = 16
@@ -108,7 +109,7 @@ def _emit_file(
             [node for _, kind, node in items if kind == "workflow"],  # type: ignore[misc]
         )
         for (line, column), kind, node in items:
-            name = names[(file, line, column, kind)]
+            name = names[(file, line, column, kind, getattr(node, "binding", None) or "")]
             if kind == "tool":
                 emit_tool(node, scope, name, schemas)  # type: ignore[arg-type]
             elif kind == "agent":
@@ -263,7 +264,7 @@ def emit_project(
                 name = builder.names.allocate(snake_case(binding))
             else:
                 name = builder.names.allocate(f"{kind}_{line}")
-            names[(file, line, column, kind)] = name
+            names[(file, line, column, kind, binding or "")] = name
             if binding:
                 ctx.symbols[f"{file}#{binding}"] = Symbol(builder.module, name, kind)
 
@@ -310,7 +311,13 @@ def emit_project(
             and project.mastra
         ):
             mastra_name = names[
-                (project.mastra.file, project.mastra.loc.line, project.mastra.loc.column, "mastra")
+                (
+                    project.mastra.file,
+                    project.mastra.loc.line,
+                    project.mastra.loc.column,
+                    "mastra",
+                    project.mastra.binding or "",
+                )
             ]
             if project.mastra.file not in result.failed:
                 local = builder.import_from(builders[project.mastra.file].module, mastra_name)
