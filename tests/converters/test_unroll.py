@@ -148,4 +148,4 @@ def test_loops_that_do_more_are_reported_with_the_reason(tmp_path: Path) -> None
     assert p.agents == []
     by_line = dict(lm201(p))
     assert "`languages`, which is not known statically" in by_line[5]
-    assert "does more than store agents" in by_line[9] and "register(code)" in by_line[9]
+    assert "does more than store agents" in by_line[10] and "register(code)" in by_line[10]
