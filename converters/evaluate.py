@@ -150,6 +150,15 @@ class Evaluator:
             return Opaque(source="", reason="no expression", loc=None)
         return self._eval(path, parsed.syntax, node, 0)
 
+    def value_of_name(self, path: str, name: str) -> Value:
+        """The value of a top-level name (declared or imported) of project file ``path``."""
+        sym = self.graph.resolve_local(path, name)
+        if sym is None or sym.kind != "local":
+            return Opaque(source=name, reason=f"`{name}` is not a project constant", loc=None)
+        return self._symbol_value(
+            name, sym.file or path, sym.node, Loc(file=path, line=1, column=1), 0
+        )
+
     def resolve_identifier(self, path: str, node: Node) -> tuple[str, Node, str] | None:
         """For an identifier (or ``ns.name`` of a namespace import): the defining file, the
         initializer expression (unwrapped; the declaration itself for functions and classes)

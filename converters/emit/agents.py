@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from converters.emit.context import Scope
+from converters.emit.dynamic import emit_dynamic_function
 from converters.emit.functions import todo_function
 from converters.emit.memory import inline_memory, memory_expression
 from converters.emit.models import emit_model
@@ -202,10 +203,23 @@ def _instructions(
     name = scope.builder.names.allocate(
         *(["instructions"] if single else []), f"{snake}_instructions"
     )
+    if isinstance(value, FunctionValue):
+        why_not = emit_dynamic_function(
+            scope,
+            value,
+            name=name,
+            returns=cst.Name("str"),
+            what=f"the instructions function of agent `{agent.binding}`",
+        )
+        if why_not is None:
+            return cst.Name(name)
     rc = scope.builder.import_from("lumos_compat", "RequestContext")
     if isinstance(value, FunctionValue):
         rule, title = LM251, f"translate the instructions function of agent {agent.binding}"
-        message = f"translate the instructions function of agent `{agent.binding}`"
+        message = (
+            f"translate the instructions function of agent `{agent.binding}` "
+            f"(not translated: {why_not})"
+        )
     else:
         rule, title = LM252, f"the instructions of agent {agent.binding} could not be converted"
         message = f"the instructions of agent `{agent.binding}` could not be converted"

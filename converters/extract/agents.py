@@ -40,7 +40,8 @@ RULE_AGENT_FACTORY = define(
 RULE_DYNAMIC_INSTRUCTIONS = define(
     "LM202",
     "Instructions computed by a function at run time",
-    "Port the instructions function by hand; the ported agent calls it with the request context.",
+    "The function is translated to a Python function of the request context (LM262) when it is "
+    "inside the translated subset; otherwise LM251 leaves a TODO to port by hand.",
 )
 RULE_OPAQUE_INSTRUCTIONS = define(
     "LM203",
@@ -199,7 +200,7 @@ def _instructions(ctx: ExtractContext, site: Site, entry: ConfigEntry) -> Value:
     if isinstance(value, FunctionValue):
         ctx.diag(
             RULE_DYNAMIC_INSTRUCTIONS,
-            "todo",
+            "info",
             f"agent `{site.binding}`: instructions are computed by a function at run time",
             loc,
         )
