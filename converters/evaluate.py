@@ -15,6 +15,7 @@ import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+from typing import Literal
 
 from converters.ir import (
     ArrayValue,
@@ -22,6 +23,7 @@ from converters.ir import (
     CallValue,
     Diagnostic,
     EnvValue,
+    FileRead,
     FunctionValue,
     Loc,
     NullValue,
@@ -126,6 +128,7 @@ class Evaluator:
         self.graph = graph
         self.max_depth = max_depth
         self.assets: list[str] = []
+        self.working_dir_assets: list[str] = []  # those read relative to process.cwd()
         self.diagnostics: list[Diagnostic] = []
         self._const_cache: dict[tuple[str, int], Value] = {}
         self._active: set[tuple[str, int]] = set()
@@ -778,7 +781,13 @@ class Evaluator:
                     return self._opaque(path, syntax, node, f"could not read {rel}: {exc}")
                 if rel not in self.assets:
                     self.assets.append(rel)
-                return StringValue(value=content, loc=node_loc(path, node))
+                base = _read_base(self._path_source(path, syntax, args[0]), target)
+                if base == "cwd" and rel not in self.working_dir_assets:
+                    self.working_dir_assets.append(rel)
+                read = FileRead(
+                    asset=rel, base=base, encoding=self._encoding(path, syntax, args, depth)
+                )
+                return StringValue(value=content, loc=node_loc(path, node), read_from=read)
         shown = target.as_posix() if not target.is_absolute() else str(target)
         self.diagnostics.append(
             Diagnostic(
@@ -790,6 +799,35 @@ class Evaluator:
             )
         )
         return self._opaque(path, syntax, node, f"file {shown!r} not found in the project")
+
+    def _path_source(self, path: str, syntax: Syntax, node: Node) -> str:
+        """The source of a path expression, with the names it uses replaced by their values."""
+        text = syntax.text(node)
+        for _ in range(4):
+            current = unwrap(node) or node
+            if current.type != "identifier":
+                break
+            found = self.resolve_identifier(path, current)
+            if found is None:
+                break
+            path, node, _name = found
+            parsed = self.graph.get(path)
+            if parsed is None or parsed.syntax is None:
+                break
+            syntax = parsed.syntax
+            text = syntax.text(node)
+        return text
+
+    def _encoding(self, path: str, syntax: Syntax, args: list[Node], depth: int) -> str:
+        """The encoding argument of ``readFileSync(path, 'utf8' | { encoding })``."""
+        if len(args) < 2:
+            return "utf-8"
+        value = self._eval(path, syntax, args[1], depth)
+        if isinstance(value, ObjectValue):
+            value = value.entries.get("encoding", StringValue(value="utf-8"))
+        if isinstance(value, StringValue) and value.value.lower() in ("utf8", "utf-8"):
+            return "utf-8"
+        return value.value if isinstance(value, StringValue) else "utf-8"
 
     def _path_of(self, path: str, syntax: Syntax, node: Node, depth: int) -> Path | None:
         """An absolute (or root-relative) path an expression denotes, if it can be computed."""
@@ -864,6 +902,14 @@ _GLOBALS = frozenset(
     {"JSON", "Math", "Object", "Array", "String", "Number", "Boolean", "Date", "URL", "Promise",
      "process", "console", "Symbol", "Buffer", "require", "fetch", "Intl", "RegExp", "Error"}
 )  # fmt: skip
+
+
+def _read_base(path_source: str, target: Path) -> Literal["module", "cwd"]:
+    """How a ``readFileSync`` path is anchored: to the reading module, or to the working dir."""
+    text = path_source.replace(" ", "")
+    if any(anchor in text for anchor in ("import.meta", "__dirname", "__filename")):
+        return "module"
+    return "cwd" if "process.cwd()" in text or not target.is_absolute() else "module"
 
 
 def _strip_await(node: Node | None) -> Node | None:

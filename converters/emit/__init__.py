@@ -244,7 +244,16 @@ def emit_project(
     layout = Layout(package, by_file, project.mastra.file if project.mastra else None)
     for file, why in layout.renamed:
         ctx.report(LM905, why, Loc(file=file, line=1, column=1), severity="info")
+    reserved = {"README.md", "pyproject.toml", "MIGRATION_REPORT.md", "MIGRATION_REPORT.json"}
     for asset in project.assets:
+        if (
+            asset in project.working_dir_assets
+            and asset not in reserved
+            and PurePosixPath(asset).parts[0] != package
+        ):
+            # (a module-relative read of the same file, if any, then inlines its text)
+            ctx.working_dir_assets[asset] = asset
+            continue
         ctx.assets[asset] = layout.asset_path(asset)
 
     # allocate every Python name first, so that references across modules resolve
@@ -350,7 +359,9 @@ def emit_project(
             continue
         result.files[rel] = text.encode("utf-8")
 
-    for asset, copy in sorted(ctx.assets.items()):
+    copies = [(asset, f"{package}/{copy}") for asset, copy in ctx.assets.items()]
+    copies += list(ctx.working_dir_assets.items())
+    for asset, target in sorted(copies):
         try:
             data = (Path(project.root) / asset).read_bytes()
         except OSError as exc:
@@ -362,8 +373,8 @@ def emit_project(
             )
             result.failed.append(asset)
             continue
-        result.files[f"{package}/{copy}"] = data
-        ctx.converted.append(ConvertedItem(kind="prompt", name=asset, target=f"{package}/{copy}"))
+        result.files[target] = data
+        ctx.converted.append(ConvertedItem(kind="prompt", name=asset, target=target))
 
     result.files["pyproject.toml"] = pyproject_toml(project, package, bool(ctx.assets)).encode()
     result.files["README.md"] = readme(project, package).encode()

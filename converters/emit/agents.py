@@ -210,6 +210,7 @@ def _instructions(
             name=name,
             returns=cst.Name("str"),
             what=f"the instructions function of agent `{agent.binding}`",
+            loc=agent.loc,
         )
         if why_not is None:
             return cst.Name(name)

@@ -35,6 +35,9 @@ class EmitContext:
     converted: list[ConvertedItem] = field(default_factory=list)
     # project-relative asset path -> package-relative POSIX path of its copy (e.g. "prompts/x.md")
     assets: dict[str, str] = field(default_factory=dict)
+    # prompt files read relative to the working directory -> their copy under the ported
+    # project's root (the same relative path: run the port from that root, as Mastra runs)
+    working_dir_assets: dict[str, str] = field(default_factory=dict)
     # things made on first use and shared by the emitters (e.g. an evaluator over the source)
     lazy: dict[str, Any] = field(default_factory=dict)
 

@@ -9,7 +9,7 @@ import libcst as cst
 
 from converters.emit.context import Scope
 from converters.evaluate import Evaluator
-from converters.ir import BoolValue, FunctionValue, NumberValue, StringValue
+from converters.ir import BoolValue, FunctionValue, Loc, NumberValue, StringValue
 from converters.project import ModuleGraph, discover_files
 from converters.rules import define
 from converters.translate import NotTranslated, translate_dynamic
@@ -33,9 +33,13 @@ def emit_dynamic_function(
     name: str,
     returns: cst.BaseExpression | None,
     what: str,
+    loc: Loc | None = None,
 ) -> str | None:
     """Add ``def name(request_context, ...)`` translated from ``function``; None when done, else
-    why it was not translated (the construct and its location)."""
+    why it was not translated (the construct and its location). ``loc``: where the function is
+    written, when the function value does not say."""
+    if function.loc is None and loc is not None:
+        function = function.model_copy(update={"loc": loc})
     project = scope.ctx.project
     file = function.loc.file if function.loc else None
     source: str | None = None

@@ -80,6 +80,7 @@ def _dynamic(scope: Scope, spec: ModelSpec, agent: str, rule_dynamic: bool) -> c
             name=name,
             returns=cst.Name(scope.builder.import_from("typing", "Any")),
             what=f"the model function of agent `{agent}`",
+            loc=spec.loc,
         )
         if why_not is None:
             return cst.Name(name)
