@@ -37,6 +37,7 @@ __all__ = [
     "LM372",
     "NotTranslated",
     "Translated",
+    "TranslatedDynamic",
     "Unsupported",
     "translate_dynamic",
     "translate_execute",
