@@ -335,6 +335,10 @@ class AgentNode(_Node):
     default_options: Value | None = None
     other_options: dict[str, Value] = Field(default_factory=dict)
     spreads: list[Value] = Field(default_factory=list)
+    # a module-level loop stored this agent into the const object/array ``container`` (under
+    # ``container_key``; None for ``push``)
+    container: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    container_key: str | None = Field(default=None, exclude_if=lambda v: v is None)
     loc: Loc
 
 

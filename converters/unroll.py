@@ -72,6 +72,8 @@ class Unrolled:
     bindings: Bindings
     loc: Loc
     exported: bool = False
+    container: str | None = None  # the module-level const a loop stored the agent into
+    key: str | None = None  # its key there (None for push)
 
 
 @dataclass(slots=True)
@@ -683,6 +685,8 @@ class Unroller:
                 ),
                 loc=self._loc(path, site.node),
                 exported=False,
+                container=container,
+                key=key,
             )
         )
         plan.containers.setdefault(container, []).append((key, binding))

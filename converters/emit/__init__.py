@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from converters.emit.agents import emit_agent
+from converters.emit.agents import emit_agent, emit_agent_container
 from converters.emit.context import EmitContext, Scope, Symbol
 from converters.emit.mastra import emit_mastra
 from converters.emit.memory import emit_memory
@@ -108,12 +108,26 @@ def _emit_file(
             [node for _, kind, node in items if kind == "step"],  # type: ignore[misc]
             [node for _, kind, node in items if kind == "workflow"],  # type: ignore[misc]
         )
+        # module-level objects/arrays a loop filled with agents: emitted after their last agent
+        containers: dict[str, list[tuple[str | None, str]]] = {}
+        last_of: dict[int, str] = {}
+        for _, kind, node in items:
+            container = getattr(node, "container", None) if kind == "agent" else None
+            if container is not None:
+                containers.setdefault(container, [])
+                last_of = {k: v for k, v in last_of.items() if v != container}
+                last_of[id(node)] = container
         for (line, column), kind, node in items:
             name = names[(file, line, column, kind, getattr(node, "binding", None) or "")]
             if kind == "tool":
                 emit_tool(node, scope, name, schemas)  # type: ignore[arg-type]
             elif kind == "agent":
                 emit_agent(node, scope, name, single=agents_here == 1)  # type: ignore[arg-type]
+                container = getattr(node, "container", None)
+                if container is not None:
+                    containers[container].append((getattr(node, "container_key", None), name))
+                    if last_of.get(id(node)) == container:
+                        emit_agent_container(scope, container, containers[container])
             elif kind == "memory":
                 emit_memory(scope, node, name)  # type: ignore[arg-type]
             elif kind == "workflow":

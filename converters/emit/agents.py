@@ -27,7 +27,7 @@ from converters.report import ConvertedItem
 from converters.rules import define
 from converters.schema_emit import PydanticModule, SchemaEmitError
 
-__all__ = ["LM251", "LM252", "emit_agent"]
+__all__ = ["LM251", "LM252", "emit_agent", "emit_agent_container"]
 
 LM251 = define(
     "LM251",
@@ -348,5 +348,25 @@ def emit_agent(agent: AgentNode, scope: Scope, name: str, *, single: bool = True
     scope.ctx.converted.append(
         ConvertedItem(
             kind="agent", name=agent.binding, loc=agent.loc, target=f"{scope.builder.module}:{name}"
+        )
+    )
+
+
+def emit_agent_container(
+    scope: Scope, container: str, entries: list[tuple[str | None, str]]
+) -> None:
+    """``translators = {"translator_de": translator_de, ...}`` (or a list, for ``push``): the
+    module-level object a loop filled with agents, for code that imports it."""
+    name = scope.builder.names.allocate(snake_case(container))
+    value: cst.BaseExpression
+    if all(key is not None for key, _ in entries):
+        value = cst.Dict(
+            [cst.DictElement(string_literal(key or ""), cst.Name(agent)) for key, agent in entries]
+        )
+    else:
+        value = cst.List([cst.Element(cst.Name(agent)) for _, agent in entries])
+    scope.add(
+        cst.SimpleStatementLine(
+            [cst.Assign(targets=[cst.AssignTarget(cst.Name(name))], value=value)]
         )
     )

@@ -190,6 +190,7 @@ def extract_unrolled_agents(ctx: ExtractContext, path: str) -> list[AgentNode]:
         if agent is not None:
             agent.file = item.file
             agent.loc = item.loc
+            agent.container, agent.container_key = item.container, item.key
             agents.append(agent)
     return agents
 

@@ -122,6 +122,11 @@ def test_loop_over_known_constants_fills_the_registry_the_mastra_spreads(tmp_pat
     assert text(agents["translator_fr"].name) == "French (FR)"
     assert text(agents["translator_de"].instructions) == "Into German."
     assert agents["translator_de"].loc.line == 6
+    assert (agents["translator_fr"].container, agents["translator_fr"].container_key) == (
+        "translators",
+        "translator_fr",
+    )
+    assert (agents["list1"].container, agents["list1"].container_key) == ("list", None)
     assert p.mastra is not None
     registered = p.mastra.agents
     assert list(registered) == ["translator_de", "translator_fr"]
