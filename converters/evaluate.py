@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+from typing import Literal
 
 from converters.ir import (
     ArrayValue,
@@ -20,6 +23,7 @@ from converters.ir import (
     CallValue,
     Diagnostic,
     EnvValue,
+    FileRead,
     FunctionValue,
     Loc,
     NullValue,
@@ -31,6 +35,18 @@ from converters.ir import (
     TemplateValue,
     Value,
 )
+from converters.jsstring import (
+    NotExact,
+    js_at,
+    js_char_at,
+    js_index,
+    js_length,
+    js_number_string,
+    js_repeat,
+    js_slice,
+    js_substring,
+    js_trim,
+)
 from converters.project import (
     DEFAULT_KEY,
     ModuleGraph,
@@ -41,6 +57,7 @@ from converters.project import (
 )
 from converters.rules import define
 from converters.ts import Node, Syntax
+from converters.unroll import Bindings, Unroller
 
 __all__ = ["Evaluator", "function_value", "node_loc"]
 
@@ -53,10 +70,12 @@ RULE_ASSET = define(
 _FUNCTION_TYPES = frozenset(
     {"arrow_function", "function_expression", "function", "generator_function"}
 )
+# toUpperCase/toLowerCase: Python's str.upper/lower apply the same full Unicode case mappings
+# (SpecialCasing, final sigma) as JavaScript's locale-independent methods
 _STRING_METHODS = {
-    "trim": str.strip,
-    "trimStart": str.lstrip,
-    "trimEnd": str.rstrip,
+    "trim": js_trim,
+    "trimStart": lambda s: js_trim(s, end=False),
+    "trimEnd": lambda s: js_trim(s, start=False),
     "toLowerCase": str.lower,
     "toUpperCase": str.upper,
     "toString": lambda s: s,
@@ -109,9 +128,21 @@ class Evaluator:
         self.graph = graph
         self.max_depth = max_depth
         self.assets: list[str] = []
+        self.working_dir_assets: list[str] = []  # those read relative to process.cwd()
         self.diagnostics: list[Diagnostic] = []
         self._const_cache: dict[tuple[str, int], Value] = {}
         self._active: set[tuple[str, int]] = set()
+        self._scopes: list[Bindings] = []
+        self.unroller = Unroller(self)
+
+    @contextmanager
+    def bound(self, bindings: Bindings) -> Iterator[None]:
+        """Evaluate with names bound (a factory's parameters, a loop's variables)."""
+        self._scopes.append(bindings)
+        try:
+            yield
+        finally:
+            self._scopes.pop()
 
     # -- public -------------------------------------------------------------------------------
 
@@ -121,6 +152,15 @@ class Evaluator:
         if parsed is None or parsed.syntax is None or node is None:
             return Opaque(source="", reason="no expression", loc=None)
         return self._eval(path, parsed.syntax, node, 0)
+
+    def value_of_name(self, path: str, name: str) -> Value:
+        """The value of a top-level name (declared or imported) of project file ``path``."""
+        sym = self.graph.resolve_local(path, name)
+        if sym is None or sym.kind != "local":
+            return Opaque(source=name, reason=f"`{name}` is not a project constant", loc=None)
+        return self._symbol_value(
+            name, sym.file or path, sym.node, Loc(file=path, line=1, column=1), 0
+        )
 
     def resolve_identifier(self, path: str, node: Node) -> tuple[str, Node, str] | None:
         """For an identifier (or ``ns.name`` of a namespace import): the defining file, the
@@ -160,6 +200,8 @@ class Evaluator:
             return self._opaque(path, syntax, node, "expression nested too deeply to evaluate")
         try:
             return self._eval_inner(path, syntax, node, depth + 1)
+        except NotExact as exc:
+            return self._opaque(path, syntax, node, f"not evaluated exactly: {exc}")
         except (ValueError, IndexError, RecursionError, OverflowError) as exc:
             return self._opaque(path, syntax, node, f"could not evaluate: {exc}")
 
@@ -254,6 +296,9 @@ class Evaluator:
         loc = node_loc(path, node)
         if name == "undefined":
             return NullValue(undefined=True, loc=loc)
+        for bindings in reversed(self._scopes):
+            if name in bindings.names and bindings.covers(path, node):
+                return bindings.names[name]
         sym = self.graph.resolve_local(path, name)
         if sym is None:
             parsed = self.graph.get(path)
@@ -293,6 +338,10 @@ class Evaluator:
         site = self.graph.site_at(file, init)
         if site is not None and site.kind != "storage":
             return RefValue(name=name, target=f"{file}#{site.binding}", loc=loc)
+        if init.type == "call_expression":
+            factory = self.unroller.factory_call(file, init)
+            if factory is not None and factory.agent is not None:
+                return RefValue(name=name, target=f"{file}#{factory.binding}", loc=loc)
         key = (file, init.id)
         cached = self._const_cache.get(key)
         if cached is not None:
@@ -302,6 +351,10 @@ class Evaluator:
         self._active.add(key)
         try:
             result = self._eval(file, syntax, init, depth)
+            if decl.type == "variable_declarator" and init.type in ("object", "array"):
+                declared = decl.child_by_field_name("name")
+                if declared is not None:
+                    result = self.unroller.container_value(file, syntax.text(declared), result)
         finally:
             self._active.discard(key)
         self._const_cache[key] = result
@@ -487,7 +540,12 @@ class Evaluator:
         if isinstance(base, ArrayValue) and key == "length":
             return NumberValue(value=len(base.items), loc=loc)
         if isinstance(base, StringValue) and key == "length":
-            return NumberValue(value=len(base.value), loc=loc)
+            return NumberValue(value=js_length(base.value), loc=loc)
+        if isinstance(base, StringValue) and node.type == "subscript_expression" and key.isdigit():
+            char = js_index(base.value, int(key))
+            if char is None:
+                return NullValue(undefined=True, loc=loc)
+            return StringValue(value=char, loc=loc)
         return self._opaque(path, syntax, node, "member of a value not known statically")
 
     # -- calls --------------------------------------------------------------------------------
@@ -543,16 +601,22 @@ class Evaluator:
             sep: Value = StringValue(value=",")
             if args:
                 sep = self._eval(path, syntax, args[0], depth)
-            parts: list[Value] = []
-            for i, item in enumerate(base.items):
-                if i:
-                    parts.append(sep)
-                parts.append(item)
-            return (
-                _concat(parts, node_loc(path, node))
-                if parts
-                else StringValue(value="", loc=node_loc(path, node))
-            )
+                if isinstance(sep, NullValue) and sep.undefined:
+                    sep = StringValue(value=",")
+            return _join(base, sep, node_loc(path, node))
+        if method in _POSITION_METHODS:
+            base = self._eval(path, syntax, receiver, depth)
+            if not isinstance(base, StringValue | ArrayValue):
+                return None
+            positions: list[float] = []
+            for a in args:
+                value = self._eval(path, syntax, a, depth)
+                if isinstance(value, NullValue) and value.undefined:
+                    break  # an undefined argument counts as a missing one
+                if not isinstance(value, NumberValue):
+                    return None
+                positions.append(value.value)
+            return _position_method(method, base, positions, node_loc(path, node))
         if method in _STRING_METHODS and not args:
             base = self._eval(path, syntax, receiver, depth)
             if isinstance(base, StringValue):
@@ -717,7 +781,13 @@ class Evaluator:
                     return self._opaque(path, syntax, node, f"could not read {rel}: {exc}")
                 if rel not in self.assets:
                     self.assets.append(rel)
-                return StringValue(value=content, loc=node_loc(path, node))
+                base = _read_base(self._path_source(path, syntax, args[0]), target)
+                if base == "cwd" and rel not in self.working_dir_assets:
+                    self.working_dir_assets.append(rel)
+                read = FileRead(
+                    asset=rel, base=base, encoding=self._encoding(path, syntax, args, depth)
+                )
+                return StringValue(value=content, loc=node_loc(path, node), read_from=read)
         shown = target.as_posix() if not target.is_absolute() else str(target)
         self.diagnostics.append(
             Diagnostic(
@@ -729,6 +799,35 @@ class Evaluator:
             )
         )
         return self._opaque(path, syntax, node, f"file {shown!r} not found in the project")
+
+    def _path_source(self, path: str, syntax: Syntax, node: Node) -> str:
+        """The source of a path expression, with the names it uses replaced by their values."""
+        text = syntax.text(node)
+        for _ in range(4):
+            current = unwrap(node) or node
+            if current.type != "identifier":
+                break
+            found = self.resolve_identifier(path, current)
+            if found is None:
+                break
+            path, node, _name = found
+            parsed = self.graph.get(path)
+            if parsed is None or parsed.syntax is None:
+                break
+            syntax = parsed.syntax
+            text = syntax.text(node)
+        return text
+
+    def _encoding(self, path: str, syntax: Syntax, args: list[Node], depth: int) -> str:
+        """The encoding argument of ``readFileSync(path, 'utf8' | { encoding })``."""
+        if len(args) < 2:
+            return "utf-8"
+        value = self._eval(path, syntax, args[1], depth)
+        if isinstance(value, ObjectValue):
+            value = value.entries.get("encoding", StringValue(value="utf-8"))
+        if isinstance(value, StringValue) and value.value.lower() in ("utf8", "utf-8"):
+            return "utf-8"
+        return value.value if isinstance(value, StringValue) else "utf-8"
 
     def _path_of(self, path: str, syntax: Syntax, node: Node, depth: int) -> Path | None:
         """An absolute (or root-relative) path an expression denotes, if it can be computed."""
@@ -805,6 +904,14 @@ _GLOBALS = frozenset(
 )  # fmt: skip
 
 
+def _read_base(path_source: str, target: Path) -> Literal["module", "cwd"]:
+    """How a ``readFileSync`` path is anchored: to the reading module, or to the working dir."""
+    text = path_source.replace(" ", "")
+    if any(anchor in text for anchor in ("import.meta", "__dirname", "__filename")):
+        return "module"
+    return "cwd" if "process.cwd()" in text or not target.is_absolute() else "module"
+
+
 def _strip_await(node: Node | None) -> Node | None:
     while node is not None and node.type == "await_expression":
         node = unwrap(node.named_children[0]) if node.named_children else None
@@ -839,6 +946,64 @@ def _template_text(raw: bytes) -> str:
     return unescape_js(text)
 
 
+_POSITION_METHODS = frozenset({"slice", "substring", "charAt", "at", "repeat"})
+
+
+def _position_method(
+    method: str, base: StringValue | ArrayValue, positions: list[float], loc: Loc
+) -> Value | None:
+    """``slice``/``substring``/``charAt``/``at``/``repeat`` with JavaScript's arguments."""
+    if isinstance(base, ArrayValue):
+        if method != "slice":
+            return None
+        start, end = _slice_bounds(len(base.items), positions)
+        return ArrayValue(items=list(base.items[start:end]), loc=loc)
+    text = base.value
+    if method == "slice":
+        return StringValue(value=js_slice(text, *positions[:2]), loc=loc)
+    if method == "substring":
+        return StringValue(value=js_substring(text, *positions[:2]), loc=loc)
+    first = positions[0] if positions else 0
+    if first != first or abs(first) == float("inf"):  # NaN / Infinity
+        first = 0 if first != first else first
+    if method == "repeat":
+        return StringValue(value=js_repeat(text, first), loc=loc)
+    if abs(first) == float("inf"):
+        return StringValue(value="", loc=loc) if method == "charAt" else NullValue(undefined=True)
+    index = int(first)
+    if method == "charAt":
+        return StringValue(value=js_char_at(text, index), loc=loc)
+    char = js_at(text, index)
+    return NullValue(undefined=True, loc=loc) if char is None else StringValue(value=char, loc=loc)
+
+
+def _slice_bounds(length: int, positions: list[float]) -> tuple[int, int]:
+    def relative(value: float) -> int:
+        if value != value:
+            return 0
+        if value < 0:
+            return 0 if value == float("-inf") else max(length + int(value), 0)
+        return length if value == float("inf") else min(int(value), length)
+
+    start = relative(positions[0]) if positions else 0
+    end = relative(positions[1]) if len(positions) > 1 else length
+    return start, max(start, end)
+
+
+def _join(array: ArrayValue, sep: Value, loc: Loc) -> Value:
+    """``array.join(sep)``: null and undefined items are empty, nested arrays join with commas."""
+    parts: list[Value] = []
+    for i, item in enumerate(array.items):
+        if i:
+            parts.append(sep)
+        if isinstance(item, NullValue):
+            continue
+        if isinstance(item, ArrayValue):
+            item = _join(item, StringValue(value=","), loc)
+        parts.append(item)
+    return _concat(parts, loc) if parts else StringValue(value="", loc=loc)
+
+
 def _stringish(value: Value) -> bool:
     return isinstance(value, StringValue | TemplateValue | EnvValue)
 
@@ -850,10 +1015,9 @@ def _concat(parts: list[Value], loc: Loc) -> Value:
         items = part.parts if isinstance(part, TemplateValue) else [part]
         for item in items:
             if isinstance(item, NumberValue):
-                v = item.value
-                item = StringValue(
-                    value=str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
-                )
+                item = StringValue(value=js_number_string(item.value))
+            elif isinstance(item, NullValue):
+                item = StringValue(value="undefined" if item.undefined else "null")
             elif isinstance(item, BoolValue):
                 item = StringValue(value="true" if item.value else "false")
             if isinstance(item, StringValue) and flat and isinstance(flat[-1], StringValue):

@@ -65,10 +65,25 @@ class Loc(_Node):
 # ---------------------------------------------------------------------------------------------
 
 
+class FileRead(_Node):
+    """Where a text came from: ``readFileSync`` of a project file, which the port reads too.
+
+    ``base`` is how the TypeScript found the file: ``module`` relative to the reading module
+    (``import.meta.url``, ``__dirname``), ``cwd`` relative to the working directory
+    (``process.cwd()`` or a relative path).
+    """
+
+    asset: str  # project-relative POSIX path (one of Project.assets)
+    base: Literal["module", "cwd"]
+    encoding: str = "utf-8"
+
+
 class StringValue(_Node):
     kind: Literal["string"] = "string"
     value: str
     loc: Loc | None = None
+    # set when the text is a prompt file read at startup (the port ships and reads the file)
+    read_from: FileRead | None = Field(default=None, exclude_if=lambda v: v is None)
 
 
 class NumberValue(_Node):
@@ -324,6 +339,10 @@ class AgentNode(_Node):
     default_options: Value | None = None
     other_options: dict[str, Value] = Field(default_factory=dict)
     spreads: list[Value] = Field(default_factory=list)
+    # a module-level loop stored this agent into the const object/array ``container`` (under
+    # ``container_key``; None for ``push``)
+    container: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    container_key: str | None = Field(default=None, exclude_if=lambda v: v is None)
     loc: Loc
 
 
@@ -430,6 +449,8 @@ class Project(_Node):
     schemas: dict[str, SchemaNode] = Field(default_factory=dict)
     # prompt files read with readFileSync: project-relative paths
     assets: list[str] = Field(default_factory=list)
+    # those of them read relative to the working directory (process.cwd(), relative paths)
+    working_dir_assets: list[str] = Field(default_factory=list, exclude_if=lambda v: not v)
     diagnostics: list[Diagnostic] = Field(default_factory=list)
 
 

@@ -87,6 +87,7 @@ def scan_project(root: Path, *, ignore: list[str] = DEFAULT_IGNORES, jobs: int =
         chunks = [_scan_chunk(ctx, paths, _Marks())]
     schemas: dict[str, SchemaNode] = {}
     assets: set[str] = set()
+    working_dir_assets: set[str] = set()
     results: list[FileExtraction] = []
     for chunk in chunks:
         for scanned in chunk.files:
@@ -97,6 +98,7 @@ def scan_project(root: Path, *, ignore: list[str] = DEFAULT_IGNORES, jobs: int =
                 results.append(scanned.extraction)
         schemas.update(chunk.schemas)
         assets.update(chunk.assets)
+        working_dir_assets.update(chunk.working_dir_assets)
         diagnostics.extend(chunk.diagnostics)
     mastras = []
     for result in results:
@@ -121,6 +123,7 @@ def scan_project(root: Path, *, ignore: list[str] = DEFAULT_IGNORES, jobs: int =
             )
     project.schemas = dict(sorted(schemas.items()))
     project.assets = sorted(assets)
+    project.working_dir_assets = sorted(working_dir_assets)
     project.diagnostics = _dedupe(diagnostics)
     return project
 
@@ -147,6 +150,7 @@ class _ChunkScan:
     schemas: dict[str, SchemaNode]
     diagnostics: list[Diagnostic]
     assets: list[str]
+    working_dir_assets: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -179,7 +183,9 @@ def _scan_chunk(ctx: ExtractContext, paths: list[str], marks: _Marks) -> _ChunkS
     marks.evaluator = len(ctx.evaluator.diagnostics)
     schemas = {k: v for k, v in ctx.schemas.items() if k not in marks.schemas}
     marks.schemas.update(schemas)
-    return _ChunkScan(files, schemas, new, list(ctx.evaluator.assets))
+    return _ChunkScan(
+        files, schemas, new, list(ctx.evaluator.assets), list(ctx.evaluator.working_dir_assets)
+    )
 
 
 # what forked scan workers read: set just before the pool starts, cleared when it is done

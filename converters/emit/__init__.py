@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from converters.emit.agents import emit_agent
+from converters.emit.agents import emit_agent, emit_agent_container
 from converters.emit.context import EmitContext, Scope, Symbol
 from converters.emit.mastra import emit_mastra
 from converters.emit.memory import emit_memory
@@ -86,7 +86,8 @@ class _Outcome:
 
 
 _Items = list[tuple[tuple[int, int], str, object]]
-_Names = dict[tuple[str, int, int, str], str]
+# (file, line, column, kind, binding): agents unrolled from one loop share a location
+_Names = dict[tuple[str, int, int, str, str], str]
 
 # files below this count are emitted in-process even with jobs > 1 (a pool costs more)
 _PARALLEL_MIN_FILES = 16
@@ -107,12 +108,26 @@ def _emit_file(
             [node for _, kind, node in items if kind == "step"],  # type: ignore[misc]
             [node for _, kind, node in items if kind == "workflow"],  # type: ignore[misc]
         )
+        # module-level objects/arrays a loop filled with agents: emitted after their last agent
+        containers: dict[str, list[tuple[str | None, str]]] = {}
+        last_of: dict[int, str] = {}
+        for _, kind, node in items:
+            container = getattr(node, "container", None) if kind == "agent" else None
+            if container is not None:
+                containers.setdefault(container, [])
+                last_of = {k: v for k, v in last_of.items() if v != container}
+                last_of[id(node)] = container
         for (line, column), kind, node in items:
-            name = names[(file, line, column, kind)]
+            name = names[(file, line, column, kind, getattr(node, "binding", None) or "")]
             if kind == "tool":
                 emit_tool(node, scope, name, schemas)  # type: ignore[arg-type]
             elif kind == "agent":
                 emit_agent(node, scope, name, single=agents_here == 1)  # type: ignore[arg-type]
+                container = getattr(node, "container", None)
+                if container is not None:
+                    containers[container].append((getattr(node, "container_key", None), name))
+                    if last_of.get(id(node)) == container:
+                        emit_agent_container(scope, container, containers[container])
             elif kind == "memory":
                 emit_memory(scope, node, name)  # type: ignore[arg-type]
             elif kind == "workflow":
@@ -243,7 +258,16 @@ def emit_project(
     layout = Layout(package, by_file, project.mastra.file if project.mastra else None)
     for file, why in layout.renamed:
         ctx.report(LM905, why, Loc(file=file, line=1, column=1), severity="info")
+    reserved = {"README.md", "pyproject.toml", "MIGRATION_REPORT.md", "MIGRATION_REPORT.json"}
     for asset in project.assets:
+        if (
+            asset in project.working_dir_assets
+            and asset not in reserved
+            and PurePosixPath(asset).parts[0] != package
+        ):
+            # (a module-relative read of the same file, if any, then inlines its text)
+            ctx.working_dir_assets[asset] = asset
+            continue
         ctx.assets[asset] = layout.asset_path(asset)
 
     # allocate every Python name first, so that references across modules resolve
@@ -263,7 +287,7 @@ def emit_project(
                 name = builder.names.allocate(snake_case(binding))
             else:
                 name = builder.names.allocate(f"{kind}_{line}")
-            names[(file, line, column, kind)] = name
+            names[(file, line, column, kind, binding or "")] = name
             if binding:
                 ctx.symbols[f"{file}#{binding}"] = Symbol(builder.module, name, kind)
 
@@ -310,7 +334,13 @@ def emit_project(
             and project.mastra
         ):
             mastra_name = names[
-                (project.mastra.file, project.mastra.loc.line, project.mastra.loc.column, "mastra")
+                (
+                    project.mastra.file,
+                    project.mastra.loc.line,
+                    project.mastra.loc.column,
+                    "mastra",
+                    project.mastra.binding or "",
+                )
             ]
             if project.mastra.file not in result.failed:
                 local = builder.import_from(builders[project.mastra.file].module, mastra_name)
@@ -343,7 +373,9 @@ def emit_project(
             continue
         result.files[rel] = text.encode("utf-8")
 
-    for asset, copy in sorted(ctx.assets.items()):
+    copies = [(asset, f"{package}/{copy}") for asset, copy in ctx.assets.items()]
+    copies += list(ctx.working_dir_assets.items())
+    for asset, target in sorted(copies):
         try:
             data = (Path(project.root) / asset).read_bytes()
         except OSError as exc:
@@ -355,8 +387,8 @@ def emit_project(
             )
             result.failed.append(asset)
             continue
-        result.files[f"{package}/{copy}"] = data
-        ctx.converted.append(ConvertedItem(kind="prompt", name=asset, target=f"{package}/{copy}"))
+        result.files[target] = data
+        ctx.converted.append(ConvertedItem(kind="prompt", name=asset, target=target))
 
     result.files["pyproject.toml"] = pyproject_toml(project, package, bool(ctx.assets)).encode()
     result.files["README.md"] = readme(project, package).encode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from converters.emit.context import Scope
+from converters.emit.dynamic import emit_dynamic_function
 from converters.emit.functions import todo_function
 from converters.emit.memory import inline_memory, memory_expression
 from converters.emit.models import emit_model
@@ -26,7 +27,7 @@ from converters.report import ConvertedItem
 from converters.rules import define
 from converters.schema_emit import PydanticModule, SchemaEmitError
 
-__all__ = ["LM251", "LM252", "emit_agent"]
+__all__ = ["LM251", "LM252", "emit_agent", "emit_agent_container"]
 
 LM251 = define(
     "LM251",
@@ -202,10 +203,24 @@ def _instructions(
     name = scope.builder.names.allocate(
         *(["instructions"] if single else []), f"{snake}_instructions"
     )
+    if isinstance(value, FunctionValue):
+        why_not = emit_dynamic_function(
+            scope,
+            value,
+            name=name,
+            returns=cst.Name("str"),
+            what=f"the instructions function of agent `{agent.binding}`",
+            loc=agent.loc,
+        )
+        if why_not is None:
+            return cst.Name(name)
     rc = scope.builder.import_from("lumos_compat", "RequestContext")
     if isinstance(value, FunctionValue):
         rule, title = LM251, f"translate the instructions function of agent {agent.binding}"
-        message = f"translate the instructions function of agent `{agent.binding}`"
+        message = (
+            f"translate the instructions function of agent `{agent.binding}` "
+            f"(not translated: {why_not})"
+        )
     else:
         rule, title = LM252, f"the instructions of agent {agent.binding} could not be converted"
         message = f"the instructions of agent `{agent.binding}` could not be converted"
@@ -333,5 +348,25 @@ def emit_agent(agent: AgentNode, scope: Scope, name: str, *, single: bool = True
     scope.ctx.converted.append(
         ConvertedItem(
             kind="agent", name=agent.binding, loc=agent.loc, target=f"{scope.builder.module}:{name}"
+        )
+    )
+
+
+def emit_agent_container(
+    scope: Scope, container: str, entries: list[tuple[str | None, str]]
+) -> None:
+    """``translators = {"translator_de": translator_de, ...}`` (or a list, for ``push``): the
+    module-level object a loop filled with agents, for code that imports it."""
+    name = scope.builder.names.allocate(snake_case(container))
+    value: cst.BaseExpression
+    if all(key is not None for key, _ in entries):
+        value = cst.Dict(
+            [cst.DictElement(string_literal(key or ""), cst.Name(agent)) for key, agent in entries]
+        )
+    else:
+        value = cst.List([cst.Element(cst.Name(agent)) for _, agent in entries])
+    scope.add(
+        cst.SimpleStatementLine(
+            [cst.Assign(targets=[cst.AssignTarget(cst.Name(name))], value=value)]
         )
     )

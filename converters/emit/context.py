@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import libcst as cst
 
@@ -34,6 +35,11 @@ class EmitContext:
     converted: list[ConvertedItem] = field(default_factory=list)
     # project-relative asset path -> package-relative POSIX path of its copy (e.g. "prompts/x.md")
     assets: dict[str, str] = field(default_factory=dict)
+    # prompt files read relative to the working directory -> their copy under the ported
+    # project's root (the same relative path: run the port from that root, as Mastra runs)
+    working_dir_assets: dict[str, str] = field(default_factory=dict)
+    # things made on first use and shared by the emitters (e.g. an evaluator over the source)
+    lazy: dict[str, Any] = field(default_factory=dict)
 
     def lookup(self, target: str | None, name: str) -> Symbol | None:
         """The symbol a reference points at: by ``file#name`` target, else by a unique name."""

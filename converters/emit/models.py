@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from converters.emit.context import Scope
+from converters.emit.dynamic import emit_dynamic_function
 from converters.emit.functions import todo_function
 from converters.emit.names import snake_case
 from converters.emit.values import emit_value, string_literal
@@ -71,11 +72,23 @@ def _providers_import(scope: Scope, name: str) -> cst.Name:
 
 def _dynamic(scope: Scope, spec: ModelSpec, agent: str, rule_dynamic: bool) -> cst.BaseExpression:
     name = scope.builder.names.allocate(f"{snake_case(agent)}_model")
+    why_not = "no function"
+    if rule_dynamic and spec.function is not None:
+        why_not = emit_dynamic_function(
+            scope,
+            spec.function,
+            name=name,
+            returns=cst.Name(scope.builder.import_from("typing", "Any")),
+            what=f"the model function of agent `{agent}`",
+            loc=spec.loc,
+        )
+        if why_not is None:
+            return cst.Name(name)
     rc = scope.builder.import_from("lumos_compat", "RequestContext")
     any_ = scope.builder.import_from("typing", "Any")
     if rule_dynamic:
         rule, title = LM253, f"translate the model function of agent {agent}"
-        message = f"translate the model function of agent `{agent}`"
+        message = f"translate the model function of agent `{agent}` (not translated: {why_not})"
     else:
         rule, title = LM254, f"the model of agent {agent} could not be converted"
         message = f"the model of agent `{agent}` could not be converted; give a model spec"

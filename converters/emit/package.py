@@ -188,5 +188,17 @@ def readme(project: Project, package: str) -> str:
             'result = await agent.generate("Hello")',
             "```",
             "",
+            *_working_dir_note(project),
         ]
     )
+
+
+def _working_dir_note(project: Project) -> list[str]:
+    if not project.working_dir_assets:
+        return []
+    files = ", ".join(f"`{a}`" for a in project.working_dir_assets)
+    return [
+        f"Like the Mastra project, the port reads {files} relative to the working directory "
+        "(`Path.cwd()`, for `process.cwd()`): run it from this folder, where the copies are.",
+        "",
+    ]

@@ -15,6 +15,7 @@ from converters.ir import (
     BoolValue,
     CallValue,
     EnvValue,
+    FileRead,
     FunctionValue,
     NullValue,
     NumberValue,
@@ -38,6 +39,12 @@ __all__ = [
     "template_expression",
 ]
 
+LM111 = define(
+    "LM111",
+    "A prompt file read with readFileSync is shipped with the port and read from its copy",
+    "Nothing to do; a read relative to process.cwd() stays relative to the working directory "
+    "(the copy sits at the same path under the ported project's root: run the port from there).",
+)
 LM901 = define(
     "LM901",
     "A value could not be converted",
@@ -243,6 +250,43 @@ def _asset_for(value: CallValue, scope: Scope) -> str | None:
     return best
 
 
+def file_read_expression(read: FileRead, scope: Scope) -> cst.BaseExpression | None:
+    """The port's read of its copy of a prompt file: ``(Path.cwd() / ...)`` for a read relative
+    to the working directory (the copy sits at the same place under the ported project's root),
+    ``(Path(__file__).parent / ...)`` for one relative to the module (the copy is in the package).
+    None when no copy was made (the text is then inlined)."""
+    path_name = scope.builder.import_from("pathlib", "Path")
+    copy = scope.ctx.working_dir_assets.get(read.asset) if read.base == "cwd" else None
+    if copy is not None:
+        node: cst.BaseExpression = cst.Call(
+            func=cst.Attribute(value=cst.Name(path_name), attr=cst.Name("cwd"))
+        )
+    elif read.asset in scope.ctx.assets:
+        copy = scope.ctx.assets[read.asset]
+        node = _package_dir(scope, path_name)
+    else:
+        return None
+    for part in PurePosixPath(copy).parts:
+        node = cst.BinaryOperation(left=node, operator=cst.Divide(), right=string_literal(part))
+    node = node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return cst.Call(
+        func=cst.Attribute(value=node, attr=cst.Name("read_text")),
+        args=[cst.Arg(string_literal(read.encoding), keyword=cst.Name("encoding"))],
+    )
+
+
+def _package_dir(scope: Scope, path_name: str) -> cst.BaseExpression:
+    """``Path(__file__).parent`` (one ``.parent`` more per level below the package root)."""
+    depth = len(scope.builder.path.parent.parts) - 1
+    node: cst.BaseExpression = cst.Attribute(
+        value=cst.Call(func=cst.Name(path_name), args=[cst.Arg(cst.Name("__file__"))]),
+        attr=cst.Name("parent"),
+    )
+    for _ in range(depth):
+        node = cst.Attribute(value=node, attr=cst.Name("parent"))
+    return node
+
+
 def read_file_expression(value: CallValue, scope: Scope, *, what: str) -> cst.BaseExpression:
     """``readFileSync('prompts/x.md', 'utf-8')`` -> ``(Path(__file__).parent / ...).read_text(...)``."""
     asset = _asset_for(value, scope)
@@ -303,6 +347,21 @@ def emit_value(
     ``what`` names the position for messages ("description of agent weatherAgent").
     ``fstring``: the expression goes inside an f-string, so strings use single quotes.
     """
+    if isinstance(value, StringValue) and value.read_from is not None and not fstring:
+        read = file_read_expression(value.read_from, scope)
+        if read is not None:
+            where = (
+                "the working directory (`Path.cwd()`): run the port from its project root"
+                if value.read_from.base == "cwd"
+                else "the module (`Path(__file__)`)"
+            )
+            scope.ctx.report(
+                LM111,
+                f"{what}: reads its copy of {value.read_from.asset} relative to {where}",
+                value.loc,
+                severity="info",
+            )
+            return read
     if isinstance(value, StringValue):
         if fstring:
             quoted = _single_quoted(value.value)

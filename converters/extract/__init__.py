@@ -24,7 +24,9 @@ from converters.ir import (
     MastraNode,
     McpClientNode,
     MemoryNode,
+    ObjectValue,
     Opaque,
+    RefValue,
     SchemaNode,
     ToolNode,
     Value,
@@ -61,6 +63,7 @@ class ConfigEntry:
     key: str
     node: Node
     key_node: Node
+    value: Value | None = None  # known in advance (agents a module-level loop stored)
 
 
 class ExtractContext:
@@ -296,13 +299,31 @@ def config_entries(
             if inner is None:
                 continue
             spread_path, spread = ctx.resolve_node(path, inner)
+            filled = _loop_filled(ctx, path, inner, spread_path, spread)
             if spread.type == "object" and _depth < 8:
                 sub, sub_unknown = config_entries(ctx, spread_path, spread, _depth=_depth + 1)
                 entries.update(sub)
                 unknown.extend(sub_unknown)
+                entries.update(filled)
             else:
                 unknown.append(ctx.value(path, inner))
     return entries, unknown
+
+
+def _loop_filled(
+    ctx: ExtractContext, path: str, inner: Node, spread_path: str, spread: Node
+) -> dict[str, ConfigEntry]:
+    """Entries a module-level loop stored into the object a spread names (``...translators``)."""
+    if spread.type != "object":
+        return {}
+    value = ctx.value(path, inner)
+    if not isinstance(value, ObjectValue):
+        return {}
+    found: dict[str, ConfigEntry] = {}
+    for key, item in value.entries.items():
+        if isinstance(item, RefValue) and item.loc is None:  # stored by a loop, not written here
+            found[key] = ConfigEntry(spread_path, key, spread, spread, value=item)
+    return found
 
 
 def _key_text(syntax: Syntax, node: Node) -> str | None:
@@ -320,7 +341,9 @@ def entry_map(ctx: ExtractContext, entry: ConfigEntry) -> tuple[dict[str, Value]
     if node.type != "object":
         return {}, [ctx.value(entry.path, entry.node)]
     sub, unknown = config_entries(ctx, entry_path, node)
-    return {k: ctx.value(e.path, e.node) for k, e in sub.items()}, unknown
+    return {
+        k: e.value if e.value is not None else ctx.value(e.path, e.node) for k, e in sub.items()
+    }, unknown
 
 
 def one_value(values: list[Value]) -> Value | None:
@@ -397,6 +420,22 @@ def extract_file(ctx: ExtractContext, path: str) -> FileExtraction:
                     hint=RULE_INTERNAL.fix,
                 )
             )
+    try:
+        unrolled = agents.extract_unrolled_agents(ctx, path)
+    except Exception as exc:  # an unrolling bug must not lose the rest of the project
+        ctx.diagnostics.append(
+            Diagnostic(
+                rule=RULE_INTERNAL.id,
+                severity="error",
+                message=f"internal error unrolling agents in {path}: {type(exc).__name__}: {exc}",
+                loc=None,
+                hint=RULE_INTERNAL.fix,
+            )
+        )
+    else:
+        if unrolled:
+            out.agents.extend(unrolled)
+            out.agents.sort(key=lambda a: (a.loc.line, a.loc.column))
     return out
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from converters.evaluate import node_loc
 from converters.extract import (
     ConfigEntry,
@@ -16,6 +18,7 @@ from converters.extract.models import model_spec
 from converters.ir import (
     AgentNode,
     FunctionValue,
+    Loc,
     ObjectValue,
     Opaque,
     RefValue,
@@ -25,17 +28,20 @@ from converters.ir import (
 from converters.project import Site, unwrap
 from converters.rules import define
 
-__all__ = ["DEFAULT_OPTION_KEYS", "extract_agent"]
+__all__ = ["DEFAULT_OPTION_KEYS", "extract_agent", "extract_unrolled_agents"]
 
 RULE_AGENT_FACTORY = define(
     "LM201",
-    "Agent built inside a function or loop",
-    "Agents made by factories are not converted; write each agent at module level in the ported code.",
+    "Agent built inside a function or loop that could not be unrolled",
+    "Factory calls with arguments known statically and loops over known constants become one "
+    "agent each; this one could not (the message says why). Write the agents at module level in "
+    "the ported code, or make the arguments constants.",
 )
 RULE_DYNAMIC_INSTRUCTIONS = define(
     "LM202",
     "Instructions computed by a function at run time",
-    "Port the instructions function by hand; the ported agent calls it with the request context.",
+    "The function is translated to a Python function of the request context (LM262) when it is "
+    "inside the translated subset; otherwise LM251 leaves a TODO to port by hand.",
 )
 RULE_OPAQUE_INSTRUCTIONS = define(
     "LM203",
@@ -79,13 +85,7 @@ def extract_agent(ctx: ExtractContext, path: str, site: Site) -> AgentNode | Non
     """The AgentNode of an agent site, or None (with a diagnostic) for agents built in functions."""
     loc = node_loc(path, site.node)
     if site.context != "top":
-        where = "a function (a factory)" if site.context == "function" else "a loop"
-        ctx.diag(
-            RULE_AGENT_FACTORY,
-            "todo",
-            f"agent built inside {where} at {loc} was not converted; define it at module level",
-            loc,
-        )
+        _report_unrolled(ctx, path, site, loc)
         return None
     agent = AgentNode(binding=site.binding, file=path, exported=site.exported, loc=loc)
     found = config_object(ctx, path, site.node)
@@ -146,13 +146,62 @@ def extract_agent(ctx: ExtractContext, path: str, site: Site) -> AgentNode | Non
     return agent
 
 
+def _report_unrolled(ctx: ExtractContext, path: str, site: Site, loc: Loc) -> None:
+    """Say why an agent built in a function or loop was not unrolled (nothing if it was)."""
+    unroller = ctx.evaluator.unroller
+    if site.context == "loop":
+        plan = unroller.loop_of(path, site)
+        if plan is not None and plan.problem is None:
+            return
+        why = plan.problem if plan is not None else "the loop is not at module level"
+        message = f"agent built inside a loop at {loc} was not converted: {why}"
+    else:
+        if unroller.is_called(path, site):
+            return  # each module-level call became an agent (failed calls are reported there)
+        message = (
+            f"agent built inside a function (a factory) at {loc} was not converted: no "
+            "module-level `const x = factory(...)` call with arguments known statically"
+        )
+    ctx.diag(RULE_AGENT_FACTORY, "todo", message, loc)
+
+
+def extract_unrolled_agents(ctx: ExtractContext, path: str) -> list[AgentNode]:
+    """The agents of a file's module-level factory calls and loops, one per call or iteration."""
+    unroller = ctx.evaluator.unroller
+    unrolled = []
+    for call in unroller.factory_calls(path):
+        if call.agent is None:
+            ctx.diag(
+                RULE_AGENT_FACTORY,
+                "todo",
+                f"agent `{call.binding}` is built by `{call.function}(...)`, which could not be "
+                f"unrolled: {call.problem}",
+                call.loc,
+            )
+            continue
+        unrolled.append(call.agent)
+    for plan in unroller.loops(path):
+        unrolled.extend(plan.agents)
+    agents: list[AgentNode] = []
+    for item in unrolled:
+        site = replace(item.site, binding=item.binding, context="top", exported=item.exported)
+        with ctx.evaluator.bound(item.bindings):
+            agent = extract_agent(ctx, item.site_file, site)
+        if agent is not None:
+            agent.file = item.file
+            agent.loc = item.loc
+            agent.container, agent.container_key = item.container, item.key
+            agents.append(agent)
+    return agents
+
+
 def _instructions(ctx: ExtractContext, site: Site, entry: ConfigEntry) -> Value:
     value = ctx.value(entry.path, entry.node)
     loc = node_loc(entry.path, entry.node)
     if isinstance(value, FunctionValue):
         ctx.diag(
             RULE_DYNAMIC_INSTRUCTIONS,
-            "todo",
+            "info",
             f"agent `{site.binding}`: instructions are computed by a function at run time",
             loc,
         )

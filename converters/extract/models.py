@@ -27,7 +27,8 @@ RULE_MODEL_OPAQUE = define(
 RULE_MODEL_DYNAMIC = define(
     "LM206",
     "Model chosen by a function at run time",
-    "Port the function by hand: it receives the request context and returns a model spec.",
+    "The function is translated to a Python function of the request context (LM262) when it is "
+    "inside the translated subset; otherwise LM253 leaves a TODO to port by hand.",
 )
 
 # npm module -> provider name of its default provider instance
@@ -90,7 +91,7 @@ def model_spec(ctx: ExtractContext, path: str, node: Node, *, _depth: int = 0) -
             return spec.model_copy(update={"source": source, "loc": loc})
     if inner.type in ("arrow_function", "function_expression", "function"):
         fn = function_value(syntax, path, inner)
-        ctx.diag(RULE_MODEL_DYNAMIC, "todo", f"the model is chosen by a function at {loc}", loc)
+        ctx.diag(RULE_MODEL_DYNAMIC, "info", f"the model is chosen by a function at {loc}", loc)
         return ModelSpec(form="dynamic", function=fn, source=source, loc=loc)
     if inner.type == "array":
         fallbacks: list[ModelSpec] = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -21,7 +21,15 @@ from converters.ir import FunctionValue, Loc, SchemaNode
 from converters.rules import define
 from converters.translate import pyexpr as px
 from converters.translate.translator import FunctionTranslator, Unsupported
-from converters.translate.types import CONTEXT, JSON, Resolver, Ty, schema_type
+from converters.translate.types import (
+    ANY,
+    CONTEXT,
+    JSON,
+    REQUEST_CONTEXT,
+    Resolver,
+    Ty,
+    schema_type,
+)
 from converters.ts import Language, Node, Syntax, language_for_path, parse
 
 __all__ = [
@@ -29,7 +37,9 @@ __all__ = [
     "LM372",
     "NotTranslated",
     "Translated",
+    "TranslatedDynamic",
     "Unsupported",
+    "translate_dynamic",
     "translate_execute",
 ]
 
@@ -47,6 +57,8 @@ LM372 = define(
     "??, JavaScript truthiness) and calls httpx for fetch. Run the tool's tests.",
 )
 
+Imported = Callable[[str], "tuple[cst.BaseExpression, Ty] | None"]
+
 _FUNCTION_TYPES = ("arrow_function", "function_expression", "function", "method_definition")
 
 # the modules translated code uses, as (module, imported name or None for `import module`)
@@ -63,6 +75,15 @@ class Translated:
     def code(self) -> str:
         """The body as Python source (for messages and tests)."""
         return cst.Module(body=self.body).code
+
+
+@dataclass(frozen=True)
+class TranslatedDynamic(Translated):
+    """A translated dynamic argument (``({ requestContext, mastra }) => ...``): the body, and the
+    Python parameters it needs, in order (``request_context``, ``mastra``)."""
+
+    params: list[str] = field(default_factory=list)
+    is_async: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,6 +181,128 @@ def translate_execute(
     if translator.uses_http:
         imports = sorted({*imports, ("httpx", None)})
     return Translated(body=body, imports=imports)
+
+
+# what a Mastra dynamic argument receives, by its TypeScript name: the Python parameter and type
+_DYNAMIC_ARGS: dict[str, tuple[str, Ty]] = {
+    "requestContext": ("request_context", REQUEST_CONTEXT),
+    "runtimeContext": ("request_context", REQUEST_CONTEXT),
+    "mastra": ("mastra", ANY),
+}
+
+
+def translate_dynamic(
+    function: FunctionValue,
+    *,
+    module_source: str | bytes | None,
+    file: str | None = None,
+    imported: Imported | None = None,
+) -> TranslatedDynamic | NotTranslated:
+    """Translate a dynamic agent argument (instructions, model, ...) taking ``{ requestContext }``.
+
+    The Python function takes ``request_context`` (and ``mastra`` when the TypeScript reads it),
+    the names ``lumos_compat.Agent`` passes them by. ``imported`` gives the literal value of a
+    constant imported from another project file (None when it is not one).
+    """
+    found = _locate(function, module_source, file)
+    if isinstance(found, NotTranslated):
+        return found
+    syntax, node, offset, path = found
+    translator = FunctionTranslator(syntax, line_offset=offset, imported=imported)
+    try:
+        translator.push_func(is_async=function.is_async)
+        translator._root_names |= {"request_context", "mastra"}
+        params = _bind_dynamic(translator, node)
+        body_node = node.child_by_field_name("body")
+        if body_node is None:
+            raise translator.fail("a function without a body", node)
+        if body_node.type == "statement_block":
+            stmts = translator.statements(body_node.named_children)
+        else:
+            value, _ = translator.expr(body_node)
+            stmts = [cst.SimpleStatementLine([cst.Return(value)])]
+        if translator.uses_http:
+            raise translator.fail("`fetch` in a dynamic agent argument", node)
+    except Unsupported as exc:
+        return NotTranslated(exc.construct, Loc(file=path, line=exc.line, column=exc.column))
+    except RecursionError:
+        return NotTranslated("an expression nested too deeply", _where(function, path))
+    body = [s.visit(_Parenthesize()) for s in [*translator.helpers, *stmts]]  # type: ignore[misc]
+    imports = sorted(_IMPORTS.get(m, (m, None)) for m in translator.imports)
+    return TranslatedDynamic(body=body, imports=imports, params=params, is_async=function.is_async)
+
+
+def _bind_dynamic(t: FunctionTranslator, node: Node) -> list[str]:
+    """Bind ``({ requestContext, mastra })`` (or no parameter) to the Python parameters."""
+    params: list[Node] = []
+    single = node.child_by_field_name("parameter")
+    if single is not None:
+        params = [single]
+    formal = node.child_by_field_name("parameters")
+    for param in formal.named_children if formal is not None else []:
+        if param.type == "comment":
+            continue
+        pattern = param.child_by_field_name("pattern")
+        if pattern is None or param.child_by_field_name("value") is not None:
+            raise t.fail(f"the parameter {t.short(param)}", param)
+        params.append(pattern)
+    if not params:
+        return []
+    if len(params) > 1 or params[0].type != "object_pattern":
+        raise t.fail(
+            f"the parameter {t.short(params[0])} (only `{{ requestContext, mastra }}` is read)",
+            params[0],
+        )
+    used: list[str] = []
+    for item in params[0].named_children:
+        if item.type == "comment":
+            continue
+        if item.type == "shorthand_property_identifier_pattern":
+            key, local = t.text(item), t.text(item)
+        elif item.type == "pair_pattern":
+            key_node = item.child_by_field_name("key")
+            value = item.child_by_field_name("value")
+            if key_node is None or value is None or value.type != "identifier":
+                raise t.fail(f"the parameter element {t.short(item)}", item)
+            key, local = t.text(key_node), t.text(value)
+        else:
+            raise t.fail(f"the parameter element {t.short(item)}", item)
+        if key not in _DYNAMIC_ARGS:
+            raise t.fail(f"the argument `{key}` of a dynamic agent option", item)
+        py, ty = _DYNAMIC_ARGS[key]
+        t.declare(local, ty, py)
+        if py not in used:
+            used.append(py)
+    return sorted(used, key=["request_context", "mastra"].index)
+
+
+def _where(function: FunctionValue, path: str) -> Loc:
+    line = function.loc.line if function.loc else 1
+    column = function.loc.column if function.loc else 1
+    return Loc(file=path, line=line, column=column)
+
+
+def _locate(
+    function: FunctionValue, module_source: str | bytes | None, file: str | None
+) -> tuple[Syntax, Node, int, str] | NotTranslated:
+    """The function's node in its parsed module (or in its own source), with the line offset."""
+    path = file or (function.loc.file if function.loc else "<function>")
+    language = language_for_path(path) or "ts"
+    where = _where(function, path)
+    node: Node | None = None
+    syntax: Syntax | None = None
+    offset = 0
+    if module_source is not None:
+        syntax = _parse_module(module_source, language)
+        node = _find_function(syntax, where.line, where.column, function.source)
+    if node is None:
+        syntax = parse(f"const execute = {function.source};\n", language)
+        node = _find_function(syntax, 1, 17, function.source)
+        offset = where.line - 1
+    assert syntax is not None
+    if node is None or (syntax.has_errors and _error_inside(syntax, node)):
+        return NotTranslated("source with syntax errors", where)
+    return syntax, node, offset, path
 
 
 def _error_inside(syntax: Syntax, node: Node) -> bool:

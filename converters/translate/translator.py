@@ -127,10 +127,13 @@ class FunctionTranslator:
         *,
         line_offset: int = 0,
         resolve: Resolver | None = None,
+        imported: Callable[[str], tuple[cst.BaseExpression, Ty] | None] | None = None,
     ) -> None:
         self.syntax = syntax
         self.line_offset = line_offset
         self.resolve = resolve
+        # the value of an imported constant (a literal), for names imported from project files
+        self.imported = imported
         self.imports: set[str] = set()
         self.uses_http = False
         self.helpers: list[cst.BaseStatement] = []
@@ -237,7 +240,16 @@ class FunctionTranslator:
                 f"the name `{ts_name}` (not defined in the function or its module)", node
             )
         if decl.type == "import_statement":
-            raise self.fail(f"`{ts_name}`, imported from another module", node)
+            known = self.imported(ts_name) if self.imported is not None else None
+            if known is None:
+                raise self.fail(f"`{ts_name}`, imported from another module", node)
+            expr, ty = known
+            py = self._fresh(ts_name)
+            self._root_names.add(py)
+            var = _Var(py, ty, self._funcs[0].ident, used=True)
+            self._root_block().vars[ts_name] = var
+            self.helpers.append(_assign(py, expr))
+            return var
         return self._module_helper(ts_name, decl)
 
     def _module_helper(self, ts_name: str, decl: Node) -> _Var:

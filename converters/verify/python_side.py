@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import pkgutil
 import sys
 import tomllib
@@ -65,13 +66,19 @@ class PortedProject:
         self._forget_package()  # a package of the same name imported from elsewhere
         self._modules_before = set(sys.modules)
         sys.path.insert(0, str(self.root))
+        # imported from the ported project's root, as the harness loads the Mastra project from
+        # its root: prompt files read relative to process.cwd() are found the same way
+        cwd = os.getcwd()
         try:
+            os.chdir(self.root)
             module = importlib.import_module(self.package)
         except Exception as exc:
             raise PortError(
                 f"importing the ported package {self.package!r} from {self.root} failed: "
                 f"{type(exc).__name__}: {exc}"
             ) from exc
+        finally:
+            os.chdir(cwd)
         mastra = next((v for v in vars(module).values() if isinstance(v, Mastra)), None)
         if mastra is not None:
             self.agents = dict(mastra.list_agents())

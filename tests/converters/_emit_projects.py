@@ -147,10 +147,11 @@ def weather_project(root: Path) -> Project:
             form="dynamic",
             function=FunctionValue(
                 params=["{ requestContext }"],
-                source="({ requestContext }) => requestContext.get('model')",
+                # pickModel is not defined anywhere: the translator leaves the TODO (LM253)
+                source="({ requestContext }) => pickModel(requestContext)",
                 body_source="",
             ),
-            source="({ requestContext }) => requestContext.get('model')",
+            source="({ requestContext }) => pickModel(requestContext)",
             loc=loc(AGENT_FILE, 33, 10),
         ),
         tools_source=Opaque(

@@ -107,9 +107,15 @@ def on_path(conversions: dict[str, Conversion]) -> Iterator[list[str]]:
 
 @pytest.mark.parametrize("fixture", FIXTURES)
 def test_every_emitted_module_imports(
-    fixture: str, conversions: dict[str, Conversion], on_path: list[str]
+    fixture: str,
+    conversions: dict[str, Conversion],
+    on_path: list[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     conversion = conversions[fixture]
+    # run from the ported project's root, as the Mastra project runs from its root (prompt
+    # files read relative to process.cwd() are copied there)
+    monkeypatch.chdir(conversion.out)
     sys.path.insert(0, str(conversion.out))
     on_path.append(str(conversion.out))
     package = importlib.import_module(conversion.package)

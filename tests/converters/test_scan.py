@@ -134,5 +134,10 @@ def test_fixture_malformed() -> None:
 def test_fixture_dynamic_config() -> None:
     p = scan_project(fixture("dynamic-config"))
     assert p.assets  # prompts read with readFileSync
+    assert p.working_dir_assets == ["prompts/system.md"]  # path.join(process.cwd(), ...)
     rules = {d.rule for d in p.diagnostics}
-    assert {"LM201", "LM202"} <= rules
+    assert "LM202" in rules
+    # the factory calls and the loop over LANGUAGES are unrolled: nothing left to report
+    assert "LM201" not in rules
+    bindings = {a.binding for a in p.agents}
+    assert {"billingAgent", "shippingAgent", "translator_de", "translator_fr"} <= bindings

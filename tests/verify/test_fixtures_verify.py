@@ -20,6 +20,8 @@ from typer.testing import CliRunner
 
 from converters.cli import app
 from converters.verify import VerifyReport, verify
+from converters.verify.scenario import Scenario
+from lumos_compat.testing import Turn
 from tests.verify.fixture_projects import FIXTURE_ENV, FIXTURES, prepare_fixture
 
 pytestmark = pytest.mark.needs_node
@@ -89,3 +91,52 @@ def test_every_listed_difference_has_a_reason() -> None:
             for area, why in areas.items():
                 assert why["kind"] in ("kept", "not-converted", "bug"), (name, key, area)
                 assert len(why["reason"]) > 30, (name, key, area)
+
+
+async def test_request_context_functions_match_real_mastra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """conciergeAgent's instructions function, translated to Python (LM262), gives real Mastra's
+    system message for each request context (a pro user by name, a free user, nobody)."""
+    for key, value in FIXTURE_ENV.items():
+        monkeypatch.setenv(key, value)
+    project = prepare_fixture("dynamic-config", tmp_path / "src")
+    port = tmp_path / "port"
+    converted = CliRunner().invoke(app, ["convert", str(project), "--out", str(port)])
+    assert converted.exit_code == 0, converted.output
+    contexts = {
+        "pro-ana": {"tier": "pro", "userName": "Ana"},
+        "free-bo": {"tier": "free", "userName": "Bo"},
+        "pro-anonymous": {"tier": "pro"},
+    }
+    scenarios = [
+        Scenario(
+            name=f"{name}-{method}",
+            agent="conciergeAgent",
+            method=method,  # type: ignore[arg-type]
+            options={"requestContext": rc},
+            script=[Turn.say("Hello!")],
+        )
+        for name, rc in contexts.items()
+        for method in ("generate", "stream")
+    ]
+    report = await verify(project, port, scenarios=scenarios, agent="conciergeAgent")
+    ours = {o.scenario: o for o in report.outcomes if o.scenario.startswith(tuple(contexts))}
+    assert len(ours) == 6
+    for outcome in ours.values():
+        assert outcome.status == "identical", [d.describe(300) for d in outcome.differences]
+
+    # and the port's function gives what the fixture README records from real Mastra
+    from converters.verify.python_side import PortedProject
+    from lumos_compat import RequestContext
+
+    ported = PortedProject(port)
+    try:
+        agent = ported.load()["conciergeAgent"]
+        rc = RequestContext(contexts["pro-ana"])
+        assert await agent.get_instructions(rc) == (
+            "Greet Ana by name. They are a pro customer of Northwind Traders: offer priority help."
+        )
+        assert (await agent.get_model(rc)).model_id == "gpt-4o"
+    finally:
+        ported.unload()
