@@ -295,6 +295,8 @@ class MemoryNode(_Node):
     vector: StorageNode | Value | None = None
     embedder: Value | None = None
     options: Value | None = None
+    # generateTitle.model (top level, or 0.x threads.generateTitle) when it is a model object
+    title_model: ModelSpec | None = None
     loc: Loc
 
 

@@ -312,6 +312,19 @@ class Agent:
         """Called by ``Mastra`` when the agent is registered."""
         self._mastra = mastra
 
+    def get_memory(self) -> Any:
+        """The agent's memory. One created without storage uses the storage of the Mastra the
+        agent is registered with (Mastra 1.x's ``getMemory``: own storage wins, else
+        ``mastra.getStorage()`` when it has one)."""
+        memory = self.memory
+        if memory is not None and self._mastra is not None:
+            get_storage = getattr(self._mastra, "get_storage", None)
+            storage = get_storage() if get_storage is not None else None
+            register = getattr(memory, "register_storage", None)
+            if storage is not None and register is not None:
+                register(storage)
+        return memory
+
     def get_mastra_instance(self) -> Any:
         """The Mastra instance this agent is registered with, if any."""
         return self._mastra
@@ -434,6 +447,7 @@ class Agent:
             )
         run = _Run(self, model, instructions, tools, normalize_input(messages), opts, streaming)
         if opts.memory is not None:
+            self.get_memory()
             await run.load_memory()
         return run
 
@@ -1170,9 +1184,19 @@ class _Run:
     async def save_memory(self) -> None:
         """Save this call's input and response messages to the memory thread."""
         inputs, assistant = self._turn_db_messages()
-        await self.agent.memory.finish_turn(
-            self.memory_turn, [*inputs, *([assistant] if assistant else [])]
-        )
+        new = [*inputs, *([assistant] if assistant else [])]
+        await self.agent.memory.finish_turn(self.memory_turn, new)
+        if self.memory_turn.config.generate_title:
+            # Mastra asks for the title after the reply without waiting for it; here it is awaited
+            # (asyncio.run would cancel a pending task): same requests, same order
+            await self.agent.memory.generate_title(
+                self.memory_turn,
+                new,
+                model=self.model,
+                call=lambda fn: _maybe_await(
+                    _call_dynamic(fn, self.opts.request_context, self.agent.get_mastra_instance())
+                ),
+            )
 
     def _turn_db_messages(self) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
         """The call's DB messages, made once so their ids are stable (stamped with the thread)."""

@@ -55,6 +55,17 @@ function encode(value, seen = new WeakSet()) {
   }
 }
 
+// Mastra generates a thread title after the reply without awaiting it; wait for it (or a short
+// while when none comes) so the title request is recorded before the next turn's request.
+async function settleTitle(memory, thread) {
+  const threadId = typeof thread === 'string' ? thread : thread.id;
+  for (let waited = 0; waited < 1500; waited += 25) {
+    const found = await memory.getThreadById({ threadId });
+    if (found?.title) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 async function main() {
   const spec = scenario.memory || {};
   const config = {
@@ -65,6 +76,14 @@ async function main() {
     config.vector = new LibSQLVector({ id: 'memory-oracle-vector', url: ':memory:' });
     const provider = createOpenAI({ baseURL: `${serverUrl}/v1`, apiKey: 'test-key' });
     config.embedder = provider.embedding(spec.embeddingModel || 'text-embedding-3-small');
+  }
+  const title = config.options.generateTitle;
+  if (title && typeof title === 'object' && typeof title.model === 'string') {
+    // a 'fake/<id>' model string is the fake server under that model id
+    config.options = {
+      ...config.options,
+      generateTitle: { ...title, model: { id: title.model, url: `${serverUrl}/v1`, apiKey: 'test-key' } },
+    };
   }
   const memory = new Memory(config);
   const agent = new Agent({
@@ -87,6 +106,7 @@ async function main() {
     } catch (err) {
       results.push({ thrown: encode(err) });
     }
+    if (title) await settleTitle(memory, turn.memory.thread);
   }
   const last = scenario.turns[scenario.turns.length - 1].memory;
   const threadId = typeof last.thread === 'string' ? last.thread : last.thread.id;

@@ -97,3 +97,12 @@ def test_converted_memory_runs(converted: dict[str, Conversion], monkeypatch: An
         for key in [k for k in sys.modules if k.startswith(conversion.package)]:
             del sys.modules[key]
     assert Path(conversion.out).is_dir()
+
+
+def test_mastra_storage_is_converted(converted: dict[str, Conversion]) -> None:
+    # Mastra 1.x: memories without storage of their own use the Mastra instance's storage
+    index = next(
+        text for rel, text in converted["memory-stores"].modules().items() if "Mastra(" in text
+    )
+    assert 'storage=SqliteStore("./mastra.db")' in index
+    assert "LM552" not in index

@@ -33,7 +33,13 @@ async def _replay(scenario: dict[str, Any]) -> dict[str, Any]:
     spec = scenario["memory"]
     with FakeLLMServer(scenario["script"]) as server:
         store = SqliteStore(":memory:")
-        kwargs: dict[str, Any] = {"storage": store, "options": spec.get("options") or {}}
+        options = dict(spec.get("options") or {})
+        title = options.get("generateTitle")
+        if isinstance(title, dict) and isinstance(title.get("model"), str):
+            # as in run_mastra_memory.mjs: 'fake/<id>' is the fake server under that model id
+            model_id = title["model"].removeprefix("fake/")
+            options["generateTitle"] = {**title, "model": server.model(model_id)}
+        kwargs: dict[str, Any] = {"storage": store, "options": options}
         if spec.get("semantic"):
             kwargs["embedder"] = {
                 "id": f"openai/{spec.get('embeddingModel', 'text-embedding-3-small')}",
