@@ -297,6 +297,8 @@ class MemoryNode(_Node):
     options: Value | None = None
     # generateTitle.model (top level, or 0.x threads.generateTitle) when it is a model object
     title_model: ModelSpec | None = None
+    # options.workingMemory.schema (a zod schema) as a schema node
+    working_memory_schema: SchemaNode | None = None
     loc: Loc
 
 

@@ -77,6 +77,15 @@ async function main() {
     const provider = createOpenAI({ baseURL: `${serverUrl}/v1`, apiKey: 'test-key' });
     config.embedder = provider.embedding(spec.embeddingModel || 'text-embedding-3-small');
   }
+  if (spec.schemaZod) {
+    // a zod expression (source text) for workingMemory.schema
+    const { z } = load('zod');
+    const schema = new Function('z', `return (${spec.schemaZod});`)(z);
+    config.options = {
+      ...config.options,
+      workingMemory: { ...config.options.workingMemory, schema },
+    };
+  }
   const title = config.options.generateTitle;
   if (title && typeof title === 'object' && typeof title.model === 'string') {
     // a 'fake/<id>' model string is the fake server under that model id
