@@ -30,6 +30,7 @@ function load(name) {
 
 const { Agent } = load('@mastra/core/agent');
 const { Memory } = load('@mastra/memory');
+const { Mastra } = load('@mastra/core/mastra');
 const { LibSQLStore, LibSQLVector } = load('@mastra/libsql');
 const { createOpenAI } = load('@ai-sdk/openai');
 
@@ -69,7 +70,8 @@ async function settleTitle(memory, thread) {
 async function main() {
   const spec = scenario.memory || {};
   const config = {
-    storage: new LibSQLStore({ id: 'memory-oracle', url: ':memory:' }),
+    // mastraStorage: the Memory has no storage; the Mastra instance the agent is registered with has it
+    ...(spec.mastraStorage ? {} : { storage: new LibSQLStore({ id: 'memory-oracle', url: ':memory:' }) }),
     options: spec.options || {},
   };
   if (spec.semantic) {
@@ -102,6 +104,12 @@ async function main() {
     model: { id: 'fake/fake-model', url: `${serverUrl}/v1`, apiKey: 'test-key' },
     memory,
   });
+  if (spec.mastraStorage) {
+    new Mastra({
+      agents: { [scenario.agent.id]: agent },
+      storage: new LibSQLStore({ id: 'mastra-storage', url: ':memory:' }),
+    });
+  }
   const results = [];
   for (const turn of scenario.turns) {
     try {

@@ -16,7 +16,7 @@ import pytest
 
 from converters.schema_emit import PydanticModule
 from converters.zod import SingleFileZodContext
-from lumos_compat import Agent
+from lumos_compat import Agent, Mastra
 from lumos_compat.memory import Memory
 from lumos_compat.memory.semantic import message_text
 from lumos_compat.storage import SqliteStore
@@ -58,7 +58,9 @@ async def _replay(scenario: dict[str, Any]) -> dict[str, Any]:
                 **options["workingMemory"],
                 "schema": zod_model(spec["schemaZod"]),
             }
-        kwargs: dict[str, Any] = {"storage": store, "options": options}
+        kwargs: dict[str, Any] = {"options": options}
+        if not spec.get("mastraStorage"):
+            kwargs["storage"] = store
         if spec.get("semantic"):
             kwargs["embedder"] = {
                 "id": f"openai/{spec.get('embeddingModel', 'text-embedding-3-small')}",
@@ -73,6 +75,8 @@ async def _replay(scenario: dict[str, Any]) -> dict[str, Any]:
             model=server.model("fake-model"),
             memory=memory,
         )
+        if spec.get("mastraStorage"):  # the Memory has none: the Mastra instance's is used
+            Mastra(agents={agent.id: agent}, storage=store)
         results = []
         for turn in scenario["turns"]:
             out = await agent.generate(turn["messages"], memory=turn["memory"])
