@@ -20,6 +20,7 @@ from typing import Any
 
 from lumos_compat.errors import AgentConfigError, ModelCallError, StructuredOutputError
 from lumos_compat.llm import CallOptions, LanguageModel, ModelUsage, StreamPart, ToolDefinition
+from lumos_compat.memory.title import TitleConfig
 from lumos_compat.messages import db_message, iso_timestamp, normalize_input, system_messages
 from lumos_compat.options import ExecutionOptions, normalize_options
 from lumos_compat.providers import resolve_model
@@ -603,7 +604,7 @@ class _Run:
                 if not more:
                     break
             if self.memory_turn is not None:
-                await self.save_memory()
+                await self.save_memory(send)
             await self._finish(send)
         except _Aborted:
             await send(self._chunk("abort", {}))
@@ -1181,15 +1182,16 @@ class _Run:
             self.tools = {**self.tools, **turn.tools}
             self._tool_defs = self._tool_definitions()
 
-    async def save_memory(self) -> None:
-        """Save this call's input and response messages to the memory thread."""
+    async def save_memory(self, send: Emit | None = None) -> None:
+        """Save this call's input and response messages to the memory thread (and give a new
+        thread its title when ``generate_title`` asks for one)."""
         inputs, assistant = self._turn_db_messages()
         new = [*inputs, *([assistant] if assistant else [])]
         await self.agent.memory.finish_turn(self.memory_turn, new)
         if self.memory_turn.config.generate_title:
             # Mastra asks for the title after the reply without waiting for it; here it is awaited
             # (asyncio.run would cancel a pending task): same requests, same order
-            await self.agent.memory.generate_title(
+            title = await self.agent.memory.generate_title(
                 self.memory_turn,
                 new,
                 model=self.model,
@@ -1197,6 +1199,16 @@ class _Run:
                     _call_dynamic(fn, self.opts.request_context, self.agent.get_mastra_instance())
                 ),
             )
+            emit_event = TitleConfig.parse(self.memory_turn.config.generate_title).emit_event
+            if title and emit_event and self.streaming and send is not None:
+                # probed on Mastra 1.71: between step-finish and finish, no runId/from
+                await send(
+                    {
+                        "type": "data-thread-title",
+                        "data": {"threadId": self.memory_turn.thread_id, "title": title},
+                        "transient": True,
+                    }
+                )
 
     def _turn_db_messages(self) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
         """The call's DB messages, made once so their ids are stable (stamped with the thread)."""

@@ -120,3 +120,26 @@ async def test_dynamic_instructions_and_title_model_spec() -> None:
         assert seen == ["French"]
         assert (await memory.get_thread_by_id("t1"))["title"] == "Salutations"
         assert DEFAULT_TITLE_INSTRUCTIONS.startswith("\n      - you will generate a short title")
+
+
+async def test_emit_event_streams_the_title_before_finish() -> None:
+    # probed on Mastra 1.71 (agent.stream with generateTitle: { emitEvent: true }): the chunk
+    # {"type": "data-thread-title", "data": {threadId, title}, "transient": true} comes between
+    # step-finish and finish
+    with FakeLLMServer(["Hello!", "Greeting chat"]) as server:
+        memory = Memory(storage=SqliteStore(), options={"generateTitle": {"emitEvent": True}})
+        agent = Agent(id="a", instructions="x", model=server.model(), memory=memory)
+        stream = await agent.stream("Hi there", memory={"thread": "t1", "resource": "u1"})
+        chunks = [chunk async for chunk in stream.full_stream]
+        types = [c["type"] for c in chunks]
+        at = types.index("data-thread-title")
+        assert types[at - 1 : at + 2] == ["step-finish", "data-thread-title", "finish"]
+        assert chunks[at] == {
+            "type": "data-thread-title",
+            "data": {"threadId": "t1", "title": "Greeting chat"},
+            "transient": True,
+        }
+        # generate() has no stream to carry it; the title is stored all the same
+        server.push("Again.", "Second chat")
+        await agent.generate("Hi", memory={"thread": "t2", "resource": "u1"})
+        assert (await memory.get_thread_by_id("t2"))["title"] == "Second chat"
