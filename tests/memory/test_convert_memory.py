@@ -180,3 +180,22 @@ export const mastra = new Mastra({
     assert 'storage=SqliteStore("./app.db")' in text
     assert 'memory={"chat": chat_memory}' in text
     assert "TODO(lumos-migrate)" not in text, text
+
+
+def test_zero_x_threads_generate_title_moves_to_the_top_level(tmp_path: Path) -> None:
+    modules = _convert_source(
+        tmp_path,
+        """import { Memory } from '@mastra/memory';
+import { LibSQLStore } from '@mastra/libsql';
+import { openai } from '@ai-sdk/openai';
+
+export const chatMemory = new Memory({
+  storage: new LibSQLStore({ url: 'file:./chat.db' }),
+  options: { lastMessages: 20, threads: { generateTitle: { model: openai('gpt-4o-mini') } } },
+});
+""",
+        core="^0.10.9",
+    )
+    call = _memory_calls("\n".join(modules.values()))["chat_memory"]
+    assert "'generate_title': {'model': openai('gpt-4o-mini')}" in call
+    assert "threads" not in call
