@@ -314,6 +314,10 @@ class MemoryNode(_Node):
     vector: StorageNode | Value | None = None
     embedder: Value | None = None
     options: Value | None = None
+    # generateTitle.model (top level, or 0.x threads.generateTitle) when it is a model object
+    title_model: ModelSpec | None = None
+    # options.workingMemory.schema (a zod schema) as a schema node
+    working_memory_schema: SchemaNode | None = None
     loc: Loc
 
 

@@ -35,6 +35,7 @@ from lumos_compat.errors import (
     StructuredOutputError,
 )
 from lumos_compat.llm import CallOptions, LanguageModel, ModelUsage, StreamPart, ToolDefinition
+from lumos_compat.memory.title import TitleConfig
 from lumos_compat.messages import db_message, iso_timestamp, normalize_input, system_messages
 from lumos_compat.options import ExecutionOptions, normalize_options
 from lumos_compat.providers import resolve_model
@@ -513,6 +514,19 @@ class Agent:
         """Called by ``Mastra`` when the agent is registered."""
         self._mastra = mastra
 
+    def get_memory(self) -> Any:
+        """The agent's memory. One created without storage uses the storage of the Mastra the
+        agent is registered with (Mastra 1.x's ``getMemory``: own storage wins, else
+        ``mastra.getStorage()`` when it has one)."""
+        memory = self.memory
+        if memory is not None and self._mastra is not None:
+            get_storage = getattr(self._mastra, "get_storage", None)
+            storage = get_storage() if get_storage is not None else None
+            register = getattr(memory, "register_storage", None)
+            if storage is not None and register is not None:
+                register(storage)
+        return memory
+
     def get_mastra_instance(self) -> Any:
         """The Mastra instance this agent is registered with, if any."""
         return self._mastra
@@ -777,6 +791,7 @@ class Agent:
             )
         run = _Run(self, model, instructions, tools, normalize_input(messages), opts, streaming)
         if opts.memory is not None:
+            self.get_memory()
             await run.load_memory()
         return run
 
@@ -1015,7 +1030,7 @@ class _Run:
                 await _stored.forget(self)
                 self.persisted = False
             if self.memory_turn is not None:
-                await self.save_memory()
+                await self.save_memory(send)
             await self._finish(send)
         except _Aborted:
             await send(self._chunk("abort", {}))
@@ -1856,10 +1871,33 @@ class _Run:
             self.tools = {**self.tools, **turn.tools}
             self._tool_defs = self._tool_definitions()
 
-    async def save_memory(self) -> None:
-        """Save this call's input and response messages to the memory thread."""
+    async def save_memory(self, send: Emit | None = None) -> None:
+        """Save this call's input and response messages to the memory thread (and give a new
+        thread its title when ``generate_title`` asks for one)."""
         inputs, answers = self._turn_db_messages(for_memory=True)
-        await self.agent.memory.finish_turn(self.memory_turn, [*inputs, *answers])
+        new = [*inputs, *answers]
+        await self.agent.memory.finish_turn(self.memory_turn, new)
+        if self.memory_turn.config.generate_title:
+            # Mastra asks for the title after the reply without waiting for it; here it is awaited
+            # (asyncio.run would cancel a pending task): same requests, same order
+            title = await self.agent.memory.generate_title(
+                self.memory_turn,
+                new,
+                model=self.model,
+                call=lambda fn: _maybe_await(
+                    _call_dynamic(fn, self.opts.request_context, self.agent.get_mastra_instance())
+                ),
+            )
+            emit_event = TitleConfig.parse(self.memory_turn.config.generate_title).emit_event
+            if title and emit_event and self.streaming and send is not None:
+                # probed on Mastra 1.71: between step-finish and finish, no runId/from
+                await send(
+                    {
+                        "type": "data-thread-title",
+                        "data": {"threadId": self.memory_turn.thread_id, "title": title},
+                        "transient": True,
+                    }
+                )
 
     def _turn_db_messages(
         self, *, for_memory: bool = False

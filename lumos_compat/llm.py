@@ -47,6 +47,8 @@ class ToolDefinition:
     description: str | None
     input_schema: dict[str, Any]
     provider_options: dict[str, Any] | None = None
+    # the tool's own ``strict`` (createTool({ strict })): OpenAI-compatible providers send it
+    strict: bool | None = None
 
 
 @dataclass(slots=True)

@@ -38,11 +38,13 @@ class Mastra:
         self._workflows: dict[str, Any] = {}
         self._tools: dict[str, Any] = {}
         self.storage = storage
-        self.memory = dict(memory or {})
+        self.memory: dict[str, Any] = {}
         self.vectors = dict(vectors or {})
         self.logger = logger
         self.mcp_servers = dict(mcp_servers or {})
         self.options = other
+        for key, mem in (memory or {}).items():
+            self.add_memory(mem, key)
         for key, tool in (tools or {}).items():
             self.add_tool(tool, key)
         for key, agent in (agents or {}).items():
@@ -61,6 +63,30 @@ class Mastra:
         if isinstance(tools, Mapping):
             for tool in tools.values():
                 self._tools.setdefault(tool.id, tool)
+
+    def add_memory(self, memory: Any, key: str | None = None) -> None:
+        """Register a memory under ``key`` (default: its id); one without storage of its own
+        uses this instance's storage, as in Mastra 1.x."""
+        name = key or getattr(memory, "id", None)
+        if not name:
+            raise MastraLookupError("add_memory needs a key or a memory with an id")
+        if name in self.memory:
+            return
+        register = getattr(memory, "register_storage", None)
+        if self.storage is not None and register is not None and not memory.has_own_storage:
+            register(self.storage)
+        self.memory[name] = memory
+
+    def get_memory(self, key: str) -> Any:
+        """The memory registered under ``key``."""
+        try:
+            return self.memory[key]
+        except KeyError:
+            raise MastraLookupError(f"Memory with key {key} not found") from None
+
+    def list_memory(self) -> dict[str, Any]:
+        """Every registered memory by key."""
+        return dict(self.memory)
 
     def add_workflow(self, workflow: Any, key: str | None = None) -> None:
         """Register a workflow under ``key`` (default: its id)."""

@@ -615,6 +615,7 @@ class Tool:
             description=self.description,
             input_schema=self.json_schema_for(provider, model_id),
             provider_options=self.provider_options,
+            strict=self.strict,
         )
 
     # validation ---------------------------------------------------------------------------------

@@ -5,8 +5,9 @@ from __future__ import annotations
 import libcst as cst
 
 from converters.emit.context import Scope
+from converters.emit.memory import store_expression
 from converters.emit.values import emit_value, string_literal
-from converters.ir import MastraNode, Value
+from converters.ir import MastraNode, ObjectValue, Value
 from converters.report import ConvertedItem
 from converters.rules import define
 
@@ -14,9 +15,9 @@ __all__ = ["LM552", "LM752", "LM851", "LM852", "emit_mastra"]
 
 LM552 = define(
     "LM552",
-    "Storage is not converted yet",
-    "Storage and vector stores are converted with memory in a later version; configure "
-    "lumos_compat storage by hand if you need persistence now.",
+    "The Mastra instance's memory registry could not be read",
+    "`memory:` of new Mastra({...}) is not an object literal of Memory instances; register the "
+    "memories by hand with mastra.add_memory(memory, key).",
 )
 LM752 = define(
     "LM752",
@@ -71,9 +72,16 @@ def emit_mastra(node: MastraNode, scope: Scope, name: str) -> None:
         if value is not None:
             args.append(cst.Arg(value, keyword=cst.Name(keyword)))
     if node.storage is not None:
-        scope.todo(LM552, "storage of the Mastra instance is not converted yet", node.loc)
-    if node.memory is not None:
-        scope.todo(LM552, "memory of the Mastra instance is not converted yet", node.loc)
+        # agents' memories created without storage use this one (Mastra 1.x getMemory)
+        storage = store_expression(node.storage, scope, "storage of the Mastra instance")
+        if storage is not None and not (isinstance(storage, cst.Name) and storage.value == "None"):
+            args.append(cst.Arg(storage, keyword=cst.Name("storage")))
+    if isinstance(node.memory, ObjectValue):
+        memory = _registry(node.memory.entries, scope, "memory", set())
+        if memory is not None:
+            args.append(cst.Arg(memory, keyword=cst.Name("memory")))
+    elif node.memory is not None:
+        scope.todo(LM552, "memory of the Mastra instance could not be read", node.loc)
     if node.mcp_servers:
         scope.todo(
             LM752, "MCP servers not converted yet: " + ", ".join(sorted(node.mcp_servers)), node.loc

@@ -15,6 +15,8 @@ from __future__ import annotations
 import libcst as cst
 
 from converters.emit.context import Scope
+from converters.emit.models import emit_model
+from converters.emit.names import pascal_case
 from converters.emit.values import emit_value, string_literal
 from converters.ir import (
     AgentNode,
@@ -27,12 +29,14 @@ from converters.ir import (
     ObjectValue,
     Project,
     RefValue,
+    SchemaNode,
     StorageNode,
     StringValue,
     Value,
 )
 from converters.report import ConvertedItem
 from converters.rules import define
+from converters.schema_emit import PydanticModule, SchemaEmitError
 
 __all__ = [
     "LM553",
@@ -42,6 +46,7 @@ __all__ = [
     "emit_memory",
     "inline_memory",
     "memory_expression",
+    "store_expression",
 ]
 
 LM553 = define(
@@ -97,6 +102,8 @@ _SNAKE = {
     "topK": "top_k",
     "messageRange": "message_range",
     "schemaName": "schema_name",
+    "minMessages": "min_messages",
+    "emitEvent": "emit_event",
 }
 
 
@@ -141,7 +148,9 @@ def _sqlite_path(url: Value, scope: Scope, what: str) -> cst.BaseExpression | No
     return _expr(url, scope, what)
 
 
-def _store(node: StorageNode | Value | None, scope: Scope, what: str) -> cst.BaseExpression | None:
+def store_expression(
+    node: StorageNode | Value | None, scope: Scope, what: str
+) -> cst.BaseExpression | None:
     """The Python store for a storage or vector node."""
     if node is None:
         return None
@@ -213,15 +222,18 @@ def _options(node: MemoryNode, scope: Scope, what: str, zero_x: bool) -> cst.Bas
         if key == "threads":
             title = _entries(value).get("generateTitle")
             if title is not None:
-                out.append(_pair("generate_title", _expr(title, scope, sub)))
+                out.append(_pair("generate_title", _title(title, node, scope, sub)))
+            continue
+        if key == "generateTitle":
+            out.append(_pair("generate_title", _title(value, node, scope, sub)))
             continue
         if key == "semanticRecall":
             out.append(_pair("semantic_recall", _semantic(value, node, scope, sub, zero_x)))
             continue
         if key == "workingMemory":
-            out.append(_pair("working_memory", _working(value, scope, sub, zero_x)))
+            out.append(_pair("working_memory", _working(value, node, scope, sub, zero_x)))
             continue
-        if key in ("lastMessages", "generateTitle", "readOnly"):
+        if key in ("lastMessages", "readOnly"):
             out.append(_pair(_SNAKE[key], _expr(value, scope, sub)))
             continue
         scope.todo(LM555, f"{sub}: option `{key}` is not converted", getattr(value, "loc", None))
@@ -238,6 +250,22 @@ def _options(node: MemoryNode, scope: Scope, what: str, zero_x: bool) -> cst.Bas
         if "semanticRecall" not in opts and node.vector is not None and node.embedder is not None:
             out.append(_pair("semantic_recall", _semantic(None, node, scope, what, zero_x)))
     return cst.Dict(out) if out else None
+
+
+def _title(value: Value, node: MemoryNode, scope: Scope, what: str) -> cst.BaseExpression:
+    """``generateTitle``: a bool, or ``{model, instructions, minMessages}`` with snake_case keys
+    and the model converted like an agent's."""
+    if not isinstance(value, ObjectValue):
+        return _expr(value, scope, what)
+    out: list[cst.DictElement] = []
+    for key, item in value.entries.items():
+        sub = f"{what}.{key}"
+        if key == "model" and node.title_model is not None:
+            expr = emit_model(node.title_model, scope, agent=f"{what} (title model)")
+        else:
+            expr = _expr(item, scope, sub)
+        out.append(_pair(_SNAKE.get(key, key), expr))
+    return cst.Dict(out)
 
 
 def _semantic(
@@ -268,20 +296,59 @@ def _semantic(
     return cst.Dict(out)
 
 
-def _working(value: Value, scope: Scope, what: str, zero_x: bool) -> cst.BaseExpression:
+def _schema_model(node: MemoryNode, scope: Scope, what: str) -> cst.BaseExpression | None:
+    """The pydantic model of the zod working-memory schema, added to the module; its name."""
+    schema = node.working_memory_schema
+    if schema is None or schema.type == "opaque":
+        return None
+    project = scope.ctx.project
+
+    def resolve(ref: str) -> SchemaNode:
+        found = project.schemas.get(ref)
+        if found is None:
+            raise SchemaEmitError(f"the schema {ref} was not found in the project")
+        return found
+
+    builder = scope.builder
+    module = PydanticModule(resolve, taken_names=sorted(builder.names.taken()))
+    class_name = builder.names.allocate(
+        pascal_case(node.binding or "memory", fallback="Memory") + "WorkingMemory"
+    )
+    try:
+        annotation = module.add_model(schema, class_name)
+    except (SchemaEmitError, KeyError, ValueError) as exc:
+        scope.ctx.report(LM555, f"{what}: {exc}", schema.loc or node.loc, severity="warning")
+        return None
+    emitted = module.build()
+    for import_module, names in emitted.imports.items():
+        for name in sorted(names):
+            builder.import_from(import_module, name)
+    for statement in emitted.statements:
+        scope.add(statement)
+    # the annotation is generated by schema_emit from class names and types
+    return cst.parse_expression(annotation)
+
+
+def _working(
+    value: Value, node: MemoryNode, scope: Scope, what: str, zero_x: bool
+) -> cst.BaseExpression:
     entries = _entries(value)
     if not isinstance(value, ObjectValue):
         return _expr(value, scope, what)
     out: list[cst.DictElement] = []
     for key, item in entries.items():
         if key == "schema":
-            scope.todo(
-                LM555,
-                f"{what}.schema: a zod working-memory schema is not converted; pass a pydantic "
-                "model as working_memory['schema'] (the default markdown template is used until "
-                "then)",
-                item.loc if hasattr(item, "loc") else None,
-            )
+            model = _schema_model(node, scope, f"{what}.schema")
+            if model is None:
+                scope.todo(
+                    LM555,
+                    f"{what}.schema: this working-memory schema is not converted; pass a pydantic "
+                    "model as working_memory['schema'] (the default markdown template is used "
+                    "until then)",
+                    item.loc if hasattr(item, "loc") else None,
+                )
+                continue
+            out.append(_pair("schema", model))
             continue
         if key == "use":
             scope.ctx.report(
@@ -310,8 +377,8 @@ def memory_expression(node: MemoryNode, scope: Scope, what: str) -> cst.BaseExpr
     cls = scope.builder.import_from("lumos_compat.memory", "Memory")
     args: list[cst.Arg] = []
     for keyword, expr in (
-        ("storage", _store(node.storage, scope, f"{what} storage")),
-        ("vector", _store(node.vector, scope, f"{what} vector")),
+        ("storage", store_expression(node.storage, scope, f"{what} storage")),
+        ("vector", store_expression(node.vector, scope, f"{what} vector")),
         ("embedder", _embedder(node.embedder, scope, f"{what} embedder")),
         ("options", _options(node, scope, what, zero_x)),
     ):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from converters.evaluate import node_loc
 from converters.extract import ExtractContext, config_entries, config_object
-from converters.ir import MemoryNode, StorageNode, Value
+from converters.extract.models import model_spec
+from converters.ir import MemoryNode, ModelSpec, SchemaNode, StorageNode, Value
 from converters.project import Site, unwrap
 from converters.rules import define
 from converters.ts import Node
@@ -61,6 +62,8 @@ def extract_memory(ctx: ExtractContext, path: str, site: Site) -> MemoryNode | N
             memory.embedder = ctx.value(entry.path, entry.node)
         elif key == "options":
             memory.options = ctx.value(entry.path, entry.node)
+            memory.title_model = _title_model(ctx, entry.path, entry.node)
+            memory.working_memory_schema = _working_memory_schema(ctx, entry.path, entry.node)
         else:
             ctx.diag(
                 RULE_MEMORY_CONFIG,
@@ -69,6 +72,53 @@ def extract_memory(ctx: ExtractContext, path: str, site: Site) -> MemoryNode | N
                 node_loc(entry.path, entry.node),
             )
     return memory
+
+
+def _object_entry(ctx: ExtractContext, path: str, node: Node, key: str) -> tuple[str, Node] | None:
+    """The value node of ``key`` in the object literal ``node`` resolves to (None if absent)."""
+    target_path, target = ctx.resolve_node(path, node)
+    target = unwrap(target) or target
+    if target.type != "object":
+        return None
+    entry = config_entries(ctx, target_path, target)[0].get(key)
+    return None if entry is None else (entry.path, entry.node)
+
+
+def _working_memory_schema(ctx: ExtractContext, path: str, node: Node) -> SchemaNode | None:
+    """``options.workingMemory.schema`` read by the zod converter."""
+    working = _object_entry(ctx, path, node, "workingMemory")
+    if working is None:
+        return None
+    schema = _object_entry(ctx, *working, "schema")
+    if schema is None:
+        return None
+    return ctx.schema(*schema)
+
+
+def _title_model(ctx: ExtractContext, path: str, node: Node) -> ModelSpec | None:
+    """The ``generateTitle.model`` of memory options when it is not a plain string."""
+    target_path, target = ctx.resolve_node(path, node)
+    target = unwrap(target) or target
+    if target.type != "object":
+        return None
+    entries, _ = config_entries(ctx, target_path, target)
+    title = entries.get("generateTitle")
+    if title is None and "threads" in entries:
+        threads_path, threads = ctx.resolve_node(entries["threads"].path, entries["threads"].node)
+        threads = unwrap(threads) or threads
+        if threads.type == "object":
+            title = config_entries(ctx, threads_path, threads)[0].get("generateTitle")
+    if title is None:
+        return None
+    title_path, title_node = ctx.resolve_node(title.path, title.node)
+    title_node = unwrap(title_node) or title_node
+    if title_node.type != "object":
+        return None
+    model = config_entries(ctx, title_path, title_node)[0].get("model")
+    if model is None:
+        return None
+    spec = model_spec(ctx, model.path, model.node)
+    return None if spec.form == "router" else spec
 
 
 def storage_value(ctx: ExtractContext, path: str, node: Node) -> StorageNode | Value:

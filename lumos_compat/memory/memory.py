@@ -8,6 +8,7 @@ thread's last messages (plus same-thread recall hits); after the call it saves t
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Mapping, Sequence
@@ -24,6 +25,7 @@ from lumos_compat.memory.semantic import (
     message_text,
     resolve_embedder,
 )
+from lumos_compat.memory.title import DynamicCall, TitleConfig, request_title, resolve_dynamic
 from lumos_compat.messages import iso_timestamp
 from lumos_compat.storage.base import MemoryStore, ThreadNotFoundError, ThreadOwnershipError
 from lumos_compat.tools import Tool
@@ -31,6 +33,7 @@ from lumos_compat.tools import Tool
 __all__ = ["Memory", "MemoryTurn"]
 
 _CHARS_PER_CHUNK = 4096 * 4
+_log = logging.getLogger("lumos_compat.memory")
 
 
 def _pick(kwargs: Mapping[str, Any], *names: str, default: Any = None) -> Any:
@@ -135,8 +138,13 @@ class Memory:
         return f"Memory(storage={self.storage!r})"
 
     # wiring ---------------------------------------------------------------------------------
+    @property
+    def has_own_storage(self) -> bool:
+        """Whether ``storage=`` was given (then a Mastra instance's storage is never used)."""
+        return self.storage is not None
+
     def register_storage(self, storage: MemoryStore) -> None:
-        """Use the Mastra instance's storage when none was given."""
+        """Use the Mastra instance's storage when none was given (the latest one registered)."""
         self._mastra_storage = storage
 
     @property
@@ -581,6 +589,52 @@ class Memory:
             {**m, "threadId": turn.thread_id, "resourceId": turn.resource_id} for m in messages
         ]
         await self.save_messages(stamped, memory_config=turn.config)
+
+    async def generate_title(
+        self,
+        turn: MemoryTurn,
+        messages: Sequence[Mapping[str, Any]],
+        *,
+        model: Any,
+        call: DynamicCall | None = None,
+    ) -> str | None:
+        """Give an untitled thread a title after a call, as Mastra's ``generateTitle`` does.
+
+        ``messages`` are the call's new messages (before working-memory calls are hidden) and
+        ``model`` the agent's model, used unless the option names another; ``call`` resolves
+        dynamic (function) options with the run's request context. Failures are logged,
+        never raised: the call's reply stands without a title, as in Mastra.
+        """
+        title_config = TitleConfig.parse(turn.config.generate_title)
+        if not title_config.enabled or turn.config.read_only:
+            return None
+        try:
+            thread = await self.store.get_thread(turn.thread_id)
+            if thread is None or thread.get("title"):
+                return None
+            own = [m for m in turn.remembered if m.get("threadId") in (None, turn.thread_id)]
+            transcript = [*own, *messages]
+            if len(transcript) < title_config.min_messages:
+                return None
+            if not any(m.get("role") == "user" for m in transcript):
+                return None
+            title_model = model
+            if title_config.model is not None:
+                from lumos_compat.providers import resolve_model
+
+                title_model = resolve_model(await resolve_dynamic(title_config.model, call))
+            title = await request_title(
+                title_model,
+                transcript,
+                instructions=title_config.instructions,
+                call=call,
+            )
+            if title:
+                await self.store.update_thread(turn.thread_id, title=title)
+            return title
+        except Exception:  # Mastra logs a failed title and keeps the reply
+            _log.exception("generating a title for thread %r failed", turn.thread_id)
+            return None
 
 
 def _ordered(messages: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from lumos_compat.memory.config import DEFAULT_WORKING_MEMORY_TEMPLATE, WorkingMemoryConfig
-from lumos_compat.schema import to_json_schema
+from lumos_compat.schema import fix_typeless_properties, is_pydantic_model, to_json_schema
 from lumos_compat.tools import Tool
 
 __all__ = [
@@ -47,15 +47,66 @@ def template_of(config: WorkingMemoryConfig) -> tuple[str, str]:
     return "markdown", (config.template or DEFAULT_WORKING_MEMORY_TEMPLATE).strip()
 
 
-def _empty_from_schema(schema: Mapping[str, Any]) -> Any:
-    kind = schema.get("type")
-    if kind == "object" or "properties" in schema:
-        return {k: _empty_from_schema(v) for k, v in (schema.get("properties") or {}).items()}
-    if kind == "array":
-        return []
-    if kind == "string":
-        return ""
-    return None
+def _empty_from_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """The empty object Mastra shows as the JSON template (its ``generateEmptyFromSchema``)."""
+    if schema.get("type") != "object" or not schema.get("properties"):
+        return {}
+    out: dict[str, Any] = {}
+    for key, prop in schema["properties"].items():
+        kind = prop.get("type") if isinstance(prop, Mapping) else None
+        if isinstance(prop, Mapping) and "default" in prop:
+            out[key] = prop["default"]
+        elif kind == "object" and prop.get("properties"):
+            out[key] = _empty_from_schema(prop)
+        elif kind == "object":
+            out[key] = {}
+        elif kind == "string":
+            out[key] = ""
+        elif kind == "array":
+            out[key] = []
+        elif kind in ("number", "integer"):
+            out[key] = 0
+        elif kind == "boolean":
+            out[key] = False
+        else:
+            out[key] = None
+    return out
+
+
+def _strip_optional_nulls(value: Any, schema: Mapping[str, Any]) -> Any:
+    """Drop ``null`` values of optional keys before validation, as Mastra does."""
+    if isinstance(value, list):
+        items = schema.get("items")
+        return [
+            _strip_optional_nulls(v, items if isinstance(items, Mapping) else {}) for v in value
+        ]
+    if isinstance(value, Mapping):
+        props = schema.get("properties") or {}
+        required = schema.get("required") or []
+        return {
+            k: _strip_optional_nulls(v, props.get(k) or {})
+            for k, v in value.items()
+            if not (v is None and k not in required)
+        }
+    return value
+
+
+class _SchemaWorkingMemoryTool(Tool):
+    """The schema variant: Mastra offers it with ``strict: false`` and sends its JSON Schema as
+    built (the outer object is not closed), validating only the ``memory`` value."""
+
+    def __init__(self, wrapped: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(strict=False, **kwargs)
+        self._wrapped = fix_typeless_properties(wrapped)
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        return self._wrapped
+
+    def json_schema_for(
+        self, provider: str | None = None, model_id: str | None = None
+    ) -> dict[str, Any]:
+        return self._wrapped
 
 
 def instruction(fmt: str, content: str, data: str | None) -> str:
@@ -155,6 +206,7 @@ def working_memory_tool(
 ) -> Tool:
     """The ``updateWorkingMemory`` tool, bound to one thread/resource through ``get``/``put``."""
     fmt, content = template_of(config)
+    inner: dict[str, Any] = {}
     if fmt == "json":
         inner = dict(json.loads(content))
         inner.pop("$schema", None)
@@ -179,6 +231,19 @@ def working_memory_tool(
             "required": ["memory"],
         }
 
+    model = config.schema if is_pydantic_model(config.schema) else None
+
+    def _parsed(value: Any) -> Any:
+        # zod's parse output: keys in schema order, unknown keys dropped, optional nulls gone
+        if not isinstance(value, Mapping):
+            return value
+        value = _strip_optional_nulls(value, inner)
+        if model is None:
+            return value
+        return model.model_validate(value).model_dump(
+            mode="json", by_alias=True, exclude_unset=True
+        )
+
     async def execute(input: Any) -> dict[str, Any]:
         value = input.get("memory") if isinstance(input, Mapping) else None
         if fmt == "json":
@@ -200,6 +265,7 @@ def working_memory_tool(
                         f"Failed to parse working memory input as JSON: {exc}. Raw input: "
                         f"{value[:500]}"
                     ) from exc
+            value = _parsed(value)
             await put(json.dumps(deep_merge(existing, value), separators=(",", ":")))
             return {"success": True}
         text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
@@ -215,9 +281,17 @@ def working_memory_tool(
         await put(text)
         return {"success": True}
 
+    if fmt == "json":
+        return _SchemaWorkingMemoryTool(
+            schema,
+            id="update-working-memory",
+            description=_SCHEMA_DESCRIPTION,
+            input_schema=schema,
+            execute=execute,
+        )
     return Tool(
         id="update-working-memory",
-        description=_SCHEMA_DESCRIPTION if fmt == "json" else _MARKDOWN_DESCRIPTION,
+        description=_MARKDOWN_DESCRIPTION,
         input_schema=schema,
         execute=execute,
     )

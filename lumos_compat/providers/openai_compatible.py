@@ -290,7 +290,7 @@ class OpenAICompatibleChatModel(HttpModel):
             body["tools"] = [
                 {
                     "type": "function",
-                    "function": _function(t.name, t.description, t.input_schema),
+                    "function": _function(t.name, t.description, t.input_schema, t.strict),
                 }
                 for t in options.tools
             ]
@@ -550,11 +550,15 @@ class OpenAICompatibleChatModel(HttpModel):
         )
 
 
-def _function(name: str, description: str | None, schema: dict[str, Any]) -> dict[str, Any]:
+def _function(
+    name: str, description: str | None, schema: dict[str, Any], strict: bool | None = None
+) -> dict[str, Any]:
     fn: dict[str, Any] = {"name": name}
     if description is not None:
         fn["description"] = description
     fn["parameters"] = schema
+    if strict is not None:
+        fn["strict"] = strict
     return fn
 
 

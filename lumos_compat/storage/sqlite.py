@@ -620,10 +620,9 @@ class SqliteStore(MemoryStore):
         extra = {k: v for k, v in (filter or {}).items()}
 
         def go() -> list[VectorMatch]:
-            sql = (
-                "SELECT id, embedding, norm, metadata FROM lumos_vectors "
-                "WHERE index_name = ? AND dimension = ?"
-            )
+            # score from the embeddings alone (no ids, no metadata: most rows are not hits), then
+            # read ids and metadata of the best rows only
+            sql = "SELECT rowid, embedding, norm FROM lumos_vectors WHERE index_name = ? AND dimension = ?"
             params: list[Any] = [index_name, len(query)]
             if resource is not None:
                 sql += " AND resource_id = ?"
@@ -633,22 +632,39 @@ class SqliteStore(MemoryStore):
                 params.append(thread)
             with self._tx(write=False) as conn:
                 rows = conn.execute(sql, params).fetchall()
-            scored: list[tuple[float, str, str]] = []
-            for key, blob, norm, meta in rows:
-                emb = array("d")
-                emb.frombytes(blob)
-                score = sum(map(mul, query, emb)) / ((norm or 1.0) * qnorm)
-                scored.append((score, key, meta))
-            best = heapq.nlargest(len(scored), scored, key=lambda s: s[0])
-            out: list[VectorMatch] = []
-            for score, key, meta in best:
-                data = loads(meta) or {}
-                if extra and not metadata_matches(data, extra):
-                    continue
-                out.append({"id": key, "score": score, "metadata": data})
-                if len(out) >= top_k:
-                    break
-            return out
+                scores = [
+                    sum(map(mul, query, memoryview(blob).cast("d"))) / ((norm or 1.0) * qnorm)
+                    for _, blob, norm in rows
+                ]
+                positions = range(len(rows))
+                # both keep the scan order among equal scores
+                ranked = (
+                    heapq.nlargest(top_k, positions, key=scores.__getitem__)
+                    if not extra
+                    else sorted(positions, key=scores.__getitem__, reverse=True)
+                )
+                out: list[VectorMatch] = []
+                step = max(top_k, 64)
+                for start in range(0, len(ranked), step):
+                    chunk = ranked[start : start + step]
+                    rowids = [rows[i][0] for i in chunk]
+                    found = dict(
+                        (rowid, (key, meta))
+                        for rowid, key, meta in conn.execute(
+                            "SELECT rowid, id, metadata FROM lumos_vectors WHERE rowid IN "
+                            f"({','.join('?' * len(rowids))})",
+                            rowids,
+                        )
+                    )
+                    for i in chunk:
+                        key, meta = found[rows[i][0]]
+                        data = loads(meta) or {}
+                        if extra and not metadata_matches(data, extra):
+                            continue
+                        out.append({"id": key, "score": scores[i], "metadata": data})
+                        if len(out) >= top_k:
+                            return out
+                return out
 
         return await self._run(go)
 

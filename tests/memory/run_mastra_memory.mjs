@@ -30,6 +30,7 @@ function load(name) {
 
 const { Agent } = load('@mastra/core/agent');
 const { Memory } = load('@mastra/memory');
+const { Mastra } = load('@mastra/core/mastra');
 const { LibSQLStore, LibSQLVector } = load('@mastra/libsql');
 const { createOpenAI } = load('@ai-sdk/openai');
 
@@ -55,16 +56,45 @@ function encode(value, seen = new WeakSet()) {
   }
 }
 
+// Mastra generates a thread title after the reply without awaiting it; wait for it (or a short
+// while when none comes) so the title request is recorded before the next turn's request.
+async function settleTitle(memory, thread) {
+  const threadId = typeof thread === 'string' ? thread : thread.id;
+  for (let waited = 0; waited < 1500; waited += 25) {
+    const found = await memory.getThreadById({ threadId });
+    if (found?.title) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 async function main() {
   const spec = scenario.memory || {};
   const config = {
-    storage: new LibSQLStore({ id: 'memory-oracle', url: ':memory:' }),
+    // mastraStorage: the Memory has no storage; the Mastra instance the agent is registered with has it
+    ...(spec.mastraStorage ? {} : { storage: new LibSQLStore({ id: 'memory-oracle', url: ':memory:' }) }),
     options: spec.options || {},
   };
   if (spec.semantic) {
     config.vector = new LibSQLVector({ id: 'memory-oracle-vector', url: ':memory:' });
     const provider = createOpenAI({ baseURL: `${serverUrl}/v1`, apiKey: 'test-key' });
     config.embedder = provider.embedding(spec.embeddingModel || 'text-embedding-3-small');
+  }
+  if (spec.schemaZod) {
+    // a zod expression (source text) for workingMemory.schema
+    const { z } = load('zod');
+    const schema = new Function('z', `return (${spec.schemaZod});`)(z);
+    config.options = {
+      ...config.options,
+      workingMemory: { ...config.options.workingMemory, schema },
+    };
+  }
+  const title = config.options.generateTitle;
+  if (title && typeof title === 'object' && typeof title.model === 'string') {
+    // a 'fake/<id>' model string is the fake server under that model id
+    config.options = {
+      ...config.options,
+      generateTitle: { ...title, model: { id: title.model, url: `${serverUrl}/v1`, apiKey: 'test-key' } },
+    };
   }
   const memory = new Memory(config);
   const agent = new Agent({
@@ -74,6 +104,12 @@ async function main() {
     model: { id: 'fake/fake-model', url: `${serverUrl}/v1`, apiKey: 'test-key' },
     memory,
   });
+  if (spec.mastraStorage) {
+    new Mastra({
+      agents: { [scenario.agent.id]: agent },
+      storage: new LibSQLStore({ id: 'mastra-storage', url: ':memory:' }),
+    });
+  }
   const results = [];
   for (const turn of scenario.turns) {
     try {
@@ -99,6 +135,7 @@ async function main() {
     } catch (err) {
       results.push({ thrown: encode(err) });
     }
+    if (title) await settleTitle(memory, turn.memory.thread);
   }
   const last = scenario.turns[scenario.turns.length - 1].memory;
   const threadId = typeof last.thread === 'string' ? last.thread : last.thread.id;

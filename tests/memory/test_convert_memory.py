@@ -4,6 +4,7 @@ that matter (0.x defaults made explicit, stores mapped, unsupported stores repor
 from __future__ import annotations
 
 import ast
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,14 @@ def test_one_x_stores(converted: dict[str, Conversion]) -> None:
     assert upstash and "UpstashStore" in upstash[0]["message"]
 
 
+async def _no_memory() -> None:
+    return None
+
+
+async def _ignore(text: str) -> None:
+    return None
+
+
 def test_converted_memory_runs(converted: dict[str, Conversion], monkeypatch: Any) -> None:
     conversion = converted["memory-stores"]
     monkeypatch.chdir(conversion.out)
@@ -93,7 +102,100 @@ def test_converted_memory_runs(converted: dict[str, Conversion], monkeypatch: An
         assert isinstance(module.scratch_memory.storage, SqliteStore)
         assert module.notes_memory.config.last_messages is False
         assert module.notes_memory.config.working_memory.scope == "thread"
+        # the zod working-memory schema became a pydantic model the runtime builds its tool from
+        from lumos_compat.memory import working_memory as wm
+
+        wmc = module.notes_memory.config.working_memory
+        assert wmc.schema.__name__ == "NotesMemoryWorkingMemory"
+        tool = wm.working_memory_tool(wmc, _no_memory, _ignore)
+        inner = tool.json_schema_for("openai.chat")["properties"]["memory"]
+        assert inner["properties"] == {
+            "topic": {"type": "string"},
+            "openQuestions": {"type": "array", "items": {"type": "string"}},
+        }
+        assert tool.to_tool_definition("updateWorkingMemory").strict is False
     finally:
         for key in [k for k in sys.modules if k.startswith(conversion.package)]:
             del sys.modules[key]
     assert Path(conversion.out).is_dir()
+
+
+def test_mastra_storage_is_converted(converted: dict[str, Conversion]) -> None:
+    # Mastra 1.x: memories without storage of their own use the Mastra instance's storage
+    index = next(
+        text for rel, text in converted["memory-stores"].modules().items() if "Mastra(" in text
+    )
+    assert 'storage=SqliteStore("./mastra.db")' in index
+    assert "LM552" not in index
+
+
+def _convert_source(tmp_path: Path, source: str, core: str = "^1.9.0") -> dict[str, str]:
+    """Convert a one-file Mastra project; its emitted modules."""
+    from typer.testing import CliRunner
+
+    from converters.cli import app
+
+    project = tmp_path / "proj"
+    (project / "src" / "mastra").mkdir(parents=True)
+    deps = {"@mastra/core": core, "@mastra/memory": core, "@mastra/libsql": core}
+    deps |= {"@ai-sdk/openai": "^2.0.0", "zod": "^4.1.0"}
+    (project / "package.json").write_text(
+        json.dumps({"name": "proj", "type": "module", "dependencies": deps})
+    )
+    (project / "src" / "mastra" / "index.ts").write_text(source)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app, ["convert", str(project), "--out", str(out)], catch_exceptions=False
+    )
+    assert out.is_dir(), result.output
+    return {p.relative_to(out).as_posix(): p.read_text() for p in out.rglob("*.py")}
+
+
+def test_generate_title_model_is_converted_like_an_agent_model(tmp_path: Path) -> None:
+    modules = _convert_source(
+        tmp_path,
+        """import { Mastra } from '@mastra/core/mastra';
+import { Memory } from '@mastra/memory';
+import { LibSQLStore } from '@mastra/libsql';
+import { openai } from '@ai-sdk/openai';
+
+export const chatMemory = new Memory({
+  options: {
+    generateTitle: { model: openai('gpt-4o-mini'), instructions: 'Short title.', minMessages: 2 },
+  },
+});
+
+export const mastra = new Mastra({
+  memory: { chat: chatMemory },
+  storage: new LibSQLStore({ id: 'db', url: 'file:./app.db' }),
+});
+""",
+    )
+    text = "\n".join(modules.values())
+    calls = _memory_calls(text)
+    assert "'model': openai('gpt-4o-mini')" in calls["chat_memory"]
+    assert "'instructions': 'Short title.'" in calls["chat_memory"]
+    assert "'min_messages': 2" in calls["chat_memory"]
+    assert "storage=" not in calls["chat_memory"]  # it comes from the Mastra instance
+    assert 'storage=SqliteStore("./app.db")' in text
+    assert 'memory={"chat": chat_memory}' in text
+    assert "TODO(lumos-migrate)" not in text, text
+
+
+def test_zero_x_threads_generate_title_moves_to_the_top_level(tmp_path: Path) -> None:
+    modules = _convert_source(
+        tmp_path,
+        """import { Memory } from '@mastra/memory';
+import { LibSQLStore } from '@mastra/libsql';
+import { openai } from '@ai-sdk/openai';
+
+export const chatMemory = new Memory({
+  storage: new LibSQLStore({ url: 'file:./chat.db' }),
+  options: { lastMessages: 20, threads: { generateTitle: { model: openai('gpt-4o-mini') } } },
+});
+""",
+        core="^0.10.9",
+    )
+    call = _memory_calls("\n".join(modules.values()))["chat_memory"]
+    assert "'generate_title': {'model': openai('gpt-4o-mini')}" in call
+    assert "threads" not in call

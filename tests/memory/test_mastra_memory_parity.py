@@ -14,7 +14,9 @@ from typing import Any
 
 import pytest
 
-from lumos_compat import Agent
+from converters.schema_emit import PydanticModule
+from converters.zod import SingleFileZodContext
+from lumos_compat import Agent, Mastra
 from lumos_compat.memory import Memory
 from lumos_compat.memory.semantic import message_text
 from lumos_compat.storage import SqliteStore
@@ -23,6 +25,18 @@ from tests.memory.record import RECORDINGS_DIR, normalise_clock
 from tests.oracle.record import normalise
 
 RECORDINGS = sorted(p.stem for p in RECORDINGS_DIR.glob("*.json"))
+
+
+def zod_model(expression: str) -> type:
+    """The pydantic model the zod converter makes of a zod expression (as a port would hold)."""
+    source = f"import {{ z }} from 'zod';\nexport const workingMemorySchema = {expression};\n"
+    ctx = SingleFileZodContext.from_source(source, "schema.ts")
+    module = PydanticModule(ctx.schemas.__getitem__)
+    name = module.add_model(ctx.schema("workingMemorySchema"), "WorkingMemorySchema")
+    namespace: dict[str, Any] = {}
+    code = module.build().module_code()
+    exec(compile(code, "<working memory schema>", "exec", dont_inherit=True), namespace)
+    return namespace[name]
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -47,7 +61,20 @@ async def _replay(scenario: dict[str, Any]) -> dict[str, Any]:
     spec = scenario["memory"]
     with FakeLLMServer(scenario["script"]) as server:
         store = SqliteStore(":memory:")
-        kwargs: dict[str, Any] = {"storage": store, "options": spec.get("options") or {}}
+        options = dict(spec.get("options") or {})
+        title = options.get("generateTitle")
+        if isinstance(title, dict) and isinstance(title.get("model"), str):
+            # as in run_mastra_memory.mjs: 'fake/<id>' is the fake server under that model id
+            model_id = title["model"].removeprefix("fake/")
+            options["generateTitle"] = {**title, "model": server.model(model_id)}
+        if spec.get("schemaZod"):
+            options["workingMemory"] = {
+                **options["workingMemory"],
+                "schema": zod_model(spec["schemaZod"]),
+            }
+        kwargs: dict[str, Any] = {"options": options}
+        if not spec.get("mastraStorage"):
+            kwargs["storage"] = store
         if spec.get("semantic"):
             kwargs["embedder"] = {
                 "id": f"openai/{spec.get('embeddingModel', 'text-embedding-3-small')}",
@@ -62,6 +89,8 @@ async def _replay(scenario: dict[str, Any]) -> dict[str, Any]:
             model=server.model("fake-model"),
             memory=memory,
         )
+        if spec.get("mastraStorage"):  # the Memory has none: the Mastra instance's is used
+            Mastra(agents={agent.id: agent}, storage=store)
         results = []
         for turn in scenario["turns"]:
             if turn.get("method") == "stream":
