@@ -28,8 +28,11 @@ __all__ = [
     "join",
     "js_str",
     "json_stringify",
+    "math_max",
+    "math_min",
     "parse_float",
     "parse_int",
+    "plain",
     "to_number",
     "truthy",
 ]
@@ -109,6 +112,28 @@ def to_number(value: Any) -> float:
     return float(text.replace("Infinity", "inf"))
 
 
+def math_max(*values: Any) -> float:
+    """``Math.max(...values)``: -Infinity for no values, NaN when one is not a number."""
+    result = -math.inf
+    for value in values:
+        number = to_number(value)
+        if number != number:
+            return math.nan
+        result = max(result, number)
+    return result
+
+
+def math_min(*values: Any) -> float:
+    """``Math.min(...values)``: Infinity for no values, NaN when one is not a number."""
+    result = math.inf
+    for value in values:
+        number = to_number(value)
+        if number != number:
+            return math.nan
+        result = min(result, number)
+    return result
+
+
 def parse_float(value: Any) -> float:
     """``parseFloat(value)``: the longest decimal prefix, NaN when there is none."""
     text = js_str(value).lstrip(_JS_WHITESPACE)
@@ -140,10 +165,33 @@ def truthy(value: Any) -> bool:
 
 def json_stringify(value: Any, indent: int | None = None) -> str:
     """``JSON.stringify(value)`` (or with an indent): no spaces, ``5`` for ``5.0``, non-ASCII kept."""
-    data = to_jsonable(value)
+    data = to_jsonable(plain(value))
     if indent:
         return json.dumps(data, ensure_ascii=False, indent=indent)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def plain(value: Any) -> Any:
+    """The object JavaScript sees for a validated value: a model as a dict of the keys it was given.
+
+    Keys are the schema's (aliases), optional fields that were left out stay out (as after zod
+    parsing), fields filled from a default are there. Other values are returned as they are.
+    """
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
+    if not isinstance(value, BaseModel):
+        return value
+    out: dict[str, Any] = {}
+    for name, info in type(value).model_fields.items():
+        item = getattr(value, name)
+        if name not in value.model_fields_set and item is None:
+            continue
+        out[info.alias or name] = plain(item)
+    for key, item in (value.model_extra or {}).items():
+        out[key] = plain(item)
+    return out
 
 
 def form_encode(params: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> str:
