@@ -1,0 +1,123 @@
+"""The step differential cases: which fixture steps run, on which inputs, against which answers.
+
+Inputs come from each step's input schema (``cases.schema_inputs``) plus hand-written edge cases;
+a case may carry resume data (the step suspends, then is resumed once) and the names of the agents
+the step looks up (they answer from the fake LLM server with ``AGENT_REPLY``). HTTP answers are
+loopback routes, as for the tools.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.translate.loopback import Route
+
+__all__ = ["AGENT_REPLY", "STEP_CASES", "FixtureSteps"]
+
+AGENT_REPLY = "Go for a long walk by the river."
+
+
+@dataclass(frozen=True)
+class FixtureSteps:
+    """The steps of one fixture that are run (by binding), with their extra inputs and routes."""
+
+    fixture: str
+    steps: tuple[str, ...]
+    routes: tuple[Route, ...] = ()
+    extra_inputs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    request_context: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    resume_data: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    agents: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+_FORECAST = {
+    "current": {"time": "2025-01-01T12:00", "precipitation": 0.4, "weathercode": 3},
+    "hourly": {
+        "precipitation_probability": [10, 85, "40", 0],
+        "temperature_2m": [3.5, 7.25, -1.0, 12],
+    },
+}
+
+STEP_CASES: tuple[FixtureSteps, ...] = (
+    FixtureSteps(
+        "weather-1x",
+        ("fetchWeather", "planActivities"),
+        (
+            Route(path="/v1/search", query={"name": "Nowhere"}, json={"generationtime_ms": 0.2}),
+            Route(
+                path="/v1/search",
+                query={"name": "Emptyville"},
+                json={"results": [{"latitude": 1.5, "longitude": -0.5, "name": "Emptyville"}]},
+            ),
+            Route(
+                path="/v1/search",
+                json={"results": [{"latitude": 48.0, "longitude": 2.35, "name": "Paris"}]},
+            ),
+            Route(
+                path="/v1/forecast",
+                query={"latitude": "1.5"},
+                json={
+                    "current": {"time": "t", "precipitation": 0, "weathercode": 0},
+                    "hourly": {"precipitation_probability": [], "temperature_2m": []},
+                },
+            ),
+            Route(path="/v1/forecast", json=_FORECAST),
+        ),
+        extra_inputs={"fetchWeather": [{"city": "Emptyville"}]},
+        agents={"planActivities": ("weatherAgent",)},
+    ),
+    FixtureSteps(
+        "modern-1x",
+        (
+            "validateOrder",
+            "checkStock",
+            "checkFraud",
+            "manualReview",
+            "autoApprove",
+            "gate",
+            "reserveItem",
+            "notifyWarehouse",
+        ),
+        (
+            Route(
+                path="/notify",
+                method="POST",
+                body_contains='"reserved":0',
+                status=503,
+                text="warehouse asleep",
+            ),
+            Route(path="/notify", method="POST", json={"ok": True}),
+        ),
+        extra_inputs={
+            "checkStock": [
+                {
+                    "orderId": "o-1",
+                    "items": [{"sku": "a", "qty": 10}, {"sku": "b", "qty": 11}],
+                    "total": 199.5,
+                },
+                {"orderId": "o-1", "items": [], "total": 0},
+            ],
+            "checkFraud": [
+                {"orderId": "o-1", "items": [], "total": 2500},
+                {"orderId": "o-1", "items": [], "total": 125.5},
+            ],
+            "gate": [
+                {},
+                {"manual-review": {"approved": False, "reviewer": "kim"}},
+                {"manual-review": {"approved": True}, "auto-approve": {"approved": False}},
+                {"auto-approve": {"approved": True}},
+            ],
+            "notifyWarehouse": [{"reserved": 0, "attempts": 4}],
+        },
+        request_context={
+            "checkFraud": [{"trusted-customer": True}, {"trusted-customer": "yes"}, {}],
+        },
+        resume_data={
+            "manualReview": [
+                {"approved": True, "reviewer": "kim"},
+                {"approved": False, "reviewer": ""},
+            ],
+        },
+    ),
+)
