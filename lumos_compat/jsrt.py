@@ -33,6 +33,7 @@ __all__ = [
     "parse_float",
     "parse_int",
     "plain",
+    "str_get",
     "to_number",
     "truthy",
 ]
@@ -78,6 +79,42 @@ def get(value: Any, *keys: str | int) -> Any:
         else:
             return None
     return value
+
+
+def str_get(value: Any, *keys: str | int) -> str:
+    """``String(value?.[k1]?.[k2])``: ``undefined`` where the chain stops or a key is missing.
+
+    ``get`` answers None for both null and a missing key; printed, JavaScript tells them apart.
+    """
+    for key in keys:
+        if value is None:
+            return "undefined"
+        if isinstance(value, Mapping):
+            if key not in value:
+                return "undefined"
+            value = value[key]
+        elif (
+            isinstance(value, list | tuple | str)
+            and isinstance(key, int)
+            and not isinstance(key, bool)
+        ):
+            if not 0 <= key < len(value):
+                return "undefined"
+            value = value[key]
+        elif isinstance(value, list | tuple | str) and key == "length":
+            value = len(value)
+        elif isinstance(value, BaseModel) and isinstance(key, str):
+            fields = type(value).model_fields
+            name = next((n for n, f in fields.items() if (f.alias or n) == key), key)
+            if name not in fields and key not in (value.model_extra or {}):
+                return "undefined"
+            item = getattr(value, name, None)
+            if item is None and name not in value.model_fields_set:
+                return "undefined"  # an optional field that was not given
+            value = item
+        else:
+            return "undefined"
+    return js_str(value)
 
 
 def join(items: Iterable[Any], separator: str = ",") -> str:

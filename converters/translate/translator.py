@@ -1370,6 +1370,15 @@ class FunctionTranslator:
         if ty.kind == "int" and not ty.nullable:
             return px.call("str", expr)
         self.use("jsrt")
+        if (
+            isinstance(expr, cst.Call)
+            and isinstance(expr.func, cst.Attribute)
+            and isinstance(expr.func.value, cst.Name)
+            and expr.func.value.value == "jsrt"
+            and expr.func.attr.value == "get"
+        ):
+            # `${a?.b}`: "undefined" when the chain stops or the key is missing, "null" for null
+            return expr.with_changes(func=px.dotted("jsrt.str_get"))
         return px.call("jsrt.js_str", expr)
 
     def array(self, node: Node) -> E:

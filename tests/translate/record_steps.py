@@ -37,6 +37,7 @@ from tests.translate.step_cases import AGENT_REPLY, STEP_CASES, FixtureSteps
 __all__ = ["build_step_cases", "main", "model_prompts", "record", "user_messages"]
 
 RUNNER = Path(__file__).resolve().parent / "run_step.mjs"
+LEGACY_HOOKS = Path(__file__).resolve().parent / "legacy" / "register.mjs"
 NODE_TIMEOUT_SECONDS = 300.0
 
 
@@ -45,7 +46,8 @@ def build_step_cases(spec: FixtureSteps, root: Path) -> list[dict[str, Any]]:
 
     With request contexts listed for a step, the typical and the hand-written inputs run under
     each (the other generated ones under the first); with resume data, the first input also runs
-    once per resume value (suspend, then resume).
+    once per resume value (suspend, then resume). Legacy steps: every input runs with the first
+    trigger data and step results, the first input with each.
     """
     project = scan_project(root)
     steps = {s.binding: s for s in project.steps}
@@ -70,9 +72,11 @@ def build_step_cases(spec: FixtureSteps, root: Path) -> list[dict[str, Any]]:
             for context in (contexts if value is inputs[0] or value in extra else contexts[:1])
         ]
         runs += [(inputs[0], contexts[0], data) for data in spec.resume_data.get(binding, [])]
-        for value, context, resume in runs:
-            cases.append(
-                {
+        legacy_runs: list[dict[str, Any]] = spec.legacy_runs.get(binding, [{}])
+        for i, (value, context, resume) in enumerate(runs):
+            # legacy: every input with the first trigger/step results, the first input with all
+            for legacy in legacy_runs if i == 0 else legacy_runs[:1]:
+                case = {
                     "step": binding,
                     "stepId": step.id.value,
                     "file": step.file,
@@ -81,7 +85,12 @@ def build_step_cases(spec: FixtureSteps, root: Path) -> list[dict[str, Any]]:
                     "resumeData": resume,
                     "agents": list(spec.agents.get(binding, ())),
                 }
-            )
+                if spec.legacy:
+                    case["legacy"] = {
+                        "trigger": legacy.get("trigger"),
+                        "stepResults": legacy.get("stepResults", {}),
+                    }
+                cases.append(case)
     return cases
 
 
@@ -124,7 +133,10 @@ def record(spec: FixtureSteps) -> Path:
             LoopbackServer(list(spec.routes)) as server,
             FakeLLMServer([AGENT_REPLY], loop=True) as llm,
         ):
-            command = [node, "--import", "tsx", str(RUNNER), str(project), str(cases_path)]
+            command = [node, "--import", "tsx"]
+            if spec.legacy:  # the fixture's 0.x Step/Workflow imports (see legacy/hooks.mjs)
+                command += ["--import", str(LEGACY_HOOKS)]
+            command += [str(RUNNER), str(project), str(cases_path)]
             done = subprocess.run(
                 [*command, server.url, llm.url],
                 cwd=project,

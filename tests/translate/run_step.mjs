@@ -7,7 +7,9 @@
 // zod (the recorder links a Mastra install there). Each case runs its step alone in a one-step
 // workflow (the step's own input and output schemas) registered with a Mastra instance on an
 // in-memory LibSQL store, with the agents the step looks up answering from the fake LLM server;
-// a case with `resumeData` resumes the suspended step once. Every fetch goes to the loopback
+// a case with `resumeData` resumes the suspended step once. A legacy (0.x) case runs stand-ins for
+// the earlier steps it reads, then its input, then the step; the workflow input is the trigger
+// data (load the fixture with --import legacy/register.mjs). Every fetch goes to the loopback
 // server as in run_tool.mjs. Prints [{status, result?, error?, suspendPayload?, stdout}, ...] in
 // case order (stdout: what the step wrote with process.stdout.write).
 
@@ -28,6 +30,39 @@ const { createWorkflow } = req('@mastra/core/workflows');
 const { Mastra } = req('@mastra/core');
 const { Agent } = req('@mastra/core/agent');
 const { LibSQLStore } = req('@mastra/libsql');
+const { createStep } = req('@mastra/core/workflows');
+const { z } = req('zod');
+
+// A legacy (0.x `new Step`) step on real Mastra 1.x: its execute gets the argument 0.x gave it,
+// built from what 1.x gives a step (0.x: context.inputData, context.triggerData,
+// context.getStepResult(step | id | 'trigger'), suspend, runtimeContext, mastra, runId).
+function legacyStep(step) {
+  return createStep({
+    id: step.id,
+    inputSchema: z.any(),
+    outputSchema: z.any(),
+    execute: async ({ inputData, getInitData, getStepResult, mastra, requestContext, suspend, runId }) =>
+      step.execute({
+        context: {
+          inputData,
+          triggerData: getInitData(),
+          getStepResult: (s) => {
+            const stepId = typeof s === 'string' ? s : s.id;
+            return stepId === 'trigger' ? getInitData() : getStepResult(stepId);
+          },
+        },
+        mastra,
+        runtimeContext: requestContext,
+        suspend,
+        runId,
+      }),
+  });
+}
+
+// earlier steps of a legacy case: each returns the recorded output under its id
+function seedStep(stepId, output) {
+  return createStep({ id: stepId, inputSchema: z.any(), outputSchema: z.any(), execute: async () => output });
+}
 
 let currentCase = -1;
 const realFetch = globalThis.fetch;
@@ -94,9 +129,16 @@ for (const [index, c] of cases.entries()) {
     });
   }
   const id = `diff-${index}`;
-  const wf = createWorkflow({ id, inputSchema: step.inputSchema, outputSchema: step.outputSchema })
-    .then(step)
-    .commit();
+  let wf;
+  if (c.legacy) {
+    let chain = createWorkflow({ id, inputSchema: z.any(), outputSchema: z.any() });
+    for (const [stepId, output] of Object.entries(c.legacy.stepResults)) chain = chain.then(seedStep(stepId, output));
+    wf = chain.map(async () => c.input).then(legacyStep(step)).commit();
+  } else {
+    wf = createWorkflow({ id, inputSchema: step.inputSchema, outputSchema: step.outputSchema })
+      .then(step)
+      .commit();
+  }
   const mastra = new Mastra({
     workflows: { [id]: wf },
     agents,
@@ -107,7 +149,7 @@ for (const [index, c] of cases.entries()) {
   const run = await mastra.getWorkflow(id).createRun();
   let result;
   try {
-    result = await run.start({ inputData: c.input, requestContext });
+    result = await run.start({ inputData: c.legacy ? c.legacy.trigger : c.input, requestContext });
     if (c.resumeData != null && result.status === 'suspended') {
       result = await run.resume({ step: step.id, resumeData: c.resumeData, requestContext });
     }

@@ -3,7 +3,8 @@
 Inputs come from each step's input schema (``cases.schema_inputs``) plus hand-written edge cases;
 a case may carry resume data (the step suspends, then is resumed once) and the names of the agents
 the step looks up (they answer from the fake LLM server with ``AGENT_REPLY``). HTTP answers are
-loopback routes, as for the tools.
+loopback routes, as for the tools. A legacy (0.x) step runs after stand-in steps that produce the
+step results it reads, in a workflow whose input is the trigger data.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ class FixtureSteps:
     request_context: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     resume_data: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     agents: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # legacy (0.x ``new Step``) fixtures: each run gives the trigger data and earlier step results
+    legacy: bool = False
+    legacy_runs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 _FORECAST = {
@@ -119,5 +123,49 @@ STEP_CASES: tuple[FixtureSteps, ...] = (
                 {"approved": False, "reviewer": ""},
             ],
         },
+    ),
+    FixtureSteps(
+        "legacy-0x",
+        ("fetchForecast", "planDays", "heatAdvisory", "rainGear", "summarize"),
+        (
+            Route(path="/Nowhere", status=404, text="Unknown location"),
+            Route(
+                path="*",
+                json={
+                    "weather": [
+                        {
+                            "maxtempC": "31",
+                            "hourly": [{"chanceofrain": "10"}, {"chanceofrain": "65"}],
+                        },
+                        {"maxtempC": "12", "hourly": []},
+                    ]
+                },
+            ),
+        ),
+        legacy=True,
+        legacy_runs={
+            "fetchForecast": [{"trigger": {"city": "Lyon", "days": 2}, "stepResults": {}}],
+            "planDays": [
+                {
+                    "trigger": {"city": "Lyon", "days": 3},
+                    "stepResults": {"fetchForecast": {"maxTemp": 31, "rainChance": 65.5}},
+                },
+                {"trigger": {"city": "Oslo", "days": 1}, "stepResults": {}},
+            ],
+            "heatAdvisory": [
+                {
+                    "trigger": {"city": "Lyon", "days": 3},
+                    "stepResults": {"fetchForecast": {"maxTemp": 35}},
+                },
+                {
+                    "trigger": {"city": "Lyon", "days": 3},
+                    "stepResults": {"fetchForecast": {"maxTemp": None}},
+                },
+            ],
+            "rainGear": [{"trigger": {"city": "Lyon", "days": 3}, "stepResults": {}}],
+            "summarize": [{"trigger": {"city": "Lyon", "days": 3}, "stepResults": {}}],
+        },
+        extra_inputs={"summarize": [{"plan": ""}, {"plan": "Day 1: «museums» & cafés"}]},
+        agents={"planDays": ("travelAgent",), "summarize": ("summaryAgent",)},
     ),
 )
