@@ -34,20 +34,25 @@ from tests.translate.loopback import CASE_HEADER, LoopbackServer
 from tests.translate.record import DATA_DIR, REPO
 from tests.translate.step_cases import AGENT_REPLY, STEP_CASES, FixtureSteps
 
-__all__ = ["build_step_cases", "main", "model_prompts", "record", "user_messages"]
+__all__ = ["build_step_cases", "main", "model_prompts", "project_root", "record", "user_messages"]
 
 RUNNER = Path(__file__).resolve().parent / "run_step.mjs"
 LEGACY_HOOKS = Path(__file__).resolve().parent / "legacy" / "register.mjs"
 NODE_TIMEOUT_SECONDS = 300.0
 
 
+def project_root(spec: FixtureSteps) -> Path:
+    """The folder of the project a spec runs (a fixture unless the spec names another)."""
+    return spec.root or REPO / "fixtures" / spec.fixture
+
+
 def build_step_cases(spec: FixtureSteps, root: Path) -> list[dict[str, Any]]:
     """The cases of a fixture: each step's schema-generated and hand-written inputs.
 
     With request contexts listed for a step, the typical and the hand-written inputs run under
-    each (the other generated ones under the first); with resume data, the first input also runs
-    once per resume value (suspend, then resume). Legacy steps: every input runs with the first
-    trigger data and step results, the first input with each.
+    each (the other generated ones under the first); with resume data, the first hand-written input
+    (else the first one) also runs once per resume value (suspend, then resume). Legacy steps: every input runs with the first
+    trigger data and step results, the first input with each (seeded runs).
     """
     project = scan_project(root)
     steps = {s.binding: s for s in project.steps}
@@ -71,11 +76,12 @@ def build_step_cases(spec: FixtureSteps, root: Path) -> list[dict[str, Any]]:
             for value in inputs
             for context in (contexts if value is inputs[0] or value in extra else contexts[:1])
         ]
-        runs += [(inputs[0], contexts[0], data) for data in spec.resume_data.get(binding, [])]
-        legacy_runs: list[dict[str, Any]] = spec.legacy_runs.get(binding, [{}])
+        resumed = extra[0] if extra else inputs[0]
+        runs += [(resumed, contexts[0], data) for data in spec.resume_data.get(binding, [])]
+        seeds: list[dict[str, Any] | None] = list(spec.seeds.get(binding, [None]))
         for i, (value, context, resume) in enumerate(runs):
-            # legacy: every input with the first trigger/step results, the first input with all
-            for legacy in legacy_runs if i == 0 else legacy_runs[:1]:
+            # seeded: every input with the first seed, the first input with each
+            for seed in seeds if i == 0 else seeds[:1]:
                 case = {
                     "step": binding,
                     "stepId": step.id.value,
@@ -84,11 +90,12 @@ def build_step_cases(spec: FixtureSteps, root: Path) -> list[dict[str, Any]]:
                     "requestContext": context,
                     "resumeData": resume,
                     "agents": list(spec.agents.get(binding, ())),
+                    "legacy": spec.legacy,
                 }
-                if spec.legacy:
-                    case["legacy"] = {
-                        "trigger": legacy.get("trigger"),
-                        "stepResults": legacy.get("stepResults", {}),
+                if seed is not None:
+                    case["seed"] = {
+                        "trigger": seed.get("trigger"),
+                        "stepResults": seed.get("stepResults", {}),
                     }
                 cases.append(case)
     return cases
@@ -124,7 +131,7 @@ def record(spec: FixtureSteps) -> Path:
     node = os.environ.get("LUMOS_NODE", "node")
     with tempfile.TemporaryDirectory(prefix="lumos-steps-") as tmp:
         project = Path(tmp) / spec.fixture
-        shutil.copytree(REPO / "fixtures" / spec.fixture, project)
+        shutil.copytree(project_root(spec), project)
         (project / "node_modules").symlink_to(home / "node_modules")
         cases = build_step_cases(spec, project)
         cases_path = Path(tmp) / "cases.json"

@@ -7,9 +7,10 @@
 // zod (the recorder links a Mastra install there). Each case runs its step alone in a one-step
 // workflow (the step's own input and output schemas) registered with a Mastra instance on an
 // in-memory LibSQL store, with the agents the step looks up answering from the fake LLM server;
-// a case with `resumeData` resumes the suspended step once. A legacy (0.x) case runs stand-ins for
-// the earlier steps it reads, then its input, then the step; the workflow input is the trigger
-// data (load the fixture with --import legacy/register.mjs). Every fetch goes to the loopback
+// a case with `resumeData` resumes the suspended step once. A seeded case runs stand-ins for the
+// earlier steps it reads, then its input, then the step, with the trigger data as workflow input;
+// a legacy (0.x) step gets the argument 0.x gave it (load the fixture with --import
+// legacy/register.mjs). Every fetch goes to the loopback
 // server as in run_tool.mjs. Prints [{status, result?, error?, suspendPayload?, stdout}, ...] in
 // case order (stdout: what the step wrote with process.stdout.write).
 
@@ -130,10 +131,10 @@ for (const [index, c] of cases.entries()) {
   }
   const id = `diff-${index}`;
   let wf;
-  if (c.legacy) {
+  if (c.legacy || c.seed) {
     let chain = createWorkflow({ id, inputSchema: z.any(), outputSchema: z.any() });
-    for (const [stepId, output] of Object.entries(c.legacy.stepResults)) chain = chain.then(seedStep(stepId, output));
-    wf = chain.map(async () => c.input).then(legacyStep(step)).commit();
+    for (const [stepId, output] of Object.entries(c.seed?.stepResults ?? {})) chain = chain.then(seedStep(stepId, output));
+    wf = chain.map(async () => c.input).then(c.legacy ? legacyStep(step) : step).commit();
   } else {
     wf = createWorkflow({ id, inputSchema: step.inputSchema, outputSchema: step.outputSchema })
       .then(step)
@@ -149,7 +150,7 @@ for (const [index, c] of cases.entries()) {
   const run = await mastra.getWorkflow(id).createRun();
   let result;
   try {
-    result = await run.start({ inputData: c.legacy ? c.legacy.trigger : c.input, requestContext });
+    result = await run.start({ inputData: c.seed ? c.seed.trigger : c.input, requestContext });
     if (c.resumeData != null && result.status === 'suspended') {
       result = await run.resume({ step: step.id, resumeData: c.resumeData, requestContext });
     }

@@ -3,13 +3,15 @@
 Inputs come from each step's input schema (``cases.schema_inputs``) plus hand-written edge cases;
 a case may carry resume data (the step suspends, then is resumed once) and the names of the agents
 the step looks up (they answer from the fake LLM server with ``AGENT_REPLY``). HTTP answers are
-loopback routes, as for the tools. A legacy (0.x) step runs after stand-in steps that produce the
-step results it reads, in a workflow whose input is the trigger data.
+loopback routes, as for the tools. A seeded case runs the step after stand-in steps that produce
+the step results it reads, in a workflow whose input is the given trigger data (legacy 0.x steps
+read it as ``triggerData``, 1.x steps with ``getInitData()``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tests.translate.loopback import Route
@@ -17,6 +19,7 @@ from tests.translate.loopback import Route
 __all__ = ["AGENT_REPLY", "STEP_CASES", "FixtureSteps"]
 
 AGENT_REPLY = "Go for a long walk by the river."
+PROJECTS = Path(__file__).resolve().parent / "projects"
 
 
 @dataclass(frozen=True)
@@ -30,9 +33,10 @@ class FixtureSteps:
     request_context: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     resume_data: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     agents: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    # legacy (0.x ``new Step``) fixtures: each run gives the trigger data and earlier step results
-    legacy: bool = False
-    legacy_runs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # seeded runs: the workflow input (``trigger``) and the earlier step results the step reads
+    seeds: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    legacy: bool = False  # 0.x ``new Step`` steps
+    root: Path | None = None  # the project (default: fixtures/<fixture>)
 
 
 _FORECAST = {
@@ -143,7 +147,7 @@ STEP_CASES: tuple[FixtureSteps, ...] = (
             ),
         ),
         legacy=True,
-        legacy_runs={
+        seeds={
             "fetchForecast": [{"trigger": {"city": "Lyon", "days": 2}, "stepResults": {}}],
             "planDays": [
                 {
@@ -167,5 +171,24 @@ STEP_CASES: tuple[FixtureSteps, ...] = (
         },
         extra_inputs={"summarize": [{"plan": ""}, {"plan": "Day 1: «museums» & cafés"}]},
         agents={"planDays": ("travelAgent",), "summarize": ("summaryAgent",)},
+    ),
+    FixtureSteps(
+        "step-forms",
+        ("priceOrder", "describeOrder", "approveOrder"),
+        root=PROJECTS / "step-forms",
+        extra_inputs={
+            "priceOrder": [{"orderId": "o-2", "amount": 0.125}, {"orderId": "o-3", "amount": -0.5}],
+            "approveOrder": [{"cents": 20000, "orderId": "o-big"}],
+        },
+        seeds={
+            "describeOrder": [
+                {
+                    "trigger": {"orderId": "o-9", "amount": 12.5, "note": "gift"},
+                    "stepResults": {"price-order": {"orderId": "o-9", "cents": 1250}},
+                },
+                {"trigger": {"orderId": "o-10", "amount": 1}, "stepResults": {}},
+            ],
+        },
+        resume_data={"approveOrder": [{"by": "kim"}, {"by": ""}]},
     ),
 )

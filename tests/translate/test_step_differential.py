@@ -31,8 +31,8 @@ from lumos_compat import Agent, Mastra, RequestContext, StepContext, create_step
 from lumos_compat.testing import FakeLLMServer
 from lumos_compat.tools import to_jsonable
 from tests.translate.loopback import LoopbackServer, RedirectTransport
-from tests.translate.record import DATA_DIR, REPO
-from tests.translate.record_steps import build_step_cases, user_messages
+from tests.translate.record import DATA_DIR
+from tests.translate.record_steps import build_step_cases, project_root, user_messages
 from tests.translate.step_cases import AGENT_REPLY, STEP_CASES, FixtureSteps
 from tests.translate.test_differential import _comparable, _request
 
@@ -66,7 +66,7 @@ def _stable(value: Any) -> Any:
 @functools.cache
 def _converted(fixture: str, out: str) -> dict[str, Any]:
     """Convert a fixture into ``out`` and import its steps: binding -> Step."""
-    project = scan_project(REPO / "fixtures" / fixture)
+    project = scan_project(project_root(SPECS[fixture]))
     result = emit_project(project, Path(out))
     for rel, data in result.files.items():
         target = Path(out) / rel
@@ -126,11 +126,11 @@ def llm() -> Iterator[FakeLLMServer]:
 @pytest.mark.parametrize("fixture", sorted(SPECS))
 def test_step_recordings_match_the_cases(fixture: str) -> None:
     """The recorded inputs are the ones the cases generate today (else: re-record)."""
-    keys = ("step", "input", "requestContext", "resumeData", "agents")
-    recorded = [tuple(c[k] for k in keys) for c in _recording(fixture)]
+    keys = ("step", "input", "requestContext", "resumeData", "agents", "legacy", "seed")
+    recorded = [tuple(c.get(k) for k in keys) for c in _recording(fixture)]
     current = [
-        tuple(c[k] for k in keys)
-        for c in build_step_cases(SPECS[fixture], REPO / "fixtures" / fixture)
+        tuple(c.get(k) for k in keys)
+        for c in build_step_cases(SPECS[fixture], project_root(SPECS[fixture]))
     ]
     assert recorded == current, "run `python -m tests.translate.record_steps` and commit the result"
 
@@ -168,12 +168,13 @@ async def test_step_translation_matches_typescript(
         for name in case["agents"]
     }
     workflow_id = f"diff-{index}"
-    legacy = case.get("legacy")
-    if legacy is not None:
-        # as the converter lays out a legacy graph: no input validation; stand-ins for the
-        # earlier steps the step reads, then its input, then the step
-        workflow = create_workflow(id=workflow_id, options={"validate_inputs": False})
-        for step_id, output in legacy["stepResults"].items():
+    seed = case.get("seed")
+    if seed is not None or case["legacy"]:
+        # stand-ins for the earlier steps the step reads, then its input, then the step; legacy
+        # graphs run without input validation, as the converter lays them out
+        options = {"validate_inputs": False} if case["legacy"] else None
+        workflow = create_workflow(id=workflow_id, options=options)
+        for step_id, output in (seed or {}).get("stepResults", {}).items():
             workflow = workflow.then(create_step(id=step_id, execute=_returning(output)))
         workflow = workflow.map(_returning(case["input"])).then(step).commit()
     else:
@@ -190,7 +191,7 @@ async def test_step_translation_matches_typescript(
     with contextlib.redirect_stdout(printed):
         run = await workflow.create_run()
         try:
-            start_input = legacy["trigger"] if legacy is not None else case["input"]
+            start_input = seed["trigger"] if seed is not None else case["input"]
             result = await run.start(input_data=start_input, request_context=context)
             if case["resumeData"] is not None and result.status == "suspended":
                 result = await run.resume(
