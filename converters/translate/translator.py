@@ -1769,7 +1769,11 @@ class FunctionTranslator:
         assert argument is not None
         if op == "!":
             expr, ty = self.expr(argument, lenient=True)
-            return px.not_(self.truth(expr, ty)), BOOL
+            test = self.truth(expr, ty)
+            if isinstance(test, cst.Name) and test.value == "True" and _simple(expr):
+                # `!input` on a value that is always there: spelled as the None test it is
+                return px.compare(expr, cst.Is(), cst.Name("None")), BOOL
+            return px.not_(test), BOOL
         if op in ("-", "+"):
             expr, ty = self.expr(argument)
             if not ty.is_number:
