@@ -146,19 +146,22 @@ def translate_step_execute(
 
     ``ctx`` is the ``lumos_compat.StepContext``. ``input_schema`` types ``inputData`` as the
     pydantic model emitted from it (the runtime validates 1.x step input into a model); None
-    means the input is a plain dict (0.x steps, whose input is not validated). ``step_ids`` maps
+    means the input is the previous output as it came (0.x steps, whose input is not validated). ``step_ids`` maps
     the project's step bindings to their ids, for ``getStepResult(step)``.
     """
     syntax, node, offset, where = _locate(function, module_source, file)
     if node is None or (syntax.has_errors and _error_inside(syntax, node)):
         return NotTranslated("source with syntax errors", where)
-    input_ty: Ty = (
-        schema_type(input_schema, resolve).with_nullable(False)
-        if input_schema is not None
-        else Ty("dict", item=JSON)
-    )
-    if input_ty.kind != "model":
-        input_ty = Ty("dict", item=JSON)
+    # unvalidated input (0.x workflows run without input validation, as they did) is whatever
+    # the previous step returned: JSON
+    input_ty: Ty = JSON
+    if input_schema is not None and generation == "1.x":
+        input_ty = schema_type(input_schema, resolve).with_nullable(False)
+        if input_ty.kind != "model":
+            return NotTranslated(
+                f"a step input schema that is not an object ({input_schema.type})",
+                input_schema.loc or where,
+            )
     env = StepEnv(generation=generation, input_ty=input_ty, ctx=ctx_name, step_ids=step_ids or {})
     translator = FunctionTranslator(syntax, line_offset=offset, resolve=resolve, step=env)
     try:

@@ -11,6 +11,11 @@ from converters.ir import FunctionValue, Loc, SchemaNode
 from converters.translate import NotTranslated, Translated, translate_step_execute
 from lumos_compat import Mastra, StepContext, create_step, create_workflow
 
+
+def _schema(**props: str) -> SchemaNode:
+    return SchemaNode(type="object", properties={k: SchemaNode(type=t) for k, t in props.items()})
+
+
 _MODULE_HEAD = "const seed = createStep({ id: 'seed-step', execute: async () => ({}) });\n"
 
 
@@ -159,3 +164,24 @@ def test_outside_the_subset_names_the_construct_and_line(
     assert result.construct == construct
     assert result.loc.line == line
     assert result.loc.file == "src/w.ts"
+
+
+def test_0_10_step_reads_runtime_context_and_run_count_from_unvalidated_input() -> None:
+    source = """async ({ inputData, runtimeContext, runCount }) => ({
+    city: inputData.city,
+    region: runtimeContext.get('region'),
+    tries: runCount,
+  })"""
+    result = _translate(source, _schema(city="string"), generation="vnext")
+    assert isinstance(result, Translated), result
+    code = result.code()
+    # 0.10-0.2x workflows do not validate step input: a dict, read with subscripts
+    assert 'ctx.input_data["city"]' in code or 'input_data["city"]' in code
+    assert "ctx.request_context" in code and "ctx.retry_count" in code
+
+
+def test_a_step_input_that_is_not_an_object_is_not_guessed() -> None:
+    schema = SchemaNode(type="array", items=SchemaNode(type="string"))
+    result = _translate("async ({ inputData }) => inputData.length", schema)
+    assert isinstance(result, NotTranslated)
+    assert result.construct == "a step input schema that is not an object (array)"
