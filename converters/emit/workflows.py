@@ -49,7 +49,7 @@ from converters.ir import (
 from converters.report import ConvertedItem
 from converters.rules import define
 from converters.schema_emit import PydanticModule, SchemaEmitError
-from converters.translate.hook import emit_translated_step
+from converters.translate.hook import emit_translated_step, emit_translated_workflow_function
 
 __all__ = [
     "LM654",
@@ -392,8 +392,24 @@ class _Emitter:
         title: str,
         notes: Sequence[str] = (),
     ) -> str:
-        """A module-level ``async def name(ctx)`` whose body is a TODO keeping ``function``."""
+        """A module-level ``async def name(ctx)``: translated from ``function``, else a TODO."""
         loc = getattr(function, "loc", None) or self.node.loc
+        why_not = None
+        if isinstance(function, FunctionValue):
+            why_not = emit_translated_workflow_function(
+                self.scope,
+                function,
+                name=name,
+                params=[("ctx", self.context_type)],
+                returns=self.any_type(),
+                generation=self.node.generation,
+                input_schema=None,  # the previous output as it came, not validated
+                file=self.node.file,
+                what=f"{title} of workflow `{self.node.binding}`",
+                fallback=self.node.loc,
+            )
+            if why_not is None:
+                return name
         todo_function(
             self.scope,
             name=name,
@@ -403,7 +419,8 @@ class _Emitter:
             title=f"translate {title} ({_where(loc)})",
             loc=loc,
             source=_source(function),
-            message=f"translate {title} of workflow `{self.node.binding}`",
+            message=f"translate {title} of workflow `{self.node.binding}`"
+            + (f" (not translated: {why_not})" if why_not else ""),
             is_async=True,
             notes=notes,
         )

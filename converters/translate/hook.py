@@ -20,7 +20,11 @@ from converters.translate import (
 if TYPE_CHECKING:
     from converters.emit.context import Scope
 
-__all__ = ["emit_translated_execute", "emit_translated_step"]
+__all__ = [
+    "emit_translated_execute",
+    "emit_translated_step",
+    "emit_translated_workflow_function",
+]
 
 
 def emit_translated_execute(
@@ -80,20 +84,51 @@ def emit_translated_step(
     """Add ``async def name(ctx)`` with the translated step body; None when done, else why not.
 
     ``typed_input``: the step's ``input_data`` is the pydantic model emitted from its input schema
-    (1.x steps, validated by the runtime); otherwise it is a dict.
+    (1.x steps, validated by the runtime); otherwise it is the previous output as it came.
     """
-    function = step.execute
-    if function is None:
+    if step.execute is None:
         return "the step has no execute function"
+    return emit_translated_workflow_function(
+        scope,
+        step.execute,
+        name=name,
+        params=params,
+        returns=returns,
+        generation=generation,
+        input_schema=step.input_schema if typed_input else None,
+        file=step.file,
+        what=f"the execute body of step `{step.binding}`",
+        fallback=step.loc,
+    )
+
+
+def emit_translated_workflow_function(
+    scope: Scope,
+    function: FunctionValue,
+    *,
+    name: str,
+    params: Sequence[tuple[str, cst.BaseExpression | None]],
+    returns: cst.BaseExpression | None,
+    generation: str,
+    input_schema: SchemaNode | None,
+    file: str,
+    what: str,
+    fallback: Loc,
+) -> str | None:
+    """A function taking the step context (a step body, a ``.map`` function, a condition).
+
+    Adds ``async def name(ctx)`` with the translated body and reports it (``what`` names it);
+    returns None when done, else why it stays a TODO.
+    """
     project = scope.ctx.project
-    file = function.loc.file if function.loc else step.file
+    file = function.loc.file if function.loc else file
 
     def resolve(ref: str) -> SchemaNode:
         return project.schemas[ref]
 
     step_ids: dict[str, str] = {}
     # the steps of the same file win over same-named steps elsewhere
-    for other in sorted(project.steps, key=lambda s: s.file == step.file):
+    for other in sorted(project.steps, key=lambda s: s.file == file):
         if isinstance(other.id, StringValue):
             step_ids[other.binding] = other.id.value
         elif other.id is None and other.from_ is None:
@@ -101,7 +136,7 @@ def emit_translated_step(
     result = translate_step_execute(
         function,
         module_source=_module_source(scope, file),
-        input_schema=step.input_schema if typed_input else None,
+        input_schema=input_schema,
         generation="legacy"
         if generation == "legacy"
         else ("vnext" if generation == "vnext" else "1.x"),
@@ -112,12 +147,9 @@ def emit_translated_step(
     )
     if isinstance(result, NotTranslated):
         return result.message
-    _add_function(scope, result, name, params, returns, file, function, step.loc)
+    _add_function(scope, result, name, params, returns, file, function, fallback)
     scope.ctx.report(
-        LM372,
-        f"the execute body of step `{step.binding}` was translated to Python",
-        function.loc or step.loc,
-        severity="info",
+        LM372, f"{what} was translated to Python", function.loc or fallback, severity="info"
     )
     return None
 

@@ -74,6 +74,7 @@ _VALUES: dict[str, tuple[str, Ty]] = {
     "workflowId": ("workflow_id", STR),
     "resourceId": ("resource_id", Ty("str", nullable=True)),
     "retryCount": ("retry_count", INT),
+    "iterationCount": ("iteration_count", INT),  # loop conditions
     "runCount": ("retry_count", INT),  # 0.10-0.2x
     "writer": ("writer", Ty("step_writer")),
     "abortSignal": ("abort_signal", ANY),
