@@ -28,8 +28,12 @@ __all__ = [
     "join",
     "js_str",
     "json_stringify",
+    "math_max",
+    "math_min",
     "parse_float",
     "parse_int",
+    "plain",
+    "str_get",
     "to_number",
     "truthy",
 ]
@@ -77,6 +81,42 @@ def get(value: Any, *keys: str | int) -> Any:
     return value
 
 
+def str_get(value: Any, *keys: str | int) -> str:
+    """``String(value?.[k1]?.[k2])``: ``undefined`` where the chain stops or a key is missing.
+
+    ``get`` answers None for both null and a missing key; printed, JavaScript tells them apart.
+    """
+    for key in keys:
+        if value is None:
+            return "undefined"
+        if isinstance(value, Mapping):
+            if key not in value:
+                return "undefined"
+            value = value[key]
+        elif (
+            isinstance(value, list | tuple | str)
+            and isinstance(key, int)
+            and not isinstance(key, bool)
+        ):
+            if not 0 <= key < len(value):
+                return "undefined"
+            value = value[key]
+        elif isinstance(value, list | tuple | str) and key == "length":
+            value = len(value)
+        elif isinstance(value, BaseModel) and isinstance(key, str):
+            fields = type(value).model_fields
+            name = next((n for n, f in fields.items() if (f.alias or n) == key), key)
+            if name not in fields and key not in (value.model_extra or {}):
+                return "undefined"
+            item = getattr(value, name, None)
+            if item is None and name not in value.model_fields_set:
+                return "undefined"  # an optional field that was not given
+            value = item
+        else:
+            return "undefined"
+    return js_str(value)
+
+
 def join(items: Iterable[Any], separator: str = ",") -> str:
     """``items.join(separator)``: null and undefined items as empty strings."""
     return separator.join("" if item is None else js_str(item) for item in items)
@@ -107,6 +147,28 @@ def to_number(value: Any) -> float:
     if match is None:
         return math.nan
     return float(text.replace("Infinity", "inf"))
+
+
+def math_max(*values: Any) -> float:
+    """``Math.max(...values)``: -Infinity for no values, NaN when one is not a number."""
+    result = -math.inf
+    for value in values:
+        number = to_number(value)
+        if number != number:
+            return math.nan
+        result = max(result, number)
+    return result
+
+
+def math_min(*values: Any) -> float:
+    """``Math.min(...values)``: Infinity for no values, NaN when one is not a number."""
+    result = math.inf
+    for value in values:
+        number = to_number(value)
+        if number != number:
+            return math.nan
+        result = min(result, number)
+    return result
 
 
 def parse_float(value: Any) -> float:
@@ -140,10 +202,33 @@ def truthy(value: Any) -> bool:
 
 def json_stringify(value: Any, indent: int | None = None) -> str:
     """``JSON.stringify(value)`` (or with an indent): no spaces, ``5`` for ``5.0``, non-ASCII kept."""
-    data = to_jsonable(value)
+    data = to_jsonable(plain(value))
     if indent:
         return json.dumps(data, ensure_ascii=False, indent=indent)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def plain(value: Any) -> Any:
+    """The object JavaScript sees for a validated value: a model as a dict of the keys it was given.
+
+    Keys are the schema's (aliases), optional fields that were left out stay out (as after zod
+    parsing), fields filled from a default are there. Other values are returned as they are.
+    """
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
+    if not isinstance(value, BaseModel):
+        return value
+    out: dict[str, Any] = {}
+    for name, info in type(value).model_fields.items():
+        item = getattr(value, name)
+        if name not in value.model_fields_set and item is None:
+            continue
+        out[info.alias or name] = plain(item)
+    for key, item in (value.model_extra or {}).items():
+        out[key] = plain(item)
+    return out
 
 
 def form_encode(params: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> str:

@@ -11,8 +11,9 @@ Three generations come in (``WorkflowNode.generation``):
   (``{ref, query}``, ``{'step.path': value}`` and ``and``/``or``/``not`` are translated in full,
   functions are TODOs); steps below a step whose object condition failed do not run, as in 0.x.
 
-Step ``execute`` functions take the step context (``StepContext``) and keep a TODO body with the
-original TypeScript, like tool bodies.
+Step ``execute`` functions take the step context (``StepContext``); their bodies go through the
+body translator (``converters.translate``) like tool bodies, and keep a TODO body with the original
+TypeScript when they use something outside the translated subset.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from converters.ir import (
 from converters.report import ConvertedItem
 from converters.rules import define
 from converters.schema_emit import PydanticModule, SchemaEmitError
+from converters.translate.hook import emit_translated_step, emit_translated_workflow_function
 
 __all__ = [
     "LM654",
@@ -390,8 +392,24 @@ class _Emitter:
         title: str,
         notes: Sequence[str] = (),
     ) -> str:
-        """A module-level ``async def name(ctx)`` whose body is a TODO keeping ``function``."""
+        """A module-level ``async def name(ctx)``: translated from ``function``, else a TODO."""
         loc = getattr(function, "loc", None) or self.node.loc
+        why_not = None
+        if isinstance(function, FunctionValue):
+            why_not = emit_translated_workflow_function(
+                self.scope,
+                function,
+                name=name,
+                params=[("ctx", self.context_type)],
+                returns=self.any_type(),
+                generation=self.node.generation,
+                input_schema=None,  # the previous output as it came, not validated
+                file=self.node.file,
+                what=f"{title} of workflow `{self.node.binding}`",
+                fallback=self.node.loc,
+            )
+            if why_not is None:
+                return name
         todo_function(
             self.scope,
             name=name,
@@ -401,7 +419,8 @@ class _Emitter:
             title=f"translate {title} ({_where(loc)})",
             loc=loc,
             source=_source(function),
-            message=f"translate {title} of workflow `{self.node.binding}`",
+            message=f"translate {title} of workflow `{self.node.binding}`"
+            + (f" (not translated: {why_not})" if why_not else ""),
             is_async=True,
             notes=notes,
         )
@@ -1351,22 +1370,38 @@ def emit_step(node: WorkflowStepNode, scope: Scope, name: str, models: WorkflowM
         )
         loc = (node.execute.loc if node.execute else None) or node.loc
         message = f"translate the execute body of step `{node.binding}`"
-        todo_function(
+        # converters.translate: write the body in Python when it is in the translated subset
+        why_not = emit_translated_step(
             scope,
+            node,
             name=func_name,
             params=[("ctx", ctx_type)],
-            returns=returns,
-            rule=LM654,
-            title=f"translate the body of {_where(loc)}",
-            loc=loc,
-            source=node.execute.source if node.execute else None,
-            notes=_execute_notes(
-                generation,
-                cst.Module(body=[]).code_for_node(input_type) if input_type is not None else None,
-            ),
-            message=message,
-            is_async=True,
+            returns=cst.Name(scope.builder.import_from("typing", "Any")),
+            generation=generation,
+            # 1.x validates step input into the model; 0.x steps get their input unvalidated
+            typed_input=generation == "1.x" and input_type is not None,
         )
+        if why_not is not None:
+            todo_function(
+                scope,
+                name=func_name,
+                params=[("ctx", ctx_type)],
+                returns=returns,
+                rule=LM654,
+                title=f"translate the body of {_where(loc)}",
+                loc=loc,
+                source=node.execute.source if node.execute else None,
+                notes=_execute_notes(
+                    generation,
+                    cst.Module(body=[]).code_for_node(input_type)
+                    if input_type is not None
+                    else None,
+                ),
+                message=message,
+                is_async=True,
+                report=False,
+            )
+            scope.ctx.report(LM654, f"{message} (not translated: {why_not})", loc)
         kwargs["execute"] = cst.Name(func_name)
     for key, value in other.items():
         scope.todo(

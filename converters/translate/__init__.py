@@ -20,12 +20,14 @@ import libcst as cst
 from converters.ir import FunctionValue, Loc, SchemaNode
 from converters.rules import define
 from converters.translate import pyexpr as px
+from converters.translate.steps import StepEnv
 from converters.translate.translator import FunctionTranslator, Unsupported
 from converters.translate.types import (
     ANY,
     CONTEXT,
     JSON,
     REQUEST_CONTEXT,
+    STEP_CONTEXT,
     Resolver,
     Ty,
     schema_type,
@@ -41,6 +43,7 @@ __all__ = [
     "Unsupported",
     "translate_dynamic",
     "translate_execute",
+    "translate_step_execute",
 ]
 
 LM371 = define(
@@ -128,6 +131,112 @@ def _find_function(syntax: Syntax, line: int, column: int, text: str) -> Node | 
     return None
 
 
+def _locate(
+    function: FunctionValue, module_source: str | bytes | None, file: str | None
+) -> tuple[Syntax, Node | None, int, Loc]:
+    """The parsed module and the function's node in it (or the function parsed on its own)."""
+    path = file or (function.loc.file if function.loc else "<execute>")
+    language = language_for_path(path) or "ts"
+    line = function.loc.line if function.loc else 1
+    column = function.loc.column if function.loc else 1
+    node: Node | None = None
+    syntax: Syntax | None = None
+    offset = 0
+    if module_source is not None:
+        syntax = _parse_module(module_source, language)
+        node = _find_function(syntax, line, column, function.source)
+    if node is None:
+        syntax = parse(f"const execute = {function.source};\n", language)
+        node = _find_function(syntax, 1, 17, function.source)
+        offset = line - 1
+    assert syntax is not None
+    return syntax, node, offset, Loc(file=path, line=line, column=column)
+
+
+def translate_step_execute(
+    function: FunctionValue,
+    *,
+    module_source: str | bytes | None,
+    input_schema: SchemaNode | None,
+    generation: Literal["1.x", "vnext", "legacy"],
+    step_ids: dict[str, str] | None = None,
+    resolve: Resolver | None = None,
+    ctx_name: str = "ctx",
+    file: str | None = None,
+) -> Translated | NotTranslated:
+    """Translate a workflow step's execute function to the body of ``async def f(ctx)``.
+
+    ``ctx`` is the ``lumos_compat.StepContext``. ``input_schema`` types ``inputData`` as the
+    pydantic model emitted from it (the runtime validates 1.x step input into a model); None
+    means the input is the previous output as it came (0.x steps, whose input is not validated). ``step_ids`` maps
+    the project's step bindings to their ids, for ``getStepResult(step)``.
+    """
+    syntax, node, offset, where = _locate(function, module_source, file)
+    if node is None or (syntax.has_errors and _error_inside(syntax, node)):
+        return NotTranslated("source with syntax errors", where)
+    # unvalidated input (0.x workflows run without input validation, as they did) is whatever
+    # the previous step returned: JSON
+    input_ty: Ty = JSON
+    if input_schema is not None and generation == "1.x":
+        input_ty = schema_type(input_schema, resolve).with_nullable(False)
+        if input_ty.kind != "model":
+            return NotTranslated(
+                f"a step input schema that is not an object ({input_schema.type})",
+                input_schema.loc or where,
+            )
+    env = StepEnv(generation=generation, input_ty=input_ty, ctx=ctx_name, step_ids=step_ids or {})
+    translator = FunctionTranslator(syntax, line_offset=offset, resolve=resolve, step=env)
+    try:
+        body = _translate_step(translator, node, ctx_name)
+    except Unsupported as exc:
+        return NotTranslated(exc.construct, Loc(file=where.file, line=exc.line, column=exc.column))
+    except RecursionError:
+        return NotTranslated("an expression nested too deeply", where)
+    return Translated(body=body, imports=_imports(translator))
+
+
+def _imports(translator: FunctionTranslator) -> list[tuple[str, str | None]]:
+    imports = sorted(_IMPORTS.get(m, (m, None)) for m in translator.imports)
+    if translator.uses_http:
+        imports = sorted({*imports, ("httpx", None)})
+    return imports
+
+
+def _translate_step(t: FunctionTranslator, node: Node, ctx_name: str) -> list[cst.BaseStatement]:
+    t.push_func(is_async=True)
+    t.func.names |= {ctx_name}
+    t._root_names |= {ctx_name, "http"}
+    params = _parameter_nodes(t, node)
+    if len(params) > 1:
+        raise t.fail("a step execute function with more than one parameter", node)
+    prologue: list[cst.BaseStatement] = []
+    if params:
+        param = params[0]
+        if param.type == "identifier":
+            t.declare(t.text(param), STEP_CONTEXT, ctx_name)
+        elif param.type == "object_pattern":
+            prologue = t.destructure(param, (cst.Name(ctx_name), STEP_CONTEXT))
+        else:
+            raise t.fail(f"the execute parameter {t.short(param)}", param)
+    return _finish_body(t, node, prologue)
+
+
+def _parameter_nodes(t: FunctionTranslator, node: Node) -> list[Node]:
+    single = node.child_by_field_name("parameter")
+    if single is not None:
+        return [single]
+    params: list[Node] = []
+    formal = node.child_by_field_name("parameters")
+    for param in formal.named_children if formal is not None else []:
+        if param.type == "comment":
+            continue
+        pattern = param.child_by_field_name("pattern")
+        if pattern is None or param.child_by_field_name("value") is not None:
+            raise t.fail(f"the execute parameter {t.short(param)}", param)
+        params.append(pattern)
+    return params
+
+
 def translate_execute(
     function: FunctionValue,
     *,
@@ -145,22 +254,8 @@ def translate_execute(
     are translated with it); without it only the function's own source is read. ``input_schema``
     types the input (a pydantic model built from it); None means the input is a plain dict.
     """
-    path = file or (function.loc.file if function.loc else "<execute>")
-    language = language_for_path(path) or "ts"
-    line = function.loc.line if function.loc else 1
-    column = function.loc.column if function.loc else 1
-    node: Node | None = None
-    syntax: Syntax | None = None
-    offset = 0
-    if module_source is not None:
-        syntax = _parse_module(module_source, language)
-        node = _find_function(syntax, line, column, function.source)
-    if node is None:
-        syntax = parse(f"const execute = {function.source};\n", language)
-        node = _find_function(syntax, 1, 17, function.source)
-        offset = line - 1
-    assert syntax is not None
-    where = Loc(file=path, line=line, column=column)
+    syntax, node, offset, where = _locate(function, module_source, file)
+    path = where.file
     if node is None or (syntax.has_errors and _error_inside(syntax, node)):
         return NotTranslated("source with syntax errors", where)
     translator = FunctionTranslator(syntax, line_offset=offset, resolve=resolve)
@@ -177,10 +272,7 @@ def translate_execute(
         return NotTranslated(exc.construct, Loc(file=path, line=exc.line, column=exc.column))
     except RecursionError:
         return NotTranslated("an expression nested too deeply", where)
-    imports = sorted(_IMPORTS.get(m, (m, None)) for m in translator.imports)
-    if translator.uses_http:
-        imports = sorted({*imports, ("httpx", None)})
-    return Translated(body=body, imports=imports)
+    return Translated(body=body, imports=_imports(translator))
 
 
 # what a Mastra dynamic argument receives, by its TypeScript name: the Python parameter and type
@@ -204,10 +296,10 @@ def translate_dynamic(
     the names ``lumos_compat.Agent`` passes them by. ``imported`` gives the literal value of a
     constant imported from another project file (None when it is not one).
     """
-    found = _locate(function, module_source, file)
-    if isinstance(found, NotTranslated):
-        return found
-    syntax, node, offset, path = found
+    syntax, node, offset, where = _locate(function, module_source, file)
+    path = where.file
+    if node is None or (syntax.has_errors and _error_inside(syntax, node)):
+        return NotTranslated("source with syntax errors", where)
     translator = FunctionTranslator(syntax, line_offset=offset, imported=imported)
     try:
         translator.push_func(is_async=function.is_async)
@@ -282,29 +374,6 @@ def _where(function: FunctionValue, path: str) -> Loc:
     return Loc(file=path, line=line, column=column)
 
 
-def _locate(
-    function: FunctionValue, module_source: str | bytes | None, file: str | None
-) -> tuple[Syntax, Node, int, str] | NotTranslated:
-    """The function's node in its parsed module (or in its own source), with the line offset."""
-    path = file or (function.loc.file if function.loc else "<function>")
-    language = language_for_path(path) or "ts"
-    where = _where(function, path)
-    node: Node | None = None
-    syntax: Syntax | None = None
-    offset = 0
-    if module_source is not None:
-        syntax = _parse_module(module_source, language)
-        node = _find_function(syntax, where.line, where.column, function.source)
-    if node is None:
-        syntax = parse(f"const execute = {function.source};\n", language)
-        node = _find_function(syntax, 1, 17, function.source)
-        offset = where.line - 1
-    assert syntax is not None
-    if node is None or (syntax.has_errors and _error_inside(syntax, node)):
-        return NotTranslated("source with syntax errors", where)
-    return syntax, node, offset, path
-
-
 def _error_inside(syntax: Syntax, node: Node) -> bool:
     return any(n.is_error or n.is_missing for n in syntax.walk(node))
 
@@ -321,6 +390,12 @@ def _translate(
     t.func.names |= {input_name, context_name}
     t._root_names |= {input_name, context_name, "http"}
     prologue = _bind_parameters(t, node, style, input_ty, input_name, context_name)
+    return _finish_body(t, node, prologue)
+
+
+def _finish_body(
+    t: FunctionTranslator, node: Node, prologue: list[cst.BaseStatement]
+) -> list[cst.BaseStatement]:
     body_node = node.child_by_field_name("body")
     if body_node is None:
         raise t.fail("a function without a body", node)

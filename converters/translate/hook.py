@@ -8,13 +8,23 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from converters.ir import SchemaNode, ToolNode
-from converters.translate import LM372, NotTranslated, translate_execute
+from converters.ir import FunctionValue, Loc, SchemaNode, StringValue, ToolNode, WorkflowStepNode
+from converters.translate import (
+    LM372,
+    NotTranslated,
+    Translated,
+    translate_execute,
+    translate_step_execute,
+)
 
 if TYPE_CHECKING:
     from converters.emit.context import Scope
 
-__all__ = ["emit_translated_execute"]
+__all__ = [
+    "emit_translated_execute",
+    "emit_translated_step",
+    "emit_translated_workflow_function",
+]
 
 
 def emit_translated_execute(
@@ -35,12 +45,8 @@ def emit_translated_execute(
     if function is None:
         return "the tool has no execute function"
     project = scope.ctx.project
-    module_source: str | None = None
     file = function.loc.file if function.loc else tool.file
-    try:
-        module_source = (Path(project.root) / file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        module_source = None
+    module_source = _module_source(scope, file)
 
     def resolve(ref: str) -> SchemaNode:
         return project.schemas[ref]
@@ -55,6 +61,116 @@ def emit_translated_execute(
     )
     if isinstance(result, NotTranslated):
         return result.message
+    _add_function(scope, result, name, params, returns, file, function, tool.loc)
+    scope.ctx.report(
+        LM372,
+        f"the execute body of tool `{tool.binding}` was translated to Python",
+        function.loc or tool.loc,
+        severity="info",
+    )
+    return None
+
+
+def emit_translated_step(
+    scope: Scope,
+    step: WorkflowStepNode,
+    *,
+    name: str,
+    params: Sequence[tuple[str, cst.BaseExpression | None]],
+    returns: cst.BaseExpression | None,
+    generation: str,
+    typed_input: bool,
+) -> str | None:
+    """Add ``async def name(ctx)`` with the translated step body; None when done, else why not.
+
+    ``typed_input``: the step's ``input_data`` is the pydantic model emitted from its input schema
+    (1.x steps, validated by the runtime); otherwise it is the previous output as it came.
+    """
+    if step.execute is None:
+        return "the step has no execute function"
+    return emit_translated_workflow_function(
+        scope,
+        step.execute,
+        name=name,
+        params=params,
+        returns=returns,
+        generation=generation,
+        input_schema=step.input_schema if typed_input else None,
+        file=step.file,
+        what=f"the execute body of step `{step.binding}`",
+        fallback=step.loc,
+    )
+
+
+def emit_translated_workflow_function(
+    scope: Scope,
+    function: FunctionValue,
+    *,
+    name: str,
+    params: Sequence[tuple[str, cst.BaseExpression | None]],
+    returns: cst.BaseExpression | None,
+    generation: str,
+    input_schema: SchemaNode | None,
+    file: str,
+    what: str,
+    fallback: Loc,
+) -> str | None:
+    """A function taking the step context (a step body, a ``.map`` function, a condition).
+
+    Adds ``async def name(ctx)`` with the translated body and reports it (``what`` names it);
+    returns None when done, else why it stays a TODO.
+    """
+    project = scope.ctx.project
+    file = function.loc.file if function.loc else file
+
+    def resolve(ref: str) -> SchemaNode:
+        return project.schemas[ref]
+
+    step_ids: dict[str, str] = {}
+    # the steps of the same file win over same-named steps elsewhere
+    for other in sorted(project.steps, key=lambda s: s.file == file):
+        if isinstance(other.id, StringValue):
+            step_ids[other.binding] = other.id.value
+        elif other.id is None and other.from_ is None:
+            step_ids[other.binding] = other.binding
+    result = translate_step_execute(
+        function,
+        module_source=_module_source(scope, file),
+        input_schema=input_schema,
+        generation="legacy"
+        if generation == "legacy"
+        else ("vnext" if generation == "vnext" else "1.x"),
+        step_ids=step_ids,
+        resolve=resolve,
+        ctx_name=params[0][0],
+        file=file,
+    )
+    if isinstance(result, NotTranslated):
+        return result.message
+    _add_function(scope, result, name, params, returns, file, function, fallback)
+    scope.ctx.report(
+        LM372, f"{what} was translated to Python", function.loc or fallback, severity="info"
+    )
+    return None
+
+
+def _module_source(scope: Scope, file: str) -> str | None:
+    try:
+        return (Path(scope.ctx.project.root) / file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _add_function(
+    scope: Scope,
+    result: Translated,
+    name: str,
+    params: Sequence[tuple[str, cst.BaseExpression | None]],
+    returns: cst.BaseExpression | None,
+    file: str,
+    function: FunctionValue,
+    fallback: Loc,
+) -> None:
     for module, imported in result.imports:
         if imported is None:
             scope.builder.import_module(module)
@@ -74,13 +190,6 @@ def emit_translated_execute(
             asynchronous=cst.Asynchronous(),
         ),
         [
-            f"Translated from {file}:{function.loc.line if function.loc else tool.loc.line} by lumos-migrate [{LM372.id}]."
+            f"Translated from {file}:{function.loc.line if function.loc else fallback.line} by lumos-migrate [{LM372.id}]."
         ],
     )
-    scope.ctx.report(
-        LM372,
-        f"the execute body of tool `{tool.binding}` was translated to Python",
-        function.loc or tool.loc,
-        severity="info",
-    )
-    return None

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from converters.translate import pyexpr as px
+from converters.translate.steps import STEP_KINDS, step_call, step_method_call
 from converters.translate.types import (
     ANY,
     BOOL,
@@ -76,8 +77,17 @@ def _callee(node: Node) -> tuple[Node, str | None, Node | None]:
         prop = func.child_by_field_name("property")
         obj = func.child_by_field_name("object")
         assert prop is not None and obj is not None
-        return func, prop.type and _text_of(prop), _bare(obj)
+        receiver = _bare(obj)
+        if _bare_but_non_null(obj).type == "non_null_expression":
+            receiver = _bare_but_non_null(obj)  # `agent!.generate()`: the `!` says not null
+        return func, prop.type and _text_of(prop), receiver
     return func, None, None
+
+
+def _bare_but_non_null(node: Node) -> Node:
+    while node.type in _PASS and node.type != "non_null_expression":
+        node = node.named_children[0]
+    return node
 
 
 def _text_of(node: Node) -> str:
@@ -118,6 +128,17 @@ def translate_call(t: FunctionTranslator, node: Node) -> E:
     if _optional_call(node) or t._chain_is_optional(func):
         # context?.requestContext?.get(...) is fine: the context is always there
         base, rty = t.expr(receiver)
+        if (
+            isinstance(base, cst.IfExp)
+            and id(base) in t.non_null_guards
+            and not any(c.type == "optional_chain" for c in func.children)
+        ):
+            # `a?.b().c()`: the whole chain is skipped when `a` is null
+            value, vty = _method_call(t, node, base.body, rty.with_nullable(False), method, args)
+            guarded = px.ifexp(base.test, value, cst.Name("None"))
+            if not vty.nullable:
+                t.non_null_guards.add(id(guarded))
+            return guarded, vty.with_nullable()
         if rty.kind not in ("context", "request_context"):
             if not any(c.type == "optional_chain" for c in func.children) or not rty.nullable:
                 raise t.fail(f"an optional call {t.short(node)}", node)
@@ -192,6 +213,8 @@ def _function_call(t: FunctionTranslator, node: Node, func: Node, args: list[Nod
     if func.type != "identifier":
         raise t.fail(f"calling {t.short(func)}", node)
     var = t.lookup(name, func)
+    if var.ty.kind == "step_fn":
+        return step_call(t, node, var.ty.tag, args)
     if var.ty.kind != "function":
         raise t.fail(f"calling `{name}`, which is not known to be a function", node)
     values = []
@@ -256,19 +279,35 @@ def _global_call(
     if obj == "Math":
         values = []
         types = []
+        json_args = False
         for arg in args:
             if arg.type == "spread_element":
                 if method in ("min", "max") and len(args) == 1:
                     inner, ity = t.expr(arg.named_children[0])
-                    if ity.kind != "list" or not (ity.item and ity.item.is_number):
-                        raise t.fail(f"Math.{method} over a list not known to hold numbers", node)
-                    return px.call(method, inner), ity.item
+                    if ity.kind == "list" and ity.item and ity.item.is_number:
+                        if ity.item.nullable:
+                            raise t.fail(f"Math.{method} over a list that may hold null", node)
+                        return px.call(method, inner), ity.item
+                    if ity.kind == "json" or (ity.kind == "list" and not ity.nullable):
+                        # JSON from the network: JavaScript's rules (empty, NaN, strings)
+                        t.use("jsrt")
+                        spread = cst.Arg(px.wrap(inner, px.P_PRIMARY), star="*")
+                        return px.call(f"jsrt.math_{method}", spread), FLOAT
+                    raise t.fail(f"Math.{method} over a list not known to hold numbers", node)
                 raise t.fail(f"a spread argument in {t.short(node)}", node)
             value, ty = t.expr(arg)
-            if not ty.is_number or ty.nullable:
+            if method in ("min", "max") and (not ty.is_number or ty.nullable):
+                if ty.kind not in ("json", "int", "float"):
+                    raise t.fail(f"Math.{method} of a value not known to be a number", arg)
+                json_args = True
+            elif not ty.is_number or ty.nullable:
                 raise t.fail(f"Math.{method} of a value not known to be a number", arg)
             values.append(value)
             types.append(ty)
+        if json_args:
+            # a value from JSON among the numbers: JavaScript's rules (null is 0, NaN wins)
+            t.use("jsrt")
+            return px.call(f"jsrt.math_{method}", *values), FLOAT
         if method in _MATH_ONE and len(values) == 1:
             func, rty = _MATH_ONE[method]
             t.use("math")
@@ -346,6 +385,9 @@ def _method_call(
     method: str,
     args: list[Node],
 ) -> E:
+    if bty.kind in STEP_KINDS and t.step is not None and (bty.kind == "mastra" or not bty.nullable):
+        # `mastra.getAgent(...)`: TypeScript types the Mastra instance as always there
+        return step_method_call(t, node, base, bty, method, args)
     if bty.nullable and bty.kind not in ("json", "any"):
         raise t.fail(f"calling `{method}` on a value that may be null", node)
     kind = bty.kind
@@ -707,6 +749,18 @@ def translate_call_statement(t: FunctionTranslator, node: Node) -> list[cst.Base
         return None
     args = _args(node)
     receiver_text = t.text(receiver)
+    if (
+        receiver_text in ("process.stdout", "process.stderr")
+        and method == "write"
+        and t._is_global("process")
+    ):
+        _check_args(t, node, args, 1, 1)
+        value, vty = t.expr(args[0])
+        if vty.kind != "str" or vty.nullable:
+            raise t.fail(f"{receiver_text}.write of a value not known to be a string", node)
+        t.use("sys")
+        stream = px.dotted(f"sys.{receiver_text.split('.')[1]}")
+        return [_line(cst.Expr(px.call(px.attr(stream, "write"), value)))]
     if receiver.type == "identifier" and receiver_text == "console" and t._is_global("console"):
         levels = {
             "log": "info",

@@ -17,6 +17,7 @@ import libcst as cst
 from converters.schema_emit import python_field_name
 from converters.translate import pyexpr as px
 from converters.translate.names import snake_case
+from converters.translate.steps import STEP_KINDS, StepEnv, step_member
 from converters.translate.types import (
     ANY,
     BOOL,
@@ -53,6 +54,7 @@ _MODULES = {
     "urllib",
     "datetime",
     "jsrt",
+    "sys",
 }
 _BUILTINS = {
     "len", "str", "int", "float", "bool", "list", "dict", "any", "all", "next", "min", "max",
@@ -128,8 +130,10 @@ class FunctionTranslator:
         line_offset: int = 0,
         resolve: Resolver | None = None,
         imported: Callable[[str], tuple[cst.BaseExpression, Ty] | None] | None = None,
+        step: StepEnv | None = None,
     ) -> None:
         self.syntax = syntax
+        self.step = step  # set when translating a workflow step's execute
         self.line_offset = line_offset
         self.resolve = resolve
         # the value of an imported constant (a literal), for names imported from project files
@@ -251,6 +255,15 @@ class FunctionTranslator:
             self.helpers.append(_assign(py, expr))
             return var
         return self._module_helper(ts_name, decl)
+
+    def is_module_name(self, ts_name: str) -> bool:
+        """Whether ``ts_name`` names a module-level declaration (not shadowed by a local)."""
+        block: _Block | None = self._block
+        while block is not None:
+            if ts_name in block.vars:
+                return False
+            block = block.parent
+        return ts_name in self._module_decls
 
     def _module_helper(self, ts_name: str, decl: Node) -> _Var:
         root = self._root_block()
@@ -446,7 +459,34 @@ class FunctionTranslator:
             if node.type in ("function_declaration", "comment", "empty_statement"):
                 continue
             out += self.statement(node)
+            if node.type == "if_statement":
+                self._narrow_after_guard(node)
         return out
+
+    def _narrow_after_guard(self, node: Node) -> None:
+        """``if (!x) throw ...;`` / ``if (!x) return ...;``: below it, ``x`` is not null."""
+        if node.child_by_field_name("alternative") is not None:
+            return
+        cond = node.child_by_field_name("condition")
+        then = node.child_by_field_name("consequence")
+        if cond is None or then is None:
+            return
+        while cond.type == "parenthesized_expression":
+            cond = cond.named_children[0]
+        if cond.type != "unary_expression" or self._op(cond) != "!":
+            return
+        last = then
+        while last.type == "statement_block":
+            inner = [c for c in last.named_children if c.type != "comment"]
+            if not inner:
+                return
+            last = inner[-1]
+        if last.type not in ("throw_statement", "return_statement"):
+            return
+        argument = cond.child_by_field_name("argument")
+        var = self.narrowed(argument) if argument is not None else None
+        if var is not None:
+            var.ty = var.ty.with_nullable(False)
 
     def body_of(self, node: Node) -> list[cst.BaseStatement]:
         """A statement used as a body (a block or a single statement)."""
@@ -639,6 +679,14 @@ class FunctionTranslator:
         if target.type not in ("identifier", "shorthand_property_identifier_pattern"):
             raise self.fail(f"the destructuring target {self.short(target)}", target)
         expr, ty = value
+        if ty.kind in ("step_fn", "step_context", "legacy_step_context") and isinstance(
+            expr, cst.Name
+        ):
+            # `suspend`, `getStepResult`, a legacy `context`: read through the step context
+            if default is not None:
+                raise self.fail(f"a default for {self.short(target)}", target)
+            self.declare(self.text(target), ty, expr.value)
+            return []
         if default is None:
             var = self.declare(self.text(target), ty)
             return [_assign(var.py, expr)]
@@ -702,9 +750,11 @@ class FunctionTranslator:
                 special = self.call_statement(inner)
                 if special is not None:
                     return special
-        expr, _ = self.expr(node)
+        expr, ety = self.expr(node)
         if not isinstance(expr, cst.Call | cst.Await):
             raise self.fail(f"the expression statement {self.short(node)} (no effect)", node)
+        if ety.kind == "awaitable" and ety.tag == "step" and isinstance(expr, cst.Call):
+            expr = cst.Await(expr)  # setState(...) / writer.write(...) without await: run it
         return [_line(cst.Expr(expr))]
 
     def assign_target(self, node: Node, value_ty: Ty) -> cst.BaseAssignTargetExpression:
@@ -809,11 +859,19 @@ class FunctionTranslator:
         body = node.child_by_field_name("body")
         assert left is not None and right is not None and body is not None
         op = self.text(operator) if operator is not None else "of"
-        entries = self._entries_loop(left, right, body)
+        is_await = any(c.type == "await" for c in node.children)
+        entries = None if is_await else self._entries_loop(left, right, body)
         if entries is not None:
             return entries
         iterable, ity = self.expr(right)
-        if op == "in":
+        if is_await != (ity.kind == "async_iter"):
+            what = "`for await ... of`" if is_await else "`for ... of`"
+            raise self.fail(f"{what} over {self.short(right)}", right)
+        if ity.kind == "async_iter":
+            if not self.func.is_async:
+                raise self.fail("`for await` outside an async function", node)
+            item_ty = ity.item or JSON
+        elif op == "in":
             if ity.kind not in ("dict", "json"):
                 raise self.fail(
                     "`for ... in` over something that is not known to be an object", node
@@ -848,7 +906,10 @@ class FunctionTranslator:
             target = cst.Name("_")
         return [
             cst.For(
-                target=target, iter=iterable, body=cst.IndentedBlock(stmts or [_line(cst.Pass())])
+                target=target,
+                iter=iterable,
+                body=cst.IndentedBlock(stmts or [_line(cst.Pass())]),
+                asynchronous=cst.Asynchronous() if is_await else None,
             )
         ]
 
@@ -1204,6 +1265,9 @@ class FunctionTranslator:
         kind = node.type
         if kind == "parenthesized_expression":
             return self.expr(node.named_children[0], lenient=lenient)
+        if kind == "non_null_expression":  # `x!`: TypeScript's word that x is not null
+            expr, ty = self.expr(node.named_children[0], lenient=lenient)
+            return expr, ty if ty.kind in ("json", "any") else ty.with_nullable(False)
         if kind in _PASS_THROUGH:
             return self.expr(node.named_children[0], lenient=lenient)
         if kind == "identifier":
@@ -1213,6 +1277,8 @@ class FunctionTranslator:
             if ident in ("NaN", "Infinity"):
                 return px.call("float", px.string("nan" if ident == "NaN" else "inf")), FLOAT
             var = self.lookup(ident, node)
+            if var.ty.kind == "step_fn":
+                raise self.fail(f"the step function `{ident}` used as a value", node)
             return cst.Name(var.py), var.ty
         if kind in ("true", "false"):
             return cst.Name("True" if kind == "true" else "False"), BOOL
@@ -1316,6 +1382,15 @@ class FunctionTranslator:
         if ty.kind == "int" and not ty.nullable:
             return px.call("str", expr)
         self.use("jsrt")
+        if (
+            isinstance(expr, cst.Call)
+            and isinstance(expr.func, cst.Attribute)
+            and isinstance(expr.func.value, cst.Name)
+            and expr.func.value.value == "jsrt"
+            and expr.func.attr.value == "get"
+        ):
+            # `${a?.b}`: "undefined" when the chain stops or the key is missing, "null" for null
+            return expr.with_changes(func=px.dotted("jsrt.str_get"))
         return px.call("jsrt.js_str", expr)
 
     def array(self, node: Node) -> E:
@@ -1379,10 +1454,12 @@ class FunctionTranslator:
                 expr, ty = self.expr_identifier(child)
             elif child.type == "spread_element":
                 expr, ty = self.expr(child.named_children[0])
-                if ty.kind == "model":
-                    raise self.fail(
-                        f"spreading the model {self.short(child)} into an object", child
-                    )
+                if ty.kind == "model" and not ty.nullable:
+                    # the keys the input was given, as JavaScript spreads the parsed object
+                    self.use("jsrt")
+                    elements.append(cst.StarredDictElement(px.call("jsrt.plain", expr)))
+                    item_ty = _join(item_ty, JSON) if item_ty else JSON
+                    continue
                 if ty.kind not in ("dict", "json", "any"):
                     raise self.fail(f"spreading {self.short(child)} into an object", child)
                 if ty.nullable:
@@ -1489,6 +1566,8 @@ class FunctionTranslator:
             return expr, ty
         if bty.kind == "model" and all(isinstance(k, cst.SimpleString) for k in keys):
             return self._model_optional(base, bty, keys, node)
+        if bty.kind in STEP_KINDS and all(isinstance(k, cst.SimpleString) for k in keys):
+            return self._attribute_optional(base, bty, keys, node)
         if bty.kind not in ("json", "dict", "list", "any"):
             raise self.fail(f"optional chaining on {self.short(current)}", node)
         self.use("jsrt")
@@ -1520,10 +1599,40 @@ class FunctionTranslator:
             test = px.boolop(test, cst.And(), guard)
         return px.ifexp(test, expr, cst.Name("None")), ty.with_nullable()
 
+    def _attribute_optional(
+        self, base: cst.BaseExpression, bty: Ty, keys: list[cst.BaseExpression], node: Node
+    ) -> E:
+        # a?.b on step-context values (agent results, the Mastra instance): None-checks
+        expr, ty = base, bty
+        guards: list[cst.BaseExpression] = []
+        for i, key in enumerate(keys):
+            assert isinstance(key, cst.SimpleString)
+            text = key.evaluated_value
+            assert isinstance(text, str)
+            if ty.nullable:
+                if not _simple(expr):
+                    raise self.fail(f"optional chaining on {self.short(node)}", node)
+                guards.append(px.compare(expr, cst.IsNot(), cst.Name("None")))
+            if ty.kind in ("json", "dict", "any"):
+                self.use("jsrt")
+                expr, ty = px.call("jsrt.get", expr, *keys[i:]), JSON
+                break
+            if ty.kind not in STEP_KINDS:
+                raise self.fail(f"optional chaining on {self.short(node)}", node)
+            expr, ty = self.member(expr, ty.with_nullable(False), text, node)
+        if not guards:
+            return expr, ty
+        test = guards[0]
+        for guard in guards[1:]:
+            test = px.boolop(test, cst.And(), guard)
+        return px.ifexp(test, expr, cst.Name("None")), ty.with_nullable()
+
     def member(
         self, base: cst.BaseExpression, bty: Ty, key: str, node: Node, *, lenient: bool = False
     ) -> E:
         """``base.key`` by the type of ``base``."""
+        if bty.kind in STEP_KINDS and self.step is not None:
+            return step_member(self, base, bty, key, node)
         if key == "length" and bty.kind in ("str", "list", "json", "any"):
             return px.call("len", base), INT
         if bty.kind == "model":
@@ -1644,6 +1753,15 @@ class FunctionTranslator:
             if done is not None:
                 return done
         expr, ty = self.expr(inner)
+        if (
+            ty.kind == "awaitable"
+            and isinstance(expr, cst.IfExp)
+            and isinstance(expr.orelse, cst.Name)
+            and expr.orelse.value == "None"
+        ):
+            # `await a?.b()`: awaits the call when it happens, else undefined
+            awaited = cst.Await(px.wrap(expr.body, px.P_PRIMARY))
+            return px.ifexp(expr.test, awaited, cst.Name("None")), (ty.item or ANY).with_nullable()
         if ty.kind == "awaitable":
             return cst.Await(px.wrap(expr, px.P_PRIMARY)), ty.item or ANY
         if isinstance(expr, cst.Call) and ty.kind != "awaitable":
@@ -1663,7 +1781,11 @@ class FunctionTranslator:
         assert argument is not None
         if op == "!":
             expr, ty = self.expr(argument, lenient=True)
-            return px.not_(self.truth(expr, ty)), BOOL
+            test = self.truth(expr, ty)
+            if isinstance(test, cst.Name) and test.value == "True" and _simple(expr):
+                # `!input` on a value that is always there: spelled as the None test it is
+                return px.compare(expr, cst.Is(), cst.Name("None")), BOOL
+            return px.not_(test), BOOL
         if op in ("-", "+"):
             expr, ty = self.expr(argument)
             if not ty.is_number:
@@ -1827,6 +1949,14 @@ class FunctionTranslator:
                 return px.compare(
                     value, cst.IsNot() if negate else cst.Is(), cst.Name("None")
                 ), BOOL
+            if b_node.type in ("true", "false") and not loose:
+                # x === true: only the boolean itself (1 == True in Python, not in JavaScript)
+                value, vty = self.expr(a_node, lenient=True)
+                wanted = b_node.type == "true"
+                if vty.kind == "bool" and not vty.nullable:
+                    return (value if wanted != negate else px.not_(value)), BOOL
+                constant = cst.Name("True" if wanted else "False")
+                return px.compare(value, cst.IsNot() if negate else cst.Is(), constant), BOOL
         a, aty = self.expr(left)
         b, bty = self.expr(right)
         if (

@@ -21,9 +21,11 @@ __all__ = [
     "FLOAT",
     "INT",
     "JSON",
+    "LEGACY_STEP_CONTEXT",
     "NONE",
     "REQUEST_CONTEXT",
     "RESPONSE",
+    "STEP_CONTEXT",
     "STR",
     "Resolver",
     "Ty",
@@ -36,7 +38,8 @@ __all__ = [
 Resolver = Callable[[str], SchemaNode]
 
 # kinds: str int float bool none list dict json model response context request_context error
-#        function any
+#        function any; steps: step_context legacy_step_context step_fn step_writer mastra
+#        agent agent_result signal awaitable
 SCALARS = frozenset({"str", "int", "float", "bool"})
 
 
@@ -50,6 +53,7 @@ class Ty:
     nullable: bool = False
     is_async: bool = False  # functions: whether calling them gives an awaitable
     number_keys: bool = False  # dicts: built with number keys (looked up by number, as JS does)
+    tag: str = ""  # step_fn: which step context function (``suspend``, ``getStepResult``...)
 
     @property
     def is_scalar(self) -> bool:
@@ -64,7 +68,21 @@ class Ty:
     @property
     def is_object(self) -> bool:
         """A value JavaScript always treats as true when present (array, object, model)."""
-        return self.kind in ("list", "dict", "model", "response", "context", "request_context")
+        return self.kind in (
+            "list",
+            "dict",
+            "model",
+            "response",
+            "context",
+            "request_context",
+            "step_context",
+            "legacy_step_context",
+            "step_writer",
+            "mastra",
+            "agent",
+            "agent_result",
+            "signal",
+        )
 
     @property
     def is_jsonish(self) -> bool:
@@ -73,7 +91,9 @@ class Ty:
 
     def with_nullable(self, nullable: bool = True) -> Ty:
         """The same type, possibly null."""
-        return Ty(self.kind, self.schema, self.item, nullable, self.is_async, self.number_keys)
+        return Ty(
+            self.kind, self.schema, self.item, nullable, self.is_async, self.number_keys, self.tag
+        )
 
 
 STR = Ty("str")
@@ -85,6 +105,8 @@ JSON = Ty("json", nullable=True)
 ANY = Ty("any", nullable=True)
 RESPONSE = Ty("response")
 CONTEXT = Ty("context")
+STEP_CONTEXT = Ty("step_context")
+LEGACY_STEP_CONTEXT = Ty("legacy_step_context")
 REQUEST_CONTEXT = Ty("request_context")
 ERROR = Ty("error")
 

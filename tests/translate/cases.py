@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from converters.ir import Project, SchemaNode, ToolNode
+from converters.ir import Project, SchemaNode, ToolNode, WorkflowStepNode
 from tests.translate.loopback import Route
 
 __all__ = ["FIXTURE_CASES", "MAX_INPUTS", "FixtureCases", "schema_inputs"]
@@ -118,8 +118,8 @@ def _edges(node: SchemaNode, resolve: Callable[[str], SchemaNode]) -> list[Any]:
     return out
 
 
-def schema_inputs(tool: ToolNode, project: Project) -> list[dict[str, Any]]:
-    """Inputs for a tool: a typical one, then each top-level field through its edge values."""
+def schema_inputs(tool: ToolNode | WorkflowStepNode, project: Project) -> list[dict[str, Any]]:
+    """Inputs for a tool (or step): a typical one, then each top-level field through its edges."""
     schema = tool.input_schema
     if schema is None or schema.type != "object":
         return [{}]

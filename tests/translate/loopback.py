@@ -30,7 +30,7 @@ NOISE_HEADERS = frozenset(
 
 @dataclass(frozen=True)
 class Route:
-    """An answer: for ``path`` (and query parameters that must all match), status and body."""
+    """An answer: for ``path`` (``*``: any) and query parameters that must all match, status and body."""
 
     path: str
     status: int = 200
@@ -48,7 +48,7 @@ class Route:
             return False
         if self.body_contains is not None and self.body_contains.encode() not in body:
             return False
-        if self.path != path:
+        if self.path not in ("*", path):  # "*": any path
             return False
         return all(query.get(k, [None])[0] == v for k, v in self.query.items())
 
