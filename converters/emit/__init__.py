@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from converters.emit.agents import emit_agent
+from converters.emit.bridge import LM361, bridge_files
 from converters.emit.context import EmitContext, Scope, Symbol
 from converters.emit.mastra import emit_mastra
 from converters.emit.memory import emit_memory
@@ -198,18 +199,20 @@ def emit_project(
     package_name: str | None = None,
     progress: Callable[[str], None] | None = None,
     jobs: int = 1,
+    bridge: bool = False,
 ) -> EmitResult:
     """Build every file of the ported package for ``project`` (nothing is written here).
 
     ``out_dir`` is where the files will go (recorded in the result); ``progress`` is called with
     each module path as it is emitted; ``jobs`` > 1 emits modules in that many worker processes
-    (the result is the same whatever ``jobs`` is).
+    (the result is the same whatever ``jobs`` is). ``bridge`` makes tools whose body was not
+    translated call the TypeScript tool under Node (``converters.emit.bridge``) instead of a TODO.
     """
     package = package_name_for(project, package_name)
     problem = invalid_package_name(package)
     if problem:
         raise ValueError(f"invalid package name: {problem}")
-    ctx = EmitContext(project=project, package=package)
+    ctx = EmitContext(project=project, package=package, bridge=bridge)
     result = EmitResult(package=package, out_dir=Path(out_dir) if out_dir is not None else None)
 
     # what each source file defines, in source order
@@ -317,6 +320,15 @@ def emit_project(
                 builder.exports.append(local)
         sources[init] = builder.render()
 
+    bridged = any(d.rule == LM361.id for d in ctx.diagnostics)
+    bridge_data: dict[str, bytes] = {}
+    if bridged:
+        for rel, content in bridge_files(project, package, result.out_dir).items():
+            if isinstance(content, str):
+                sources[rel] = content
+            else:
+                bridge_data[rel] = content
+
     try:
         formatted = format_modules(sources, first_party=package)
     except FormatError:
@@ -358,7 +370,10 @@ def emit_project(
         result.files[f"{package}/{copy}"] = data
         ctx.converted.append(ConvertedItem(kind="prompt", name=asset, target=f"{package}/{copy}"))
 
-    result.files["pyproject.toml"] = pyproject_toml(project, package, bool(ctx.assets)).encode()
+    result.files.update(bridge_data)
+    result.files["pyproject.toml"] = pyproject_toml(
+        project, package, bool(ctx.assets), has_bridge=bridged
+    ).encode()
     result.files["README.md"] = readme(project, package).encode()
     result.diagnostics = ctx.diagnostics
     result.converted = ctx.converted

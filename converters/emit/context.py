@@ -34,6 +34,8 @@ class EmitContext:
     converted: list[ConvertedItem] = field(default_factory=list)
     # project-relative asset path -> package-relative POSIX path of its copy (e.g. "prompts/x.md")
     assets: dict[str, str] = field(default_factory=dict)
+    # convert --bridge: untranslated tool bodies call the TypeScript tool over MCP
+    bridge: bool = False
 
     def lookup(self, target: str | None, name: str) -> Symbol | None:
         """The symbol a reference points at: by ``file#name`` target, else by a unique name."""

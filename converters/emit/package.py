@@ -132,7 +132,9 @@ def _toml_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def pyproject_toml(project: Project, package: str, has_assets: bool) -> str:
+def pyproject_toml(
+    project: Project, package: str, has_assets: bool, has_bridge: bool = False
+) -> str:
     """The ported project's pyproject.toml, depending on lumos-compat."""
     data = _package_json(Path(project.root))
     version = data.get("version")
@@ -160,8 +162,10 @@ def pyproject_toml(project: Project, package: str, has_assets: bool) -> str:
         f'include = ["{package}*"]',
         "",
     ]
-    if has_assets:
-        lines += ["[tool.setuptools.package-data]", f'{package} = ["prompts/**/*"]', ""]
+    data = [*(["prompts/**/*"] if has_assets else []), *(["_bridge/*.mjs"] if has_bridge else [])]
+    if data:
+        listed = ", ".join(f'"{item}"' for item in data)
+        lines += ["[tool.setuptools.package-data]", f"{package} = [{listed}]", ""]
     return "\n".join(lines)
 
 

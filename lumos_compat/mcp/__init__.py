@@ -4,6 +4,7 @@ Built on the official ``mcp`` Python SDK, an optional dependency: ``pip install 
 Importing this package works without it; the first connection says how to install it.
 """
 
+from lumos_compat.mcp.bridge import TypeScriptBridge, TypeScriptToolError
 from lumos_compat.mcp.client import (
     MCPClient,
     MCPConnectionError,
@@ -20,4 +21,6 @@ __all__ = [
     "MCPTimeoutError",
     "MCPToolError",
     "ToolsWithErrors",
+    "TypeScriptBridge",
+    "TypeScriptToolError",
 ]
