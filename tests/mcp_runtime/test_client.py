@@ -235,14 +235,16 @@ def http_server() -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}/mcp"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # the interpreter and uvicorn start slowly on a busy CI
         while True:
             try:
-                httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+                httpx.get(f"http://127.0.0.1:{port}/", timeout=2, trust_env=False)
                 break
             except httpx.TransportError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"HTTP MCP server did not start: {proc.stderr}") from None
+                    proc.kill()
+                    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+                    raise RuntimeError(f"HTTP MCP server did not start: {err[-2000:]}") from None
                 time.sleep(0.1)
         yield url
     finally:
