@@ -19,6 +19,7 @@ from converters.emit.agents import emit_agent
 from converters.emit.bridge import LM361, bridge_files
 from converters.emit.context import EmitContext, Scope, Symbol
 from converters.emit.mastra import emit_mastra
+from converters.emit.mcp import emit_mcp_client
 from converters.emit.memory import emit_memory
 from converters.emit.module import FormatError, ModuleBuilder, format_modules
 from converters.emit.names import NameAllocator, snake_case
@@ -29,7 +30,6 @@ from converters.emit.package import (
     pyproject_toml,
     readme,
 )
-from converters.emit.placeholders import mcp_placeholder
 from converters.emit.tools import SchemaModels, emit_tool
 from converters.emit.values import LM904
 from converters.emit.workflows import WorkflowModels, emit_step, emit_workflow
@@ -121,7 +121,7 @@ def _emit_file(
             elif kind == "step":
                 emit_step(node, scope, name, workflow_models)  # type: ignore[arg-type]
             elif kind == "mcp":
-                mcp_placeholder(scope, node, name)  # type: ignore[arg-type]
+                emit_mcp_client(scope, node, name)  # type: ignore[arg-type]
             elif kind == "mastra":
                 emit_mastra(node, scope, name)  # type: ignore[arg-type]
         return _Outcome(file, builder.render())
