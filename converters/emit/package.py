@@ -145,6 +145,9 @@ def pyproject_toml(
         if isinstance(description, str) and description
         else f"Python port of the Mastra project {Path(project.root).name}"
     )
+    # MCP clients and the TypeScript bridge need the official MCP SDK (lumos-compat's mcp extra)
+    needs_mcp = has_bridge or any(c.servers is not None for c in project.mcp_clients)
+    extras = "[mcp]" if needs_mcp else ""
     lines = [
         "[build-system]",
         'requires = ["setuptools>=69"]',
@@ -156,7 +159,7 @@ def pyproject_toml(
         f"description = {_toml_string(description)}",
         'readme = "README.md"',
         'requires-python = ">=3.11"',
-        'dependencies = ["lumos-compat>=0.1"]',
+        f'dependencies = ["lumos-compat{extras}>=0.1"]',
         "",
         "[tool.setuptools.packages.find]",
         f'include = ["{package}*"]',

@@ -72,3 +72,24 @@ def test_bridged_tools_call_the_typescript_tool(tmp_path: Path) -> None:
         sys.path.remove(str(out))
         for name in [n for n in sys.modules if n == "tool_zoo" or n.startswith("tool_zoo.")]:
             del sys.modules[name]
+
+
+def test_cli_bridge_flag_and_mcp_extra(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from converters.cli import app
+
+    out = tmp_path / "cli"
+    result = CliRunner().invoke(
+        app, ["convert", str(ROOT / "fixtures" / "tool-zoo"), "--out", str(out), "--bridge"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (out / "tool_zoo" / "_bridge" / "bridge.mjs").is_file()
+    assert 'dependencies = ["lumos-compat[mcp]>=0.1"]' in (out / "pyproject.toml").read_text()
+    plain = tmp_path / "plain"
+    result = CliRunner().invoke(
+        app, ["convert", str(ROOT / "fixtures" / "tool-zoo"), "--out", str(plain)]
+    )
+    assert result.exit_code == 0, result.output
+    assert not (plain / "tool_zoo" / "_bridge").exists()
+    assert 'dependencies = ["lumos-compat>=0.1"]' in (plain / "pyproject.toml").read_text()
