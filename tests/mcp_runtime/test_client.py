@@ -263,3 +263,23 @@ async def test_streamable_http_with_headers(http_server: str) -> None:
         assert _whoami(await tools["web_whoami"].execute({}))["header"] == "secret"
     finally:
         await mcp.disconnect()
+
+
+async def test_bridge_without_node_says_how_to_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lumos_compat import create_tool
+    from lumos_compat.mcp import TypeScriptBridge
+
+    monkeypatch.setenv("LUMOS_NODE", "no-such-node-binary")
+    script = tmp_path / "bridge.mjs"
+    script.write_text("// stands in for the packaged bridge program\n")
+    bridge = TypeScriptBridge(project=tmp_path, script=script)
+    execute = bridge.execute("tools__t", file="src/t.ts", binding="t", tool_id="t")
+    with pytest.raises(MCPConnectionError, match=r"Node\.js was not found.*Install Node\.js 20"):
+        await execute({}, None)
+    # in an agent run the model gets it as the tool's error
+    tool = create_tool(id="t", execute=execute)
+    outcome = await tool.run_for_model("{}", tool_name="t", tool_call_id="c1")
+    assert outcome.kind == "error"
+    assert "Install Node.js 20" in outcome.model_text
