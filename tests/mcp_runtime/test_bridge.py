@@ -105,15 +105,16 @@ def port(tmp_path: Path) -> Iterator[Path]:
     """Where converted packages go; importable, and forgotten afterwards."""
     out = tmp_path / "port"
     sys.path.insert(0, str(out))
-    before = set(sys.modules)
     try:
         yield out
     finally:
         sys.path.remove(str(out))
-        for name in set(sys.modules) - before:
+        # forget the ported packages only (other modules imported meanwhile stay)
+        packages = {p.parent.name for p in out.glob("*/__init__.py")}
+        for name in [n for n in sys.modules if n.split(".")[0] in packages]:
             module = sys.modules.pop(name)
             bridge = getattr(module, "bridge", None)
-            if hasattr(bridge, "disconnect") and name.endswith("._bridge"):
+            if name.endswith("._bridge") and hasattr(bridge, "disconnect"):
                 import asyncio
 
                 asyncio.run(bridge.disconnect())
