@@ -261,6 +261,14 @@ def convert(
         str | None,
         typer.Option("--package-name", help="Python package name (default: package.json name)."),
     ] = None,
+    bridge: Annotated[
+        bool,
+        typer.Option(
+            "--bridge",
+            help="Tools whose body is not translated call the original TypeScript under Node "
+            "(over MCP) instead of raising NotImplementedError.",
+        ),
+    ] = False,
 ) -> None:
     """Convert a Mastra project into a Python package under --out, with a migration report."""
     from converters.emit import emit_project, invalid_package_name
@@ -293,6 +301,7 @@ def convert(
             package_name=package_name,
             progress=lambda item: progress.update(task, advance=1, item=item),
             jobs=jobs,
+            bridge=bridge,
         )
         progress.update(task, completed=max(len(project.files), 1))
 

@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from converters.emit.agents import emit_agent, emit_agent_container
+from converters.emit.bridge import LM361, bridge_files
 from converters.emit.context import EmitContext, Scope, Symbol
 from converters.emit.mastra import emit_mastra
+from converters.emit.mcp import emit_mcp_client
 from converters.emit.memory import emit_memory
 from converters.emit.module import FormatError, ModuleBuilder, format_modules
 from converters.emit.names import NameAllocator, snake_case
@@ -28,7 +30,6 @@ from converters.emit.package import (
     pyproject_toml,
     readme,
 )
-from converters.emit.placeholders import mcp_placeholder
 from converters.emit.tools import SchemaModels, emit_tool
 from converters.emit.values import LM904
 from converters.emit.workflows import WorkflowModels, emit_step, emit_workflow
@@ -135,7 +136,7 @@ def _emit_file(
             elif kind == "step":
                 emit_step(node, scope, name, workflow_models)  # type: ignore[arg-type]
             elif kind == "mcp":
-                mcp_placeholder(scope, node, name)  # type: ignore[arg-type]
+                emit_mcp_client(scope, node, name)  # type: ignore[arg-type]
             elif kind == "mastra":
                 emit_mastra(node, scope, name)  # type: ignore[arg-type]
         return _Outcome(file, builder.render())
@@ -213,18 +214,20 @@ def emit_project(
     package_name: str | None = None,
     progress: Callable[[str], None] | None = None,
     jobs: int = 1,
+    bridge: bool = False,
 ) -> EmitResult:
     """Build every file of the ported package for ``project`` (nothing is written here).
 
     ``out_dir`` is where the files will go (recorded in the result); ``progress`` is called with
     each module path as it is emitted; ``jobs`` > 1 emits modules in that many worker processes
-    (the result is the same whatever ``jobs`` is).
+    (the result is the same whatever ``jobs`` is). ``bridge`` makes tools whose body was not
+    translated call the TypeScript tool under Node (``converters.emit.bridge``) instead of a TODO.
     """
     package = package_name_for(project, package_name)
     problem = invalid_package_name(package)
     if problem:
         raise ValueError(f"invalid package name: {problem}")
-    ctx = EmitContext(project=project, package=package)
+    ctx = EmitContext(project=project, package=package, bridge=bridge)
     result = EmitResult(package=package, out_dir=Path(out_dir) if out_dir is not None else None)
 
     # what each source file defines, in source order
@@ -347,6 +350,15 @@ def emit_project(
                 builder.exports.append(local)
         sources[init] = builder.render()
 
+    bridged = any(d.rule == LM361.id for d in ctx.diagnostics)
+    bridge_data: dict[str, bytes] = {}
+    if bridged:
+        for rel, content in bridge_files(project, package, result.out_dir).items():
+            if isinstance(content, str):
+                sources[rel] = content
+            else:
+                bridge_data[rel] = content
+
     try:
         formatted = format_modules(sources, first_party=package)
     except FormatError:
@@ -390,7 +402,10 @@ def emit_project(
         result.files[target] = data
         ctx.converted.append(ConvertedItem(kind="prompt", name=asset, target=target))
 
-    result.files["pyproject.toml"] = pyproject_toml(project, package, bool(ctx.assets)).encode()
+    result.files.update(bridge_data)
+    result.files["pyproject.toml"] = pyproject_toml(
+        project, package, bool(ctx.assets), has_bridge=bridged
+    ).encode()
     result.files["README.md"] = readme(project, package).encode()
     result.diagnostics = ctx.diagnostics
     result.converted = ctx.converted

@@ -7,6 +7,7 @@ import libcst as cst
 from converters.emit.context import Scope
 from converters.emit.dynamic import emit_dynamic_function
 from converters.emit.functions import todo_function
+from converters.emit.mcp import mcp_tools_call
 from converters.emit.memory import inline_memory, memory_expression
 from converters.emit.models import emit_model
 from converters.emit.names import pascal_case, snake_case
@@ -242,6 +243,10 @@ def _mapping(
     entries: dict[str, Value], source: Value | None, scope: Scope, what: str, agent: AgentNode
 ) -> cst.BaseExpression | None:
     elements: list[cst.BaseDictElement] = []
+    if source is not None and what == "tools":
+        from_mcp = mcp_tools_call(source, entries, scope, agent)
+        if from_mcp is not None:
+            return from_mcp
     if source is not None:
         if isinstance(source, Opaque | CallValue | FunctionValue):
             scope.todo(

@@ -40,6 +40,8 @@ class EmitContext:
     working_dir_assets: dict[str, str] = field(default_factory=dict)
     # things made on first use and shared by the emitters (e.g. an evaluator over the source)
     lazy: dict[str, Any] = field(default_factory=dict)
+    # convert --bridge: untranslated tool bodies call the TypeScript tool over MCP
+    bridge: bool = False
 
     def lookup(self, target: str | None, name: str) -> Symbol | None:
         """The symbol a reference points at: by ``file#name`` target, else by a unique name."""

@@ -132,7 +132,9 @@ def _toml_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def pyproject_toml(project: Project, package: str, has_assets: bool) -> str:
+def pyproject_toml(
+    project: Project, package: str, has_assets: bool, has_bridge: bool = False
+) -> str:
     """The ported project's pyproject.toml, depending on lumos-compat."""
     data = _package_json(Path(project.root))
     version = data.get("version")
@@ -143,6 +145,9 @@ def pyproject_toml(project: Project, package: str, has_assets: bool) -> str:
         if isinstance(description, str) and description
         else f"Python port of the Mastra project {Path(project.root).name}"
     )
+    # MCP clients and the TypeScript bridge need the official MCP SDK (lumos-compat's mcp extra)
+    needs_mcp = has_bridge or any(c.servers is not None for c in project.mcp_clients)
+    extras = "[mcp]" if needs_mcp else ""
     lines = [
         "[build-system]",
         'requires = ["setuptools>=69"]',
@@ -154,14 +159,16 @@ def pyproject_toml(project: Project, package: str, has_assets: bool) -> str:
         f"description = {_toml_string(description)}",
         'readme = "README.md"',
         'requires-python = ">=3.11"',
-        'dependencies = ["lumos-compat>=0.1"]',
+        f'dependencies = ["lumos-compat{extras}>=0.1"]',
         "",
         "[tool.setuptools.packages.find]",
         f'include = ["{package}*"]',
         "",
     ]
-    if has_assets:
-        lines += ["[tool.setuptools.package-data]", f'{package} = ["prompts/**/*"]', ""]
+    data = [*(["prompts/**/*"] if has_assets else []), *(["_bridge/*.mjs"] if has_bridge else [])]
+    if data:
+        listed = ", ".join(f'"{item}"' for item in data)
+        lines += ["[tool.setuptools.package-data]", f"{package} = [{listed}]", ""]
     return "\n".join(lines)
 
 

@@ -46,8 +46,8 @@ LM652 = define(
 LM751 = define(
     "LM751",
     "An MCP client is not converted yet",
-    "MCP clients are converted in a later version; the placeholder raises NotImplementedError. "
-    "Tools that came from the client are missing from the agents until then.",
+    "The client's config could not be read (no object literal, see LM703), so the placeholder "
+    "raises NotImplementedError; write lumos_compat.mcp.MCPClient(servers=...) by hand.",
 )
 
 

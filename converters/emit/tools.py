@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from converters.emit.bridge import bridged_execute
 from converters.emit.context import Scope
 from converters.emit.functions import todo_function
 from converters.emit.names import pascal_case, snake_case
@@ -168,7 +169,9 @@ def emit_tool(tool: ToolNode, scope: Scope, name: str, schemas: SchemaModels) ->
             returns=cst.Name(scope.builder.import_from("typing", "Any")),
             typed_input=input_type is not None,
         )
-        if why_not is not None:
+        if why_not is not None and scope.ctx.bridge:
+            arg("execute", bridged_execute(scope, tool, why_not))
+        elif why_not is not None:
             message = f"translate the execute body of tool `{tool.binding}`"
             todo_function(
                 scope,
@@ -185,7 +188,9 @@ def emit_tool(tool: ToolNode, scope: Scope, name: str, schemas: SchemaModels) ->
                 report=False,
             )
             scope.ctx.report(LM351, f"{message} (not translated: {why_not})", loc)
-        arg("execute", cst.Name(func_name))
+            arg("execute", cst.Name(func_name))
+        else:
+            arg("execute", cst.Name(func_name))
     else:
         scope.ctx.report(
             LM352, f"tool {tool.binding} has no execute function", tool.loc, severity="info"

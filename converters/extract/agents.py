@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from converters.evaluate import node_loc
@@ -109,7 +110,9 @@ def extract_agent(ctx: ExtractContext, path: str, site: Site) -> AgentNode | Non
         )
     other: dict[str, Value] = {}
     for key, entry in entries.items():
-        if is_await(entry.node):
+        if is_await(entry.node) and not (
+            key == "tools" and _MCP_LIST_TOOLS.match(ctx.syntax(entry.path).text(entry.node))
+        ):
             ctx.diag(
                 RULE_TOP_LEVEL_AWAIT,
                 "todo",
@@ -230,12 +233,24 @@ def _tools(ctx: ExtractContext, site: Site, agent: AgentNode, entry: ConfigEntry
     agent.tools = values
     if rest:
         agent.tools_source = one_value(rest)
+        if _MCP_LIST_TOOLS.match(_full_src(agent.tools_source)):
+            return  # the emitter wires MCP tools (converters/emit/mcp.py) or reports LM260
         ctx.diag(
             RULE_DYNAMIC_TOOLS,
             "todo",
             f"agent `{site.binding}`: tools come from `{_src(agent.tools_source)}`, not a literal map",
             node_loc(entry.path, entry.node),
         )
+
+
+_MCP_LIST_TOOLS = re.compile(
+    r"^\s*(?:await\s+)?[A-Za-z_$][\w$]*\s*\.\s*(?:listTools|getTools)\s*\(\s*\)\s*$"
+)
+
+
+def _full_src(value: Value | None) -> str:
+    source = getattr(value, "source", None)
+    return source if isinstance(source, str) else ""
 
 
 def _src(value: Value | None) -> str:

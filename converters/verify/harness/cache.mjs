@@ -219,10 +219,11 @@ function npmInstall(home, specs, log) {
 }
 
 /**
- * Make sure `home/node_modules` holds @mastra/core (at `coreVersion` unless `asIs`), zod, tsx and
- * every package the project imports. Returns the installed @mastra/core version.
+ * Make sure `home/node_modules` holds @mastra/core (at `coreVersion` unless `asIs`), zod, tsx,
+ * every package the project imports, and the `extra` packages a caller needs itself (the MCP
+ * bridge needs @mastra/mcp). Returns the installed @mastra/core version.
  */
-export function ensureCache({ home, coreVersion, project, asIs, log }) {
+export function ensureCache({ home, coreVersion, project, asIs, log, extra = [] }) {
   fs.mkdirSync(home, { recursive: true });
   const pkgJson = path.join(home, 'package.json');
   if (!fs.existsSync(pkgJson)) {
@@ -232,7 +233,7 @@ export function ensureCache({ home, coreVersion, project, asIs, log }) {
     );
   }
   const ranges = projectRanges(project);
-  const wanted = ['@mastra/core', 'zod', 'tsx', ...importedPackages(project)];
+  const wanted = ['@mastra/core', 'zod', 'tsx', ...extra, ...importedPackages(project)];
   const missing = () =>
     [...new Set(wanted)].filter((name) => {
       const version = installedVersion(home, name);
@@ -246,7 +247,7 @@ export function ensureCache({ home, coreVersion, project, asIs, log }) {
     });
   }
   const still = [...new Set(wanted)].filter((name) => installedVersion(home, name) === null);
-  if (still.includes('@mastra/core') || still.includes('tsx') || still.includes('zod')) {
+  if (['@mastra/core', 'tsx', 'zod', ...extra].some((name) => still.includes(name))) {
     throw new HarnessError(
       EXIT.installFailed,
       `${home}/node_modules still lacks ${still.join(', ')} after installing; install them there with npm`,
