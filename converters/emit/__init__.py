@@ -32,6 +32,7 @@ from converters.emit.placeholders import mcp_placeholder
 from converters.emit.tools import SchemaModels, emit_tool
 from converters.emit.values import LM904
 from converters.emit.workflows import WorkflowModels, emit_step, emit_workflow
+from converters.gcscope import checkpoint, young_objects_only
 from converters.ir import Diagnostic, Loc, Project
 from converters.report import ConvertedItem
 from converters.rules import define
@@ -153,6 +154,7 @@ def _emit_chunk(files: list[str]) -> list[_Outcome]:
         outcome.converted = ctx.converted[mark[1] :]
         outcome.detached = True
         out.append(outcome)
+        checkpoint()
     return out
 
 
@@ -191,6 +193,7 @@ def _line(loc: Loc) -> tuple[int, int]:
     return (loc.line, loc.column)
 
 
+@young_objects_only()
 def emit_project(
     project: Project,
     out_dir: Path | str | None = None,
@@ -275,6 +278,7 @@ def emit_project(
     else:
         outcomes = (_emit_file(ctx, builders[f], f, by_file[f], names) for f in files)
     for outcome in outcomes:
+        checkpoint()
         builder = builders[outcome.file]
         if progress is not None:
             progress(str(builder.path))
