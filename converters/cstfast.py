@@ -10,7 +10,6 @@ state whose position bookkeeping is a no-op. The text they produce is the text l
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -20,6 +19,7 @@ from libcst._nodes.internal import CodegenState
 __all__ = ["code", "contains", "walk"]
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_IS_NODE: dict[type, bool] = {}
 
 
 def _fields(cls: type) -> tuple[str, ...]:
@@ -30,20 +30,32 @@ def _fields(cls: type) -> tuple[str, ...]:
     return names
 
 
-def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+def _is_node(cls: type) -> bool:
+    # CSTNode is an ABC: isinstance() against it is slow, so ask once per class
+    known = _IS_NODE.get(cls)
+    if known is None:
+        known = _IS_NODE[cls] = issubclass(cls, cst.CSTNode)
+    return known
+
+
+def walk(node: cst.CSTNode) -> list[cst.CSTNode]:
     """``node`` and every node below it (the nodes a libcst visitor would visit; any order)."""
+    out: list[Any] = []
     stack: list[Any] = [node]
-    pop, push, extend = stack.pop, stack.append, stack.extend
-    node_type = cst.CSTNode
+    pop, push, append = stack.pop, stack.append, out.append
     while stack:
         current = pop()
-        yield current
+        append(current)
         for name in _fields(type(current)):
             value = getattr(current, name)
-            if isinstance(value, node_type):
+            cls = type(value)
+            if cls is tuple or cls is list:
+                for item in value:
+                    if _is_node(type(item)):
+                        push(item)
+            elif _is_node(cls):
                 push(value)
-            elif isinstance(value, list | tuple):
-                extend(v for v in value if isinstance(v, node_type))
+    return out
 
 
 def contains(node: cst.CSTNode, types: type | tuple[type, ...]) -> bool:

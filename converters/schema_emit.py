@@ -18,6 +18,7 @@ import keyword
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _json_string
 from typing import Any
 
 import libcst as cst
@@ -1237,7 +1238,7 @@ def _py_literal(value: Any) -> str:
     """Python source for a JSON-like value."""
     if isinstance(value, str):
         return (
-            json.dumps(value, ensure_ascii=False)
+            _json_string(value)  # json.dumps(value, ensure_ascii=False), without its set-up
             if "'" in value or '"' not in value
             else repr(value)
         )

@@ -187,7 +187,7 @@ def _translate(
     else:
         value, _ = t.expr(body_node)
         stmts = [cst.SimpleStatementLine([cst.Return(value)])]
-    body = [_parenthesize(s) for s in _drop_unused(prologue + stmts)]
+    body = _drop_unused(prologue + stmts)  # parenthesized as well
     if t.helpers:
         body = [_parenthesize(h) for h in t.helpers] + body
     if t.uses_http:
@@ -294,18 +294,23 @@ def _single(pattern: Node, item: Node) -> Node:
     return _OneItemPattern(item)  # type: ignore[return-value]
 
 
-def _name_counts(stmt: cst.CSTNode, counts: dict[str, int], step: int = 1) -> None:
-    """Add ``step`` to the count of every name occurring in ``stmt``."""
+def _name_counts(stmt: cst.CSTNode, counts: dict[str, int], step: int = 1) -> bool:
+    """Add ``step`` to the count of every name in ``stmt``; whether it has a comprehension."""
+    comprehension = False
     for node in cstfast.walk(stmt):
-        if type(node) is cst.Name:
-            counts[node.value] = counts.get(node.value, 0) + step
+        kind = type(node)
+        if kind is cst.Name:
+            counts[node.value] = counts.get(node.value, 0) + step  # type: ignore[attr-defined]
+        elif kind is cst.CompFor or kind is cst.CompIf:
+            comprehension = True
+    return comprehension
 
 
 def _drop_unused(body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
-    """Remove top-level assignments of plain reads whose name is never used (destructuring)."""
+    """Remove top-level assignments of plain reads whose name is never used (destructuring);
+    statements with a comprehension come back through ``_Parenthesize``."""
     names: dict[str, int] = {}
-    for stmt in body:
-        _name_counts(stmt, names)
+    plain = {id(stmt) for stmt in body if not _name_counts(stmt, names)}
     while True:
         kept: list[cst.BaseStatement] = []
         dropped: list[cst.BaseStatement] = []
@@ -325,7 +330,7 @@ def _drop_unused(body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
             kept.append(stmt)
         body = kept
         if not dropped:
-            return body
+            return [stmt if id(stmt) in plain else _parenthesize(stmt) for stmt in body]
         for stmt in dropped:  # the counts of what is left, as if counted again
             _name_counts(stmt, names, -1)
 
