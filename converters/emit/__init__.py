@@ -124,7 +124,11 @@ def _emit_file(
                 mcp_placeholder(scope, node, name)  # type: ignore[arg-type]
             elif kind == "mastra":
                 emit_mastra(node, scope, name)  # type: ignore[arg-type]
-        return _Outcome(file, builder.render())
+        source = builder.render()
+        # an emitter bug that makes invalid Python fails here, in the (maybe parallel) worker;
+        # formatting keeps the syntax tree, so the formatted module compiles as well
+        compile(source, str(builder.path), "exec")
+        return _Outcome(file, source)
     except Exception as exc:  # one bad module must not stop the others
         del ctx.diagnostics[mark[0] :], ctx.converted[mark[1] :]
         where = traceback.extract_tb(exc.__traceback__)[-1]
@@ -291,6 +295,7 @@ def emit_project(
         sources[str(builder.path)] = outcome.source
         result.modules[outcome.file] = builder.module
 
+    compiled = set(sources)
     if project.mastra is None and by_file:
         ctx.report(LM906, "no new Mastra({...}) found in the project", None, severity="info")
 
@@ -334,7 +339,8 @@ def emit_project(
                 result.failed.append(file)
     for rel, text in formatted.items():
         try:
-            compile(text, rel, "exec")
+            if rel not in compiled:
+                compile(text, rel, "exec")
         except SyntaxError as exc:  # pragma: no cover - a bug in the emitter
             file = next((f for f, b in builders.items() if str(b.path) == rel), rel)
             ctx.report(
