@@ -98,6 +98,15 @@ def _functions(syntax: Syntax) -> list[Node]:
 
 
 def _find_function(syntax: Syntax, line: int, column: int, text: str) -> Node | None:
+    point = (line - 1, column - 1)
+    found: Node | None = None
+    node: Node | None = syntax.root.descendant_for_point_range(point, point)
+    while node is not None and node.start_point == point:  # up to the outermost function there
+        if node.type in _FUNCTION_TYPES:
+            found = node
+        node = node.parent
+    if found is not None:
+        return found
     functions = _functions(syntax)
     for node in functions:
         if node.start_point == (line - 1, column - 1):
