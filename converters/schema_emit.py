@@ -1287,7 +1287,8 @@ def _lines(text: str) -> list[str]:
 
 # The emitted model classes are built from small pieces of Python source (annotations, literals).
 # Each distinct piece is parsed once: libcst nodes are immutable, so one parsed node can sit in
-# many trees, and a field line is assembled from its pieces instead of being parsed whole.
+# many trees, and a field line is assembled from its pieces instead of being parsed whole (the
+# same line, e.g. ``id: str``, is assembled once).
 _STRING_LITERAL = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
 _NO_SPACE = cst.SimpleWhitespace("")
 _SPACE = cst.SimpleWhitespace(" ")
@@ -1311,9 +1312,16 @@ def _statement(code: str) -> cst.BaseStatement:
 
 def _field_statement(py_name: str, spec: _FieldSpec) -> cst.BaseStatement:
     """``name: annotation = default``: what parsing that line gives, without parsing it whole."""
+    args = tuple(spec.field_args) if spec.field_args is not None else None
+    return _field_line(py_name, spec.annotation, spec.default, args)
+
+
+@functools.lru_cache(maxsize=16384)
+def _field_line(
+    py_name: str, annotation: str, default: str | None, args: tuple[tuple[str, str], ...] | None
+) -> cst.BaseStatement:
     value: cst.BaseExpression | None = None
-    if spec.field_args is not None:
-        args = spec.field_args
+    if args is not None:
         value = cst.Call(
             func=cst.Name("Field"),
             args=[
@@ -1326,14 +1334,14 @@ def _field_statement(py_name: str, spec: _FieldSpec) -> cst.BaseStatement:
                 for i, (name, arg) in enumerate(args)
             ],
         )
-    elif spec.default is not None:
-        value = _expression(spec.default)
+    elif default is not None:
+        value = _expression(default)
     return cst.SimpleStatementLine(
         [
             cst.AnnAssign(
                 target=cst.Name(py_name),
                 annotation=cst.Annotation(
-                    _expression(spec.annotation),
+                    _expression(annotation),
                     whitespace_before_indicator=_NO_SPACE,
                     whitespace_after_indicator=_SPACE,
                 ),
