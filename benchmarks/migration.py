@@ -283,8 +283,13 @@ def main(argv: list[str] | None = None) -> int:
         rows = [Row("raw tree-sitter parse", floor, mb, floor, cpu)]
         seconds, cpu = measure_cpu(lambda: scan_project(project), args.repeat)
         rows.append(Row("scan", seconds, mb, floor, cpu))
-        for jobs in (1, 2):
-            seconds, cpu = measure_cpu(_convert(project, Path(tmp), jobs), args.repeat)
+        # the two convert rows take turns, so that other load on the machine hits both alike
+        runs = {jobs: _convert(project, Path(tmp), jobs) for jobs in (1, 2)}
+        best = {jobs: (float("inf"), float("nan")) for jobs in runs}
+        for _ in range(args.repeat):
+            for jobs, run in runs.items():
+                best[jobs] = min(best[jobs], measure_cpu(run, 1))
+        for jobs, (seconds, cpu) in best.items():
             rows.append(Row(f"convert --jobs {jobs}", seconds, mb, floor, cpu))
 
     print(
