@@ -14,7 +14,11 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState
+
+try:  # libcst's (private) code-generation state; libcst>=1.4,<2 has it here
+    from libcst._nodes.internal import CodegenState
+except ImportError:  # pragma: no cover - moved: render through Module.code_for_node
+    CodegenState = None  # type: ignore[assignment,misc]
 
 __all__ = ["code", "contains", "walk"]
 
@@ -71,16 +75,20 @@ class _NoPosition(AbstractContextManager[None]):
 _NO_POSITION = _NoPosition()
 
 
-class _FastState(CodegenState):
-    """libcst's code-generation state without the per-node position context manager."""
+if CodegenState is not None:
 
-    def record_syntactic_position(self, node: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        return _NO_POSITION
+    class _FastState(CodegenState):
+        """libcst's code-generation state without the per-node position context manager."""
+
+        def record_syntactic_position(self, node: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+            return _NO_POSITION
 
 
 def code(node: cst.CSTNode, module: cst.Module | None = None) -> str:
     """The source text of ``node`` (a whole module, or a node rendered as in ``module``)."""
     owner = module if module is not None else (node if isinstance(node, cst.Module) else _EMPTY)
+    if CodegenState is None:  # pragma: no cover
+        return owner.code_for_node(node)
     state = _FastState(default_indent=owner.default_indent, default_newline=owner.default_newline)
     node._codegen(state)
     return "".join(state.tokens)
