@@ -9,6 +9,7 @@ from pathlib import Path
 
 from converters.evaluate import Evaluator
 from converters.extract import ExtractContext, FileExtraction, extract_file
+from converters.gcscope import checkpoint, young_objects_only
 from converters.ir import Diagnostic, Loc, Project, SchemaNode, SourceFile
 from converters.project import (
     DEFAULT_IGNORES,
@@ -46,6 +47,7 @@ def build_context(
     return ctx, version
 
 
+@young_objects_only()
 def scan_project(root: Path, *, ignore: list[str] = DEFAULT_IGNORES, jobs: int = 1) -> Project:
     """Read every source file of the project under ``root`` into a ``Project``; never raises on
     bad source (syntax errors, unreadable files and unknown forms become diagnostics).
@@ -173,6 +175,7 @@ def _scan_chunk(ctx: ExtractContext, paths: list[str], marks: _Marks) -> _ChunkS
             continue
         extraction = extract_file(ctx, path) if parsed.syntax is not None else None
         files.append(_FileScan(parsed.source, list(parsed.diagnostics), extraction))
+        checkpoint()
     new = [
         *graph.diagnostics[marks.graph :],
         *ctx.diagnostics[marks.ctx :],

@@ -18,6 +18,7 @@ import keyword
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _json_string
 from typing import Any
 
 import libcst as cst
@@ -623,6 +624,7 @@ class _FieldSpec:
     default: str | None = None  # source of the default; None means required
     comments: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # json_schema_extra
+    field_args: list[tuple[str, str]] | None = None  # the arguments of a ``Field(...)`` default
 
 
 @dataclass
@@ -649,7 +651,7 @@ class EmittedModels:
         previous_group: int | None = None
         for module in sorted(self.imports, key=lambda m: (_import_group(m), m)):
             names = sorted(self.imports[module])
-            stmt = cst.parse_statement(f"from {module} import {', '.join(names)}")
+            stmt = _statement(f"from {module} import {', '.join(names)}")
             assert isinstance(stmt, cst.SimpleStatementLine)
             if previous_group is not None and _import_group(module) != previous_group:
                 stmt = stmt.with_changes(leading_lines=[cst.EmptyLine()])
@@ -711,7 +713,7 @@ class PydanticModule:
                 rebuild.append(spec.name)
         statements = [*self._extra_statements, *statements]
         for i, name in enumerate(rebuild):
-            stmt = cst.parse_statement(f"{name}.model_rebuild()")
+            stmt = _statement(f"{name}.model_rebuild()")
             if i == 0:
                 stmt = stmt.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
             statements.append(stmt)
@@ -1077,6 +1079,7 @@ class PydanticModule:
                 f"{k}={v}" for k, v in kwargs
             ]
             spec.default = f"Field({', '.join(args)})"
+            spec.field_args = [*([("default", default)] if default is not None else []), *kwargs]
         else:
             spec.default = default
         spec.kwargs = []
@@ -1215,16 +1218,11 @@ class PydanticModule:
         if config:
             self._import("pydantic", "ConfigDict")
             target = "__pydantic_config__" if spec.base == "TypedDict" else "model_config"
-            body.append(cst.parse_statement(f"{target} = ConfigDict({', '.join(config)})"))
+            body.append(_statement(f"{target} = ConfigDict({', '.join(config)})"))
         for py_name, _key, fspec in spec.fields:
             if re.search(r"\bAny\b", fspec.annotation):
                 self._import("typing", "Any")
-            annotation = fspec.annotation
-            line = f"{py_name}: {annotation}" + (
-                f" = {fspec.default}" if fspec.default is not None else ""
-            )
-            stmt = cst.parse_statement(line)
-            body.append(_with_comments(stmt, fspec.comments))
+            body.append(_with_comments(_field_statement(py_name, fspec), fspec.comments))
         for validator in spec.validators:
             body.append(
                 validator.with_changes(
@@ -1266,7 +1264,7 @@ def _py_literal(value: Any) -> str:
     """Python source for a JSON-like value."""
     if isinstance(value, str):
         return (
-            json.dumps(value, ensure_ascii=False)
+            _json_string(value)  # json.dumps(value, ensure_ascii=False), without its set-up
             if "'" in value or '"' not in value
             else repr(value)
         )
@@ -1311,6 +1309,75 @@ def _one_line(text: str) -> str:
 
 def _lines(text: str) -> list[str]:
     return [line.rstrip() for line in text.splitlines() if line.strip()] or [""]
+
+
+# The emitted model classes are built from small pieces of Python source (annotations, literals).
+# Each distinct piece is parsed once: libcst nodes are immutable, so one parsed node can sit in
+# many trees, and a field line is assembled from its pieces instead of being parsed whole (the
+# same line, e.g. ``id: str``, is assembled once).
+_STRING_LITERAL = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
+_NO_SPACE = cst.SimpleWhitespace("")
+_SPACE = cst.SimpleWhitespace(" ")
+_KEYWORD_EQUAL = cst.AssignEqual(whitespace_before=_NO_SPACE, whitespace_after=_NO_SPACE)
+_ARG_COMMA = cst.Comma(whitespace_before=_NO_SPACE, whitespace_after=_SPACE)
+
+
+@functools.lru_cache(maxsize=16384)
+def _expression(code: str) -> cst.BaseExpression:
+    if _STRING_LITERAL.fullmatch(code):
+        return cst.SimpleString(code)
+    if (code.isidentifier() and not keyword.iskeyword(code)) or code in ("None", "True", "False"):
+        return cst.Name(code)
+    return cst.parse_expression(code)
+
+
+@functools.lru_cache(maxsize=4096)
+def _statement(code: str) -> cst.BaseStatement:
+    return cst.parse_statement(code)
+
+
+def _field_statement(py_name: str, spec: _FieldSpec) -> cst.BaseStatement:
+    """``name: annotation = default``: what parsing that line gives, without parsing it whole."""
+    args = tuple(spec.field_args) if spec.field_args is not None else None
+    return _field_line(py_name, spec.annotation, spec.default, args)
+
+
+@functools.lru_cache(maxsize=16384)
+def _field_line(
+    py_name: str, annotation: str, default: str | None, args: tuple[tuple[str, str], ...] | None
+) -> cst.BaseStatement:
+    value: cst.BaseExpression | None = None
+    if args is not None:
+        value = cst.Call(
+            func=cst.Name("Field"),
+            args=[
+                cst.Arg(
+                    value=_expression(arg),
+                    keyword=cst.Name(name),
+                    equal=_KEYWORD_EQUAL,
+                    comma=_ARG_COMMA if i < len(args) - 1 else cst.MaybeSentinel.DEFAULT,
+                )
+                for i, (name, arg) in enumerate(args)
+            ],
+        )
+    elif default is not None:
+        value = _expression(default)
+    return cst.SimpleStatementLine(
+        [
+            cst.AnnAssign(
+                target=cst.Name(py_name),
+                annotation=cst.Annotation(
+                    _expression(annotation),
+                    whitespace_before_indicator=_NO_SPACE,
+                    whitespace_after_indicator=_SPACE,
+                ),
+                value=value,
+                equal=cst.AssignEqual(whitespace_before=_SPACE, whitespace_after=_SPACE)
+                if value is not None
+                else cst.MaybeSentinel.DEFAULT,
+            )
+        ]
+    )
 
 
 def _with_comments(stmt: cst.BaseStatement, comments: list[str]) -> cst.BaseStatement:

@@ -33,6 +33,7 @@ from converters.emit.package import (
 from converters.emit.tools import SchemaModels, emit_tool
 from converters.emit.values import LM904
 from converters.emit.workflows import WorkflowModels, emit_step, emit_workflow
+from converters.gcscope import checkpoint, young_objects_only
 from converters.ir import Diagnostic, Loc, Project
 from converters.report import ConvertedItem
 from converters.rules import define
@@ -139,7 +140,11 @@ def _emit_file(
                 emit_mcp_client(scope, node, name)  # type: ignore[arg-type]
             elif kind == "mastra":
                 emit_mastra(node, scope, name)  # type: ignore[arg-type]
-        return _Outcome(file, builder.render())
+        source = builder.render()
+        # an emitter bug that makes invalid Python fails here, in the (maybe parallel) worker;
+        # formatting keeps the syntax tree, so the formatted module compiles as well
+        compile(source, str(builder.path), "exec")
+        return _Outcome(file, source)
     except Exception as exc:  # one bad module must not stop the others
         del ctx.diagnostics[mark[0] :], ctx.converted[mark[1] :]
         where = traceback.extract_tb(exc.__traceback__)[-1]
@@ -169,6 +174,7 @@ def _emit_chunk(files: list[str]) -> list[_Outcome]:
         outcome.converted = ctx.converted[mark[1] :]
         outcome.detached = True
         out.append(outcome)
+        checkpoint()
     return out
 
 
@@ -207,6 +213,7 @@ def _line(loc: Loc) -> tuple[int, int]:
     return (loc.line, loc.column)
 
 
+@young_objects_only()
 def emit_project(
     project: Project,
     out_dir: Path | str | None = None,
@@ -302,6 +309,7 @@ def emit_project(
     else:
         outcomes = (_emit_file(ctx, builders[f], f, by_file[f], names) for f in files)
     for outcome in outcomes:
+        checkpoint()
         builder = builders[outcome.file]
         if progress is not None:
             progress(str(builder.path))
@@ -314,6 +322,7 @@ def emit_project(
         sources[str(builder.path)] = outcome.source
         result.modules[outcome.file] = builder.module
 
+    compiled = set(sources)
     if project.mastra is None and by_file:
         ctx.report(LM906, "no new Mastra({...}) found in the project", None, severity="info")
 
@@ -372,7 +381,8 @@ def emit_project(
                 result.failed.append(file)
     for rel, text in formatted.items():
         try:
-            compile(text, rel, "exec")
+            if rel not in compiled:
+                compile(text, rel, "exec")
         except SyntaxError as exc:  # pragma: no cover - a bug in the emitter
             file = next((f for f, b in builders.items() if str(b.path) == rel), rel)
             ctx.report(

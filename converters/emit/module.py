@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 
 import libcst as cst
 
+from converters import cstfast
 from converters.emit.names import NameAllocator
 
 __all__ = [
@@ -151,7 +152,7 @@ class ModuleBuilder:
                 )
             )
         module = cst.Module(body=body, header=comment_lines([header[2:]]))
-        return module.code
+        return cstfast.code(module)
 
 
 def _docstring(text: str) -> str:

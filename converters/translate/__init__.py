@@ -17,6 +17,7 @@ from typing import Literal
 
 import libcst as cst
 
+from converters import cstfast
 from converters.ir import FunctionValue, Loc, SchemaNode
 from converters.rules import define
 from converters.translate import pyexpr as px
@@ -121,6 +122,15 @@ def _functions(syntax: Syntax) -> list[Node]:
 
 
 def _find_function(syntax: Syntax, line: int, column: int, text: str) -> Node | None:
+    point = (line - 1, column - 1)
+    found: Node | None = None
+    node: Node | None = syntax.root.descendant_for_point_range(point, point)
+    while node is not None and node.start_point == point:  # up to the outermost function there
+        if node.type in _FUNCTION_TYPES:
+            found = node
+        node = node.parent
+    if found is not None:
+        return found
     functions = _functions(syntax)
     for node in functions:
         if node.start_point == (line - 1, column - 1):
@@ -404,9 +414,9 @@ def _finish_body(
     else:
         value, _ = t.expr(body_node)
         stmts = [cst.SimpleStatementLine([cst.Return(value)])]
-    body = [s.visit(_Parenthesize()) for s in _drop_unused(prologue + stmts)]  # type: ignore[misc]
+    body = _drop_unused(prologue + stmts)  # parenthesized as well
     if t.helpers:
-        body = [h.visit(_Parenthesize()) for h in t.helpers] + body  # type: ignore[misc]
+        body = [_parenthesize(h) for h in t.helpers] + body
     if t.uses_http:
         client = px.call("httpx.AsyncClient", follow_redirects=cst.Name("True"))
         body = [
@@ -511,26 +521,26 @@ def _single(pattern: Node, item: Node) -> Node:
     return _OneItemPattern(item)  # type: ignore[return-value]
 
 
-class _NameCount(cst.CSTVisitor):
-    """How often each name occurs."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.counts: dict[str, int] = {}
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.counts[node.value] = self.counts.get(node.value, 0) + 1
+def _name_counts(stmt: cst.CSTNode, counts: dict[str, int], step: int = 1) -> bool:
+    """Add ``step`` to the count of every name in ``stmt``; whether it has a comprehension."""
+    comprehension = False
+    for node in cstfast.walk(stmt):
+        kind = type(node)
+        if kind is cst.Name:
+            counts[node.value] = counts.get(node.value, 0) + step  # type: ignore[attr-defined]
+        elif kind is cst.CompFor or kind is cst.CompIf:
+            comprehension = True
+    return comprehension
 
 
 def _drop_unused(body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
-    """Remove top-level assignments of plain reads whose name is never used (destructuring)."""
+    """Remove top-level assignments of plain reads whose name is never used (destructuring);
+    statements with a comprehension come back through ``_Parenthesize``."""
+    names: dict[str, int] = {}
+    plain = {id(stmt) for stmt in body if not _name_counts(stmt, names)}
     while True:
-        counter = _NameCount()
-        for stmt in body:
-            stmt.visit(counter)
-        names = counter.counts
         kept: list[cst.BaseStatement] = []
-        changed = False
+        dropped: list[cst.BaseStatement] = []
         for stmt in body:
             if (
                 isinstance(stmt, cst.SimpleStatementLine)
@@ -542,12 +552,20 @@ def _drop_unused(body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
             ):
                 target = stmt.body[0].targets[0].target.value
                 if names.get(target, 0) == 1:
-                    changed = True
+                    dropped.append(stmt)
                     continue
             kept.append(stmt)
         body = kept
-        if not changed:
-            return body
+        if not dropped:
+            return [stmt if id(stmt) in plain else _parenthesize(stmt) for stmt in body]
+        for stmt in dropped:  # the counts of what is left, as if counted again
+            _name_counts(stmt, names, -1)
+
+
+def _parenthesize(stmt: cst.BaseStatement) -> cst.BaseStatement:
+    if not cstfast.contains(stmt, (cst.CompIf, cst.CompFor)):
+        return stmt  # nothing to wrap: skip rebuilding the tree
+    return stmt.visit(_Parenthesize())  # type: ignore[return-value]
 
 
 class _Parenthesize(cst.CSTTransformer):

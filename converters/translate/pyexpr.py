@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from converters import cstfast
+
 __all__ = [
     "attr",
     "binop",
@@ -215,7 +217,7 @@ def number(value: int | float) -> cst.BaseExpression:
 
 
 def _fstring_ok(expr: cst.BaseExpression) -> bool:
-    code = cst.Module([]).code_for_node(expr)
+    code = cstfast.code(expr)
     return not ("\\" in code or "\n" in code or '"' in code or "{" in code or "}" in code)
 
 
@@ -234,6 +236,8 @@ def _single_quote_strings(expr: cst.BaseExpression) -> cst.BaseExpression:
                 return cst.SimpleString("'" + value + "'")
             return updated_node
 
+    if not cstfast.contains(expr, cst.SimpleString):
+        return expr  # nothing to requote: skip rebuilding the tree
     return expr.visit(_Requote())  # type: ignore[return-value]
 
 

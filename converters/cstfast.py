@@ -1,0 +1,97 @@
+"""Fast read-only helpers over libcst trees, for the emitter's hot paths.
+
+libcst's ``node.visit(visitor)`` rebuilds (and re-validates) every node it passes, even for a
+read-only ``CSTVisitor``, and ``Module.code`` enters a context manager per node; on a large project
+that is most of the convert time. The helpers here read the same trees without either cost:
+``walk`` reads each node's dataclass fields directly, ``code`` renders through a code-generation
+state whose position bookkeeping is a no-op. The text they produce is the text libcst produces.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from contextlib import AbstractContextManager
+from typing import Any
+
+import libcst as cst
+
+try:  # libcst's (private) code-generation state; libcst>=1.4,<2 has it here
+    from libcst._nodes.internal import CodegenState
+except ImportError:  # pragma: no cover - moved: render through Module.code_for_node
+    CodegenState = None  # type: ignore[assignment,misc]
+
+__all__ = ["code", "contains", "walk"]
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_IS_NODE: dict[type, bool] = {}
+
+
+def _fields(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        _FIELDS[cls] = names
+    return names
+
+
+def _is_node(cls: type) -> bool:
+    # CSTNode is an ABC: isinstance() against it is slow, so ask once per class
+    known = _IS_NODE.get(cls)
+    if known is None:
+        known = _IS_NODE[cls] = issubclass(cls, cst.CSTNode)
+    return known
+
+
+def walk(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """``node`` and every node below it (the nodes a libcst visitor would visit; any order)."""
+    out: list[Any] = []
+    stack: list[Any] = [node]
+    pop, push, append = stack.pop, stack.append, out.append
+    while stack:
+        current = pop()
+        append(current)
+        for name in _fields(type(current)):
+            value = getattr(current, name)
+            cls = type(value)
+            if cls is tuple or cls is list:
+                for item in value:
+                    if _is_node(type(item)):
+                        push(item)
+            elif _is_node(cls):
+                push(value)
+    return out
+
+
+def contains(node: cst.CSTNode, types: type | tuple[type, ...]) -> bool:
+    """Whether ``node`` or a node below it is an instance of ``types``."""
+    return any(isinstance(n, types) for n in walk(node))
+
+
+class _NoPosition(AbstractContextManager[None]):
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+_NO_POSITION = _NoPosition()
+
+
+if CodegenState is not None:
+
+    class _FastState(CodegenState):
+        """libcst's code-generation state without the per-node position context manager."""
+
+        def record_syntactic_position(self, node: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+            return _NO_POSITION
+
+
+def code(node: cst.CSTNode, module: cst.Module | None = None) -> str:
+    """The source text of ``node`` (a whole module, or a node rendered as in ``module``)."""
+    owner = module if module is not None else (node if isinstance(node, cst.Module) else _EMPTY)
+    if CodegenState is None:  # pragma: no cover
+        return owner.code_for_node(node)
+    state = _FastState(default_indent=owner.default_indent, default_newline=owner.default_newline)
+    node._codegen(state)
+    return "".join(state.tokens)
+
+
+_EMPTY = cst.Module(body=[])
