@@ -67,12 +67,6 @@ LM261 = define(
     "An agent has no model",
     "Give the agent a model: a router string such as 'openai/gpt-4o' or a provider call.",
 )
-LM653 = define(
-    "LM653",
-    "An agent's workflows are not connected yet",
-    "Workflows are converted in a later version; connect them to the agent once they are ported.",
-)
-
 # 0.x per-call option names that 1.x moved (generate() silently ignores the 0.x names)
 _MODEL_SETTINGS_0X = {
     "temperature": "temperature",

@@ -21,8 +21,9 @@ LM552 = define(
 )
 LM752 = define(
     "LM752",
-    "MCP servers are not converted yet",
-    "Expose the agents and tools over MCP by hand, or wait for the MCP converter.",
+    "MCP servers of the Mastra instance are not converted",
+    "lumos_compat has no MCP server; expose the agents and tools over MCP by hand (e.g. with the "
+    "official `mcp` Python SDK's server).",
 )
 LM851 = define(
     "LM851",
@@ -84,7 +85,7 @@ def emit_mastra(node: MastraNode, scope: Scope, name: str) -> None:
         scope.todo(LM552, "memory of the Mastra instance could not be read", node.loc)
     if node.mcp_servers:
         scope.todo(
-            LM752, "MCP servers not converted yet: " + ", ".join(sorted(node.mcp_servers)), node.loc
+            LM752, "MCP servers not converted: " + ", ".join(sorted(node.mcp_servers)), node.loc
         )
     for key, value in node.other_options.items():
         loc = getattr(value, "loc", None) or node.loc

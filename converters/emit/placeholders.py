@@ -1,4 +1,4 @@
-"""Memory, workflows, steps and MCP clients: placeholders that fail loudly until their converters land.
+"""MCP clients whose config cannot be read: a placeholder that fails loudly when used.
 
 Each becomes a function named after its binding that raises ``NotImplementedError`` when called,
 preceded by a ``TODO(lumos-migrate)`` comment with the rule id and the original TypeScript, and
@@ -11,38 +11,12 @@ import libcst as cst
 
 from converters.emit.context import Scope
 from converters.emit.functions import todo_function
-from converters.ir import Loc, McpClientNode, MemoryNode, WorkflowNode, WorkflowStepNode
+from converters.ir import Loc, McpClientNode
 from converters.report import ConvertedItem
 from converters.rules import Rule, define
 
-__all__ = [
-    "LM551",
-    "LM651",
-    "LM652",
-    "LM751",
-    "mcp_placeholder",
-    "memory_placeholder",
-    "step_placeholder",
-    "workflow_placeholder",
-]
+__all__ = ["LM751", "mcp_placeholder"]
 
-LM551 = define(
-    "LM551",
-    "Memory is not converted yet",
-    "Memory and storage are converted in a later version of lumos-migrate; until then the "
-    "placeholder raises NotImplementedError. Port the Memory configuration by hand if you need it now.",
-)
-LM651 = define(
-    "LM651",
-    "A workflow is not converted yet",
-    "Workflows are converted in a later version; the placeholder raises NotImplementedError. "
-    "Port the workflow by hand if you need it now.",
-)
-LM652 = define(
-    "LM652",
-    "A workflow step is not converted yet",
-    "Steps are converted with their workflows in a later version; port the step by hand if needed.",
-)
 LM751 = define(
     "LM751",
     "An MCP client is not converted yet",
@@ -89,42 +63,6 @@ def _placeholder(
             loc=loc,
             target=f"{scope.builder.module}:{name}",
         )
-    )
-
-
-def memory_placeholder(scope: Scope, node: MemoryNode, name: str) -> None:
-    """A placeholder for ``new Memory({...})``."""
-    what = f"memory `{node.binding or name}`"
-    _placeholder(
-        scope,
-        name=name,
-        rule=LM551,
-        what=what,
-        loc=node.loc,
-        summary="new Memory({...})",
-        kind="memory",
-    )
-
-
-def workflow_placeholder(scope: Scope, node: WorkflowNode, name: str) -> None:
-    """A placeholder for a workflow."""
-    what = f"workflow `{node.binding}` ({node.generation})"
-    summary = "createWorkflow({...})" if node.generation != "legacy" else "new Workflow({...})"
-    _placeholder(
-        scope, name=name, rule=LM651, what=what, loc=node.loc, summary=summary, kind="workflow"
-    )
-
-
-def step_placeholder(scope: Scope, node: WorkflowStepNode, name: str) -> None:
-    """A placeholder for a workflow step."""
-    _placeholder(
-        scope,
-        name=name,
-        rule=LM652,
-        what=f"workflow step `{node.binding}`",
-        loc=node.loc,
-        summary="createStep({...})",
-        kind="step",
     )
 
 

@@ -3,7 +3,9 @@
 Commands (each prints one JSON line):
 
 - ``start DB RUN``: start the approval workflow; it suspends at ``approve``.
-- ``resume DB RUN WHO``: resume ``approve`` with ``{"approver": WHO}`` (the step takes 0.3 s).
+- ``resume DB RUN WHO [GATE]``: resume ``approve`` with ``{"approver": WHO}`` (the step takes
+  1 s). With ``GATE`` (a folder) the process writes ``GATE/ready-WHO`` once it is set up and waits
+  for ``GATE/go`` before resuming, so that two processes resume at the same moment.
 - ``crash DB RUN LOG``: start the two-step workflow whose second step kills the process.
 - ``restart DB RUN LOG``: continue the crashed run with a healthy second step.
 
@@ -38,7 +40,7 @@ def approval_workflow(db: str) -> Workflow:
     async def approve(ctx: StepContext) -> Any:
         if ctx.resume_data is None:
             return await ctx.suspend({"reason": "needs approval", "pid": os.getpid()})
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(1.0)
         return {
             "value": ctx.input_data.value,
             "approvedBy": ctx.resume_data["approver"],
@@ -82,6 +84,13 @@ def crashing_workflow(db: str, log: str, *, healthy: bool) -> Workflow:
     )
 
 
+async def _wait_at_gate(gate: str, who: str) -> None:
+    with open(os.path.join(gate, f"ready-{who}"), "w", encoding="utf-8"):
+        pass
+    while not os.path.exists(os.path.join(gate, "go")):
+        await asyncio.sleep(0.005)
+
+
 async def _main(argv: list[str]) -> dict[str, Any]:
     cmd, db, run_id, *rest = argv
     if cmd == "start":
@@ -89,6 +98,8 @@ async def _main(argv: list[str]) -> dict[str, Any]:
         return (await run.start(input_data={"value": 1})).to_mastra()
     if cmd == "resume":
         run = await approval_workflow(db).create_run(run_id=run_id)
+        if len(rest) > 1:
+            await _wait_at_gate(rest[1], rest[0])
         try:
             return {
                 "ok": (

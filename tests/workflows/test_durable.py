@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -59,7 +60,15 @@ def test_another_process_resumes_a_suspended_run(tmp_path: Path) -> None:
 def test_two_processes_resuming_at_once_exactly_one_wins(tmp_path: Path) -> None:
     db = str(tmp_path / "runs.db")
     assert _finish(_spawn("start", db, "run-2"))[1]["status"] == "suspended"
-    procs = [_spawn("resume", db, "run-2", who) for who in ("ann", "bob")]
+    gate = tmp_path / "gate"
+    gate.mkdir()
+    procs = [_spawn("resume", db, "run-2", who, str(gate)) for who in ("ann", "bob")]
+    # both processes are set up before either resumes: the two resumes overlap (the step takes 1 s)
+    deadline = time.monotonic() + 60
+    while not all((gate / f"ready-{who}").exists() for who in ("ann", "bob")):
+        assert time.monotonic() < deadline and all(p.poll() is None for p in procs), "worker died"
+        time.sleep(0.01)
+    (gate / "go").touch()
     outcomes = [_finish(p)[1] for p in procs]
     wins = [o for o in outcomes if "ok" in o]
     losses = [o for o in outcomes if "error" in o]
