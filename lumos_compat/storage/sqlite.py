@@ -632,10 +632,7 @@ class SqliteStore(MemoryStore):
                 params.append(thread)
             with self._tx(write=False) as conn:
                 rows = conn.execute(sql, params).fetchall()
-                scores = [
-                    sum(map(mul, query, memoryview(blob).cast("d"))) / ((norm or 1.0) * qnorm)
-                    for _, blob, norm in rows
-                ]
+                scores = _cosine_scores(query, qnorm, rows)
                 positions = range(len(rows))
                 # both keep the scan order among equal scores
                 ranked = (
@@ -814,3 +811,26 @@ def _run_record(row: Sequence[Any]) -> dict[str, Any]:
         "createdAt": iso_from_ms(int(row[5])),
         "updatedAt": iso_from_ms(int(row[6])),
     }
+
+
+def _cosine_scores(
+    query: Sequence[float], qnorm: float, rows: Sequence[tuple[Any, bytes, float | None]]
+) -> list[float]:
+    """Cosine of ``query`` with each row's float64 embedding blob (``(rowid, blob, norm)``).
+
+    NumPy scores the whole scan as one matrix product; without it, a pure-Python dot product.
+    """
+    if not rows:
+        return []
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover - numpy is a dependency; kept for trimmed installs
+        return [
+            sum(map(mul, query, memoryview(blob).cast("d"))) / ((norm or 1.0) * qnorm)
+            for _, blob, norm in rows
+        ]
+    matrix = np.frombuffer(b"".join(blob for _, blob, _ in rows), dtype=np.float64)
+    matrix = matrix.reshape(len(rows), len(query))
+    norms = np.array([norm or 1.0 for _, _, norm in rows], dtype=np.float64)
+    scores = (matrix @ np.asarray(query, dtype=np.float64)) / (norms * qnorm)
+    return scores.tolist()
