@@ -3,6 +3,9 @@
 PostgreSQL tests read ``LUMOS_TEST_POSTGRES_URL`` (``.ci/run`` starts a throwaway cluster with
 ``tests/storage/pg_cluster.sh``). Without it they skip locally, and fail under ``CI=true``: the
 PostgreSQL store must be tested in CI. Each test gets its own schema, dropped afterwards.
+With ``LUMOS_TEST_PGVECTOR=1`` (``.ci/run`` sets it when its cluster has the extension) the
+``postgres`` kind requires pgvector, so vector search is tested through it and not silently through
+the exact SQL fallback (the ``postgres-fallback`` kind).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import pytest
 from lumos_compat.storage import MemoryStore, PostgresStore, SqliteStore
 
 PG_URL = os.environ.get("LUMOS_TEST_POSTGRES_URL")
+PGVECTOR = os.environ.get("LUMOS_TEST_PGVECTOR") == "1"
 
 
 def postgres_url() -> str:
@@ -52,7 +56,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         s = PostgresStore(
             postgres_url(),
             schema_name=schema,
-            use_pgvector=False if kind == "postgres-fallback" else None,
+            use_pgvector=False if kind == "postgres-fallback" else (True if PGVECTOR else None),
         )
     await s.init()
     try:

@@ -5,12 +5,15 @@
 #   bash tests/storage/pg_cluster.sh stop              # stops the cluster named by LUMOS_PG_CLUSTER_DIR
 #
 # Installs the Debian packages (postgresql, postgresql-contrib, and pgvector when the archive has it)
-# when initdb/pg_ctl are missing. The cluster is owned by a non-root user (postgres when run as root),
+# when initdb/pg_ctl are missing. With LUMOS_PG_BIN set to the bin folder of another PostgreSQL
+# install (.ci/run passes the one of the pgserver wheel, PostgreSQL 16 with pgvector: Debian
+# bookworm packages no pgvector), that install is copied into the cluster folder and used instead. The cluster is owned by a non-root user (postgres when run as root),
 # lives in a temporary directory, listens on 127.0.0.1 on a free port, and is deleted on stop.
 set -euo pipefail
 
 find_bin() {
   local name=$1 dir
+  if [ -n "${LUMOS_PG_BIN:-}" ] && [ -x "$LUMOS_PG_BIN/$name" ]; then echo "$LUMOS_PG_BIN/$name"; return 0; fi
   if command -v "$name" >/dev/null 2>&1; then command -v "$name"; return 0; fi
   for dir in /usr/lib/postgresql/*/bin; do
     if [ -x "$dir/$name" ]; then echo "$dir/$name"; return 0; fi
@@ -35,11 +38,27 @@ free_port() {
 }
 
 start() {
-  install_packages
   local initdb pg_ctl dir port owner
+  dir=$(mktemp -d /tmp/lumos-pg.XXXXXX)
+  chmod 755 "$dir"
+  if [ -n "${LUMOS_PG_BIN:-}" ] && [ -x "$LUMOS_PG_BIN/initdb" ]; then
+    # a copy the cluster's owner can read whatever the permissions of the folders above the original
+    # (a wheel's install: bin/ under <pkg>/pginstall, its libraries in the sibling <pkg>.libs that
+    # the binaries' RPATH names relatively; keep that layout)
+    local install pkg
+    install=$(cd "$LUMOS_PG_BIN/.." && pwd)
+    pkg=$(cd "$install/.." && pwd)
+    mkdir -p "$dir/pg/$(basename "$pkg")"
+    cp -a "$install" "$dir/pg/$(basename "$pkg")/"
+    if [ -d "$pkg.libs" ]; then cp -a "$pkg.libs" "$dir/pg/"; fi
+    chmod -R a+rX "$dir/pg"
+    LUMOS_PG_BIN="$dir/pg/$(basename "$pkg")/$(basename "$install")/bin"
+  else
+    LUMOS_PG_BIN=""
+    install_packages
+  fi
   initdb=$(find_bin initdb)
   pg_ctl=$(find_bin pg_ctl)
-  dir=$(mktemp -d /tmp/lumos-pg.XXXXXX)
   port=$(free_port)
   owner=$(id -un)
   if [ "$(id -u)" = "0" ]; then
@@ -54,6 +73,7 @@ start() {
   echo "export LUMOS_TEST_POSTGRES_URL=postgresql://lumos@127.0.0.1:${port}/postgres"
   echo "export LUMOS_PG_CLUSTER_DIR=${dir}"
   echo "export LUMOS_PG_CLUSTER_OWNER=${owner}"
+  echo "export LUMOS_PG_BIN=${LUMOS_PG_BIN}"
 }
 
 stop() {
