@@ -36,7 +36,13 @@ from lumos_compat.errors import (
 )
 from lumos_compat.llm import CallOptions, LanguageModel, ModelUsage, StreamPart, ToolDefinition
 from lumos_compat.memory.title import TitleConfig
-from lumos_compat.messages import db_message, iso_timestamp, normalize_input, system_messages
+from lumos_compat.messages import (
+    db_message,
+    iso_timestamp,
+    normalize_input,
+    prompt_messages,
+    system_messages,
+)
 from lumos_compat.options import ExecutionOptions, normalize_options
 from lumos_compat.providers import resolve_model
 from lumos_compat.providers._base import generate_id
@@ -964,7 +970,7 @@ class _Run:
         if self._structured is not None:
             response_format = {"type": "json", "schema": self._structured[1]}
         return CallOptions(
-            prompt=list(self.prompt),  # a snapshot: the loop appends to self.prompt
+            prompt=prompt_messages(self.prompt),  # a new list: the loop appends to self.prompt
             tools=self._tool_defs,
             tool_choice=tool_choice,
             max_output_tokens=ms.max_output_tokens,
@@ -1940,11 +1946,11 @@ class _Run:
             parts: list[dict[str, Any]] = []
             attachments: list[dict[str, Any]] = []
             invocations: list[dict[str, Any]] = []
-            text = ""
+            texts: list[str] = []
             for part in message["content"]:
                 kind = part["type"]
                 if kind == "text":
-                    text += part["text"]
+                    texts.append(part["text"])
                     parts.append({"createdAt": ms, "text": part["text"], "type": "text"})
                 elif kind == "file":
                     data = part["data"]
@@ -1986,7 +1992,7 @@ class _Run:
             msg = db_message(
                 role,
                 parts,
-                text=text or None,
+                text="\n".join(texts) or None,  # Mastra joins a message's texts with newlines
                 tool_invocations=invocations or None,
                 created_at=self.created,
             )
