@@ -65,6 +65,7 @@ __all__ = ["Agent"]
 
 Chunk = dict[str, Any]
 Emit = Callable[[Chunk], Awaitable[None]]
+Push = Callable[[Chunk], None]
 
 _SUB_AGENT_SCHEMA: dict[str, Any] = {
     "$schema": "http://json-schema.org/draft-07/schema#",
@@ -162,6 +163,8 @@ class _PendingStep:
     prompt_snapshot: list[dict[str, Any]] | None = None
     approved: set[str] = field(default_factory=set)
     resumed: bool = False
+    # what the tools wrote with writer.custom() (not transient): parts of the answer message
+    data_parts: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -350,6 +353,48 @@ def _ui_tool_part(
     return part
 
 
+class _RunWriter(ToolStream):
+    """The ``writer`` of a tool an agent runs: what it writes goes into the agent's stream.
+
+    As in Mastra 1.71, ``write(data)`` is a ``tool-output`` chunk and ``custom(chunk)`` the
+    ``data-*`` chunk as given, both in the stream before the call's ``tool-result``; a
+    ``data-*`` chunk that is not ``transient`` is also kept as a part of the answer message.
+    """
+
+    def __init__(self, run: _Run, call: dict[str, Any], pending: _PendingStep | None) -> None:
+        super().__init__(
+            tool_call_id=call["toolCallId"],
+            tool_name=call["toolName"],
+            run_id=run.run_id,
+            sink=self._take,
+        )
+        self.streaming = run.streaming
+        self._run = run
+        self._pending = pending
+        self._loop = asyncio.get_running_loop()
+
+    def _take(self, chunk: dict[str, Any]) -> None:
+        try:
+            here = asyncio.get_running_loop()
+        except RuntimeError:
+            here = None
+        if here is self._loop:
+            self._deliver(chunk)
+        else:  # a synchronous execute runs in a worker thread: hand over to the run's loop
+            self._loop.call_soon_threadsafe(self._deliver, chunk)
+
+    def _deliver(self, chunk: dict[str, Any]) -> None:
+        kind = chunk.get("type")
+        if isinstance(kind, str) and kind.startswith("data-") and not chunk.get("transient"):
+            part: dict[str, Any] = {"type": kind, "createdAt": int(time.time() * 1000)}
+            if "data" in chunk:
+                part["data"] = chunk["data"]
+            if self._pending is not None:
+                self._pending.data_parts.append(part)
+        if self._run.push is not None:
+            self._run.push(chunk)
+
+
 class _SubAgentTool(Tool):
     """A sub-agent offered to the model as the tool ``agent-<key>``, as Mastra does."""
 
@@ -379,6 +424,11 @@ class _SubAgentTool(Tool):
             self.agent.register_mastra(mastra)
         waiting = context.agent.suspend_options if context.agent is not None else None
         delegated = (waiting or {}).get("delegatedRunId")
+        writer = context.writer
+        if isinstance(writer, _RunWriter) and writer.streaming:
+            return await self._stream_sub_agent(
+                writer, context, delegated, [*conversation, args.get("prompt", "")], options, args
+            )
         if delegated and context.agent is not None:
             # the supervisor was resumed: the decision goes down to the sub-agent's paused run
             result = await self.agent.resume_generate(
@@ -393,6 +443,62 @@ class _SubAgentTool(Tool):
             return await context.agent.suspend(
                 result["suspendPayload"],
                 {"resumeSchema": result.get("resumeSchema"), "delegatedRunId": result.run_id},
+            )
+        return {
+            "text": result.text,
+            "subAgentThreadId": self._thread_id(args.get("threadId")),
+            "subAgentResourceId": self._resource_id(args.get("resourceId")),
+            "subAgentToolResults": [c["payload"] for c in result["toolResults"]],
+        }
+
+    async def _stream_sub_agent(
+        self,
+        writer: _RunWriter,
+        context: ToolExecutionContext,
+        delegated: Any,
+        messages: list[Any],
+        options: dict[str, Any],
+        args: Mapping[str, Any],
+    ) -> Any:
+        """A streaming supervisor streams its sub-agent and passes every chunk on (Mastra 1.71):
+        ``data-*`` chunks as they are, the others as the ``output`` of ``tool-output`` chunks.
+
+        When a call of the sub-agent waits for approval, the supervisor's run waits with the
+        sub-agent's ``tool-call-approval``; when one suspends, with its payload and schema.
+        """
+        if delegated and context.agent is not None:
+            stream = await self.agent.resume_stream(
+                context.agent.resume_data, run_id=delegated, request_context=context.request_context
+            )
+        else:
+            stream = await self.agent.stream(messages, **options)
+        approval: Any = None
+        waiting: Any = None
+        resume_schema: Any = None
+        async for chunk in stream.full_stream:
+            kind = chunk["type"]
+            if kind.startswith("data-"):
+                writer.custom(chunk)
+            else:
+                writer.write(chunk)
+            payload = chunk.get("payload")
+            if kind == "tool-call-approval":
+                approval = payload or True
+                waiting = {"requireToolApproval": payload or {}}
+            elif kind == "tool-call-suspended":
+                waiting = payload.get("suspendPayload")
+                resume_schema = payload.get("resumeSchema")
+        result = await stream.get_full_output()
+        if context.agent is not None and (
+            _js_truthy(approval) or _js_truthy(waiting) or _js_truthy(resume_schema)
+        ):
+            return await context.agent.suspend(
+                waiting,
+                {
+                    "resumeSchema": resume_schema,
+                    "requireToolApproval": approval,
+                    "delegatedRunId": stream.run_id,
+                },
             )
         return {
             "text": result.text,
@@ -423,6 +529,15 @@ class _SubAgentTool(Tool):
     def _new_id(self) -> str:
         mastra = self.parent.get_mastra_instance()
         return str(mastra.generate_id()) if mastra is not None else str(uuid.uuid4())
+
+
+def _js_truthy(value: Any) -> bool:
+    """JavaScript's truthiness: empty objects and lists count as true."""
+    if value is None or value is False or value == "":
+        return False
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value == value and value != 0  # NaN and 0 are false
+    return True
 
 
 _SLUG_REPLACEMENTS = (("&", " and "), ("\U0001f984", " unicorn "), ("\u2665", " love "))
@@ -907,7 +1022,12 @@ class _Run:
         # after a resume: the assistant message of the paused part keeps its id and these parts
         self._paused_message: tuple[str, int] | None = None
         self._resumed_parts: list[dict[str, Any]] = []
+        # data-* parts written before the pause (kept by the paused message) and after it
+        self._paused_data: list[dict[str, Any]] = []
+        self._resumed_data: list[dict[str, Any]] = []
         self.persisted = False  # a snapshot of this run is in the Mastra storage
+        # puts a chunk into the caller's stream at once (tools' writer chunks); None for generate
+        self.push: Push | None = None
 
     def prepare_resume(self, streaming: bool, overrides: ExecutionOptions | None) -> None:
         """Get a suspended run ready to go on: a new answer message, callbacks of the resume call."""
@@ -921,6 +1041,9 @@ class _Run:
         self.error = None
         self._db_answers = {}
         self._resumed_parts = []
+        self._paused_data = list(self.pending.data_parts)
+        self._resumed_data = []
+        self.pending.data_parts.clear()
         if overrides is not None:
             for name in ("on_chunk", "on_finish", "on_step_finish", "on_error", "on_abort"):
                 value = getattr(overrides, name)
@@ -991,13 +1114,16 @@ class _Run:
         return {"type": type_, "runId": self.run_id, "from": "AGENT", "payload": payload}
 
     # the loop ------------------------------------------------------------------------------------
-    async def execute(self, emit: Emit | None, decision: _Decision | None = None) -> None:
+    async def execute(
+        self, emit: Emit | None, decision: _Decision | None = None, push: Push | None = None
+    ) -> None:
         """Run the loop, passing every chunk to ``emit`` (and ``on_chunk``).
 
         With ``decision`` the run goes on from the step where it was suspended (Mastra sends no
-        ``start`` chunk then).
+        ``start`` chunk then). ``push`` takes what tools write, at once and without ``on_chunk``.
         """
         on_chunk = self.opts.on_chunk
+        self.push = push
 
         async def send(chunk: Chunk) -> None:
             if on_chunk is not None and chunk["type"] in _ON_CHUNK_TYPES:
@@ -1425,6 +1551,12 @@ class _Run:
             self._add_invocation(invocation, created_ms, pending.resumed)
             self.ui_parts.append(_ui_tool_part(call, result_part, output=payload["result"]))
         self.tool_results.extend(step_results)
+        # the tools' data-* chunks follow the step's tool invocations in the message (Mastra 1.71)
+        if pending.resumed:
+            self._resumed_data.extend(pending.data_parts)
+        else:
+            self.assistant_parts.extend(pending.data_parts)
+        self.ui_parts.extend(dict(p) for p in pending.data_parts)
 
         usage = _usage_dict(state["usage"])
         finish = state["finish"]
@@ -1614,6 +1746,7 @@ class _Run:
         limit: asyncio.Semaphore,
         resume_data: Any = None,
         resumed: _Decision | None = None,
+        pending: _PendingStep | None = None,
     ) -> tuple[ToolOutcome | None, Any]:
         """Run one tool call; returns the outcome and ``(payload, options)`` it suspended with
         (or _NOT_RUN)."""
@@ -1640,7 +1773,7 @@ class _Run:
             # Mastra's suspend() does not throw: the tool returns right after it
             suspended.append((payload, dict(options or {})))
 
-        writer = ToolStream()
+        writer = _RunWriter(self, call, pending)
         context = ToolExecutionContext(
             request_context=self.opts.request_context,
             mastra=self.agent.get_mastra_instance(),
@@ -1700,6 +1833,8 @@ class _Run:
             )
         else:
             payload = self._call_payload(call, call["args"])
+            if isinstance(self.tools.get(call["toolName"]), _SubAgentTool):
+                payload["providerMetadata"] = {"mastra": {"modelOutput": outcome.model_output}}
             payload["result"] = to_jsonable(outcome.output)
             await send(self._chunk("tool-result", payload))
 
@@ -1709,6 +1844,12 @@ class _Run:
         """Pause the run at a call whose tool called ``suspend(payload, options)``."""
         call = pending.calls[index]
         suspend_with, options = suspended
+        approval = options.pop("requireToolApproval", None)
+        if _js_truthy(approval):
+            await self._wait_for_delegated_approval(
+                call, index, suspend_with, approval, options, send
+            )
+            return
         schema = options.pop("resumeSchema", None)
         if schema is None:
             schema = _resume_schema_text(self.tools.get(call["toolName"]))
@@ -1722,6 +1863,37 @@ class _Run:
         await send(self._chunk("tool-call-suspended", payload))
         self.suspension = _Suspension("suspend", index, payload, to_jsonable(options))
 
+    async def _wait_for_delegated_approval(
+        self,
+        call: dict[str, Any],
+        index: int,
+        suspend_with: Any,
+        approval: Any,
+        options: dict[str, Any],
+        send: Emit,
+    ) -> None:
+        """Pause the run at a call whose tool suspended with ``requireToolApproval`` (a streamed
+        sub-agent's call waits for approval): the approval chunk names the inner call's tool and
+        arguments under the outer call's id; the decision goes to the tool on resume."""
+        inner = approval if isinstance(approval, Mapping) else None
+        if inner is None and isinstance(suspend_with, Mapping):
+            nested = suspend_with.get("requireToolApproval")
+            inner = nested if isinstance(nested, Mapping) else None
+        tool_name = inner.get("toolName") if inner else None
+        args = inner["args"] if inner and inner.get("args") is not None else call["args"]
+        payload = {
+            "args": args,
+            "resumeSchema": _APPROVAL_RESUME_SCHEMA,
+            "toolCallId": call["toolCallId"],
+            "toolName": tool_name if tool_name is not None else call["toolName"],
+        }
+        await send(self._chunk("tool-call-approval", payload))
+        options.pop("resumeSchema", None)
+        meta = to_jsonable(options)
+        if payload["toolName"] != call["toolName"] or args is not call["args"]:
+            meta.update({"parentToolName": call["toolName"], "parentArgs": call["args"]})
+        self.suspension = _Suspension("approval", index, payload, meta)
+
     async def _run_tools(
         self, pending: _PendingStep, send: Emit, decision: _Decision | None
     ) -> bool:
@@ -1734,7 +1906,7 @@ class _Run:
         todo = [i for i, o in enumerate(outcomes) if o is _NOT_RUN]
         if decision is None and not self._may_suspend([calls[i] for i in todo]):
             ran = await asyncio.gather(
-                *(self._run_call(calls[i], prompt_snapshot, limit) for i in todo)
+                *(self._run_call(calls[i], prompt_snapshot, limit, pending=pending) for i in todo)
             )
             paused = False
             for i, (outcome, suspended) in zip(todo, ran, strict=True):
@@ -1757,7 +1929,8 @@ class _Run:
             if decision is not None and decision.index == i:
                 resume_data = decision.resume_data
                 resumed = decision
-                if decision.kind == "approval":
+                # a delegated approval (a sub-agent's call) is decided by the tool it went to
+                if decision.kind == "approval" and not decision.meta.get("delegatedRunId"):
                     approved = isinstance(resume_data, Mapping) and bool(
                         resume_data.get("approved")
                     )
@@ -1791,7 +1964,7 @@ class _Run:
                 self.suspension = _Suspension("approval", i, payload)
                 return True
             outcome, suspended = await self._run_call(
-                call, prompt_snapshot, limit, resume_data, resumed
+                call, prompt_snapshot, limit, resume_data, resumed, pending
             )
             if suspended is not _NOT_RUN:
                 await self._suspend_call(pending, i, suspended, send)
@@ -1914,7 +2087,9 @@ class _Run:
         resume saves them again (same ids: an update), as Mastra 1.71 does.
         """
         if self.memory_turn is None:
-            return self._input_db_messages(), self._assistant_db_messages(for_memory=for_memory)
+            if self._db_inputs is None:  # made once: a resumed run's result keeps their ids
+                self._db_inputs = self._input_db_messages()
+            return self._db_inputs, self._assistant_db_messages(for_memory=for_memory)
         where = {"threadId": self.memory_turn.thread_id, "resourceId": self.memory_turn.resource_id}
         if self._db_inputs is None:
             self._db_inputs = [{**m, **where} for m in self._input_db_messages()]
@@ -2024,6 +2199,7 @@ class _Run:
                     "createdAt": pending.created_ms,
                 }
             )
+        parts.extend(pending.data_parts)
         record = {
             **suspension.payload,
             **suspension.meta,
@@ -2060,15 +2236,18 @@ class _Run:
             ]
         paused_id, cut = self._paused_message
         resumed = list(self._resumed_parts)
-        first = [p for p in parts[:cut]] + resumed
+        first = [p for p in parts[:cut]] + resumed + self._paused_data
         rest = [p for p in parts[cut:] if p not in resumed and p.get("type") != "step-start"]
         out = [db_message("assistant", first, metadata=meta, message_id=paused_id)]
         if rest:
-            # Mastra repeats the resumed call's invocation at the end of the answer's message
+            # Mastra repeats the resumed call's invocation at the end of the answer's message,
+            # followed by what the resumed tool wrote with writer.custom()
             out.append(
                 db_message(
                     "assistant",
-                    rest if for_memory else rest + resumed,
+                    rest + self._resumed_data
+                    if for_memory
+                    else rest + resumed + self._resumed_data,
                     text=self.text or None,
                     metadata=meta,
                     message_id=self.message_id,
