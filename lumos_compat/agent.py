@@ -134,6 +134,20 @@ _APPROVAL_RESUME_SCHEMA = json.dumps(
     },
     separators=(",", ":"),
 )
+
+# what Mastra 1.71 records in the message metadata of a delegated approval (no "reason")
+_DELEGATED_APPROVAL_SCHEMA = json.dumps(
+    {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "type": "object",
+        "properties": {
+            "approved": json.loads(_APPROVAL_RESUME_SCHEMA)["properties"]["approved"],
+        },
+        "required": ["approved"],
+        "additionalProperties": False,
+    },
+    separators=(",", ":"),
+)
 # what the model hears when a call is declined without a reason (Mastra's words)
 _DECLINED_TEXT = "Tool call was not approved by the user"
 
@@ -1889,7 +1903,7 @@ class _Run:
         }
         await send(self._chunk("tool-call-approval", payload))
         options.pop("resumeSchema", None)
-        meta = to_jsonable(options)
+        meta = {**to_jsonable(options), "resumeSchema": _DELEGATED_APPROVAL_SCHEMA}
         if payload["toolName"] != call["toolName"] or args is not call["args"]:
             meta.update({"parentToolName": call["toolName"], "parentArgs": call["args"]})
         self.suspension = _Suspension("approval", index, payload, meta)

@@ -63,8 +63,14 @@ KEPT_DIFFERENCES: dict[str, dict[str, str]] = {
         "resumes[0].result.steps[1].content": _RESUMED_STEP_CONTENT,
     },
     "sub-agent-approval": {"resumes[0].result.steps[1].content": _RESUMED_STEP_CONTENT},
-    "sub-agent-approval-stream": {"resumes[0].result.steps[1].content": _RESUMED_STEP_CONTENT},
-    "sub-agent-suspend-stream": {"resumes[0].result.steps[1].content": _RESUMED_STEP_CONTENT},
+    **{
+        name: {"resumes[0].result.steps[1].content": _RESUMED_STEP_CONTENT}
+        for name in (
+            "sub-agent-approval-stream",
+            "sub-agent-decline-stream",
+            "sub-agent-suspend-stream",
+        )
+    },
     "tool-approval-standalone": {
         "requests": "the port resumes the run and asks the model again (2 requests, Mastra 1)",
         "resumes[0].": "Mastra 1.71 cannot resume a run of an agent that is not registered on a "
