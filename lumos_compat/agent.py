@@ -49,7 +49,7 @@ from lumos_compat.providers._base import generate_id
 from lumos_compat.request_context import RequestContext
 from lumos_compat.results import AgentOutput, MastraRecord, to_plain
 from lumos_compat.schema import compile_schema, to_json_schema
-from lumos_compat.schema_compat import structured_output_schema
+from lumos_compat.schema_compat import apply_provider_compat, structured_output_schema
 from lumos_compat.stream import AgentStream
 from lumos_compat.tools import (
     AbortSignal,
@@ -110,6 +110,92 @@ _SUB_AGENT_SCHEMA: dict[str, Any] = {
     "required": ["prompt"],
     "additionalProperties": False,
 }
+
+# what autoResumeSuspendedTools adds to every tool's input (Mastra 1.71; sub-agents have them)
+_RESUME_PROPERTIES = {
+    key: _SUB_AGENT_SCHEMA["properties"][key]
+    for key in ("suspendedToolCallId", "suspendedToolRunId", "resumeData")
+}
+
+# the directive Mastra 1.71 appends to the leading system message when a tool of the thread's
+# last answer waits to be resumed (autoResumeSuspendedTools); {tools} is their JSON list
+_AUTO_RESUME_DIRECTIVE = (
+    "\n\nAnalyse the suspended tools: {tools}, using the messages available to you and the "
+    "resumeSchema of each suspended tool, find the tool whose resumeData you can construct "
+    "properly.\n                      resumeData can not be an empty object nor "
+    "null/undefined.\n                      When you find that and call that tool, add the "
+    "resumeData to the tool call arguments/input.\n                      Also, add the "
+    "toolCallId of the suspended tool as suspendedToolCallId to the tool call "
+    "arguments/input. This identifies the exact framework-persisted suspension to resume."
+    "\n                      You may also add the runId as suspendedToolRunId for "
+    "compatibility, but it does not select the suspension and must match the runId "
+    "associated with suspendedToolCallId.\n                      If the suspendedTool.type is "
+    "'approval', resumeData will be an object that contains 'approved' which can either be "
+    "true or false depending on the user's message. If you can't construct resumeData from "
+    "the message for approval type, set approved to true and add resumeData: { approved: "
+    "true } to the tool call arguments/input.\n\n                      IMPORTANT: If you're "
+    "able to construct resumeData and get suspendedToolCallId, get the previous "
+    "arguments/input of the tool call from args in the suspended tool, and spread it in the "
+    "new arguments/input created, do not add duplicate data.\n                      "
+)
+_SUSPENDED_TOOL_KEY_ORDER = (
+    "toolCallId",
+    "toolName",
+    "args",
+    "type",
+    "runId",
+    "suspendPayload",
+    "resumeSchema",
+)
+
+
+def _suspended_tools(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The calls the last assistant message with waiting tools names (its metadata)."""
+    for message in reversed(messages):
+        if message.get("role") != "assistant":
+            continue
+        content = message.get("content")
+        meta = content.get("metadata") if isinstance(content, Mapping) else None
+        if not isinstance(meta, Mapping):
+            continue
+        entries = {**(meta.get("suspendedTools") or {}), **(meta.get("pendingToolApprovals") or {})}
+        if not entries:
+            continue
+        tools = []
+        for call_id, entry in entries.items():
+            if not isinstance(entry, Mapping):
+                continue
+            record = {"toolCallId": call_id, **entry}
+            delegated = record.pop("delegatedRunId", None)
+            parent = record.pop("parentToolName", None)
+            parent_args = record.pop("parentArgs", None)
+            if isinstance(parent, str):
+                record.update(
+                    approvalToolName=record.get("toolName"),
+                    approvalArgs=record.get("args"),
+                    toolName=parent,
+                    args=parent_args,
+                )
+            if isinstance(delegated, str):
+                record["runId"] = delegated
+            ordered = {k: record[k] for k in _SUSPENDED_TOOL_KEY_ORDER if k in record}
+            ordered.update((k, v) for k, v in record.items() if k not in ordered)
+            tools.append(ordered)
+        return tools
+    return []
+
+
+def _auto_resume_directive(messages: list[dict[str, Any]]) -> str | None:
+    """Mastra's directive for the suspended (not approval) tools of the thread, if any."""
+    waiting = [t for t in _suspended_tools(messages) if t.get("type") != "approval"]
+    if not waiting:
+        return None
+    listed = json.dumps(
+        [{k: v for k, v in t.items() if k != "parentRunId"} for t in waiting],
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return _AUTO_RESUME_DIRECTIVE.replace("{tools}", listed)
 
 
 # what a pending approval accepts as resume data (Mastra 1.71 sends this JSON text verbatim)
@@ -1086,10 +1172,29 @@ class _Run:
     def _tool_definitions(self) -> list[ToolDefinition] | None:
         if not self.tools:
             return None
-        return [
-            tool.to_tool_definition(name, self.model.provider, self.model.model_id)
-            for name, tool in self.tools.items()
-        ]
+        return [self._tool_definition(name, tool) for name, tool in self.tools.items()]
+
+    def _resumable(self, tool: Tool | None) -> bool:
+        """Whether the model may resume a suspended call through this tool's arguments."""
+        return bool(self.opts.auto_resume_suspended_tools) and not isinstance(tool, _SubAgentTool)
+
+    def _tool_definition(self, name: str, tool: Tool) -> ToolDefinition:
+        provider, model_id = self.model.provider, self.model.model_id
+        definition = tool.to_tool_definition(name, provider, model_id)
+        if not self._resumable(tool) or definition.input_schema.get("type") != "object":
+            return definition
+        # autoResumeSuspendedTools: every tool also takes the ids and resumeData (Mastra 1.71)
+        base = compile_schema(tool.input_schema).json_schema
+        schema = {**base, "properties": {**base.get("properties", {}), **_RESUME_PROPERTIES}}
+        if tool.strict is not False and provider:
+            schema = apply_provider_compat(schema, provider, model_id)
+        return ToolDefinition(
+            name=definition.name,
+            description=definition.description,
+            input_schema=schema,
+            provider_options=definition.provider_options,
+            strict=definition.strict,
+        )
 
     def _call_options(self) -> CallOptions:
         ms = self.opts.model_settings
@@ -1107,7 +1212,7 @@ class _Run:
         if self._structured is not None:
             response_format = {"type": "json", "schema": self._structured[1]}
         return CallOptions(
-            prompt=prompt_messages(self.prompt),  # a new list: the loop appends to self.prompt
+            prompt=self._model_prompt(),
             tools=self._tool_defs,
             tool_choice=tool_choice,
             max_output_tokens=ms.max_output_tokens,
@@ -1123,6 +1228,15 @@ class _Run:
             provider_options=self.opts.provider_options,
             include_raw_chunks=self.opts.include_raw_chunks,
         )
+
+    def _model_prompt(self) -> list[dict[str, Any]]:
+        """The prompt as the model gets it (a new list: the loop appends to ``self.prompt``)."""
+        prompt = prompt_messages(self.prompt)
+        if self.opts.auto_resume_suspended_tools and prompt and prompt[0]["role"] == "system":
+            directive = _auto_resume_directive(self.remembered)
+            if directive is not None:
+                prompt[0] = {**prompt[0], "content": f"{prompt[0]['content']}{directive}"}
+        return prompt
 
     def _chunk(self, type_: str, payload: dict[str, Any]) -> Chunk:
         return {"type": type_, "runId": self.run_id, "from": "AGENT", "payload": payload}
@@ -1781,6 +1895,17 @@ class _Run:
             ), _NOT_RUN
         if not tool.has_execute:
             return None, _NOT_RUN
+        raw: Any = call["raw"]
+        if self._resumable(tool) and isinstance(call["args"], Mapping):
+            # a call that resumes a suspended one: resumeData goes to the tool, not its input
+            args = dict(call["args"])
+            given = args.pop("resumeData", None)
+            args.pop("suspendedToolCallId", None)
+            args.pop("suspendedToolRunId", None)
+            if len(args) != len(call["args"]):
+                raw = args
+            if given is not None and resume_data is None:
+                resume_data = given
         suspended: list[Any] = []
 
         async def suspend(payload: Any = None, options: Any = None) -> None:
@@ -1811,7 +1936,7 @@ class _Run:
         )
         async with limit:
             outcome = await tool.run_for_model(
-                call["raw"],
+                raw,
                 context,
                 tool_name=call["toolName"],
                 tool_call_id=call["toolCallId"],

@@ -115,6 +115,9 @@ def _from_db(message: Mapping[str, Any]) -> list[dict[str, Any]]:
             continue
         if p.get("type") == "tool-invocation":
             inv = p["toolInvocation"]
+            if inv.get("state") in ("call", "partial-call"):
+                # a call that never got its result (a run paused there) is not sent (Mastra 1.71)
+                continue
             current.append(
                 {
                     "type": "tool-call",
