@@ -1010,7 +1010,16 @@ class Agent:
                 f"memory={opts.memory!r} was given to agent {self.id!r}, which has no memory; "
                 "configure Agent(memory=Memory(...)) first"
             )
-        run = _Run(self, model, instructions, tools, normalize_input(messages), opts, streaming)
+        given = normalize_input(messages)
+        if any(m["role"] == "system" and not m["content"] for m in given):
+            # probed on Mastra 1.71: generate() and stream() both throw before any request
+            raise AgentConfigError(
+                "Invalid system message format. System messages must include 'role' and "
+                "'content' properties. The content should be a string. A system message in the "
+                f"messages given to agent {self.id!r} has empty content: give it text or leave "
+                "it out."
+            )
+        run = _Run(self, model, instructions, tools, given, opts, streaming)
         if opts.memory is not None:
             self.get_memory()
             await run.load_memory()

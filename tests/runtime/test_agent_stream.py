@@ -380,3 +380,20 @@ async def test_generate_keeps_data_parts_and_memory_does_not_send_them(
     await agent.generate("again", memory={"thread": "t1", "resource": "u1"})
     sent = json.dumps(fake_llm.model_requests[-1].body["messages"])
     assert "percent" not in sent and "Done." in sent
+
+
+@pytest.mark.parametrize("method", ["generate", "stream"])
+async def test_an_empty_system_message_is_refused_before_any_request(
+    fake_llm: FakeLLMServer, method: str
+) -> None:
+    # probed on Mastra 1.71: INVALID_SYSTEM_MESSAGE_FORMAT from generate() and stream() alike
+    from lumos_compat import AgentConfigError
+
+    agent = Agent(name="plain", instructions="x", model=fake_llm.model())
+    with pytest.raises(AgentConfigError, match="Invalid system message format"):
+        await getattr(agent, method)([{"role": "system", "content": ""}, "hi"])
+    assert fake_llm.model_requests == []
+    # whitespace is content: the model gets it
+    fake_llm.push("Hello.")
+    await agent.generate([{"role": "system", "content": " "}, "hi"])
+    assert fake_llm.model_requests[0].body["messages"][1] == {"role": "system", "content": " "}
