@@ -527,7 +527,12 @@ class _SubAgentTool(Tool):
         writer = context.writer
         if isinstance(writer, _RunWriter) and writer.streaming:
             return await self._stream_sub_agent(
-                writer, context, delegated, [*conversation, args.get("prompt", "")], options, args
+                writer,
+                context,
+                delegated,
+                [*conversation, {"role": "user", "content": args.get("prompt", "")}],
+                options,
+                args,
             )
         if delegated and context.agent is not None:
             # the supervisor was resumed: the decision goes down to the sub-agent's paused run
