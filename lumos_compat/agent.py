@@ -36,14 +36,20 @@ from lumos_compat.errors import (
 )
 from lumos_compat.llm import CallOptions, LanguageModel, ModelUsage, StreamPart, ToolDefinition
 from lumos_compat.memory.title import TitleConfig
-from lumos_compat.messages import db_message, iso_timestamp, normalize_input, system_messages
+from lumos_compat.messages import (
+    db_message,
+    iso_timestamp,
+    normalize_input,
+    prompt_messages,
+    system_messages,
+)
 from lumos_compat.options import ExecutionOptions, normalize_options
 from lumos_compat.providers import resolve_model
 from lumos_compat.providers._base import generate_id
 from lumos_compat.request_context import RequestContext
 from lumos_compat.results import AgentOutput, MastraRecord, to_plain
 from lumos_compat.schema import compile_schema, to_json_schema
-from lumos_compat.schema_compat import structured_output_schema
+from lumos_compat.schema_compat import apply_provider_compat, structured_output_schema
 from lumos_compat.stream import AgentStream
 from lumos_compat.tools import (
     AbortSignal,
@@ -59,6 +65,7 @@ __all__ = ["Agent"]
 
 Chunk = dict[str, Any]
 Emit = Callable[[Chunk], Awaitable[None]]
+Push = Callable[[Chunk], None]
 
 _SUB_AGENT_SCHEMA: dict[str, Any] = {
     "$schema": "http://json-schema.org/draft-07/schema#",
@@ -104,6 +111,92 @@ _SUB_AGENT_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
 }
 
+# what autoResumeSuspendedTools adds to every tool's input (Mastra 1.71; sub-agents have them)
+_RESUME_PROPERTIES = {
+    key: _SUB_AGENT_SCHEMA["properties"][key]
+    for key in ("suspendedToolCallId", "suspendedToolRunId", "resumeData")
+}
+
+# the directive Mastra 1.71 appends to the leading system message when a tool of the thread's
+# last answer waits to be resumed (autoResumeSuspendedTools); {tools} is their JSON list
+_AUTO_RESUME_DIRECTIVE = (
+    "\n\nAnalyse the suspended tools: {tools}, using the messages available to you and the "
+    "resumeSchema of each suspended tool, find the tool whose resumeData you can construct "
+    "properly.\n                      resumeData can not be an empty object nor "
+    "null/undefined.\n                      When you find that and call that tool, add the "
+    "resumeData to the tool call arguments/input.\n                      Also, add the "
+    "toolCallId of the suspended tool as suspendedToolCallId to the tool call "
+    "arguments/input. This identifies the exact framework-persisted suspension to resume."
+    "\n                      You may also add the runId as suspendedToolRunId for "
+    "compatibility, but it does not select the suspension and must match the runId "
+    "associated with suspendedToolCallId.\n                      If the suspendedTool.type is "
+    "'approval', resumeData will be an object that contains 'approved' which can either be "
+    "true or false depending on the user's message. If you can't construct resumeData from "
+    "the message for approval type, set approved to true and add resumeData: { approved: "
+    "true } to the tool call arguments/input.\n\n                      IMPORTANT: If you're "
+    "able to construct resumeData and get suspendedToolCallId, get the previous "
+    "arguments/input of the tool call from args in the suspended tool, and spread it in the "
+    "new arguments/input created, do not add duplicate data.\n                      "
+)
+_SUSPENDED_TOOL_KEY_ORDER = (
+    "toolCallId",
+    "toolName",
+    "args",
+    "type",
+    "runId",
+    "suspendPayload",
+    "resumeSchema",
+)
+
+
+def _suspended_tools(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The calls the last assistant message with waiting tools names (its metadata)."""
+    for message in reversed(messages):
+        if message.get("role") != "assistant":
+            continue
+        content = message.get("content")
+        meta = content.get("metadata") if isinstance(content, Mapping) else None
+        if not isinstance(meta, Mapping):
+            continue
+        entries = {**(meta.get("suspendedTools") or {}), **(meta.get("pendingToolApprovals") or {})}
+        if not entries:
+            continue
+        tools = []
+        for call_id, entry in entries.items():
+            if not isinstance(entry, Mapping):
+                continue
+            record = {"toolCallId": call_id, **entry}
+            delegated = record.pop("delegatedRunId", None)
+            parent = record.pop("parentToolName", None)
+            parent_args = record.pop("parentArgs", None)
+            if isinstance(parent, str):
+                record.update(
+                    approvalToolName=record.get("toolName"),
+                    approvalArgs=record.get("args"),
+                    toolName=parent,
+                    args=parent_args,
+                )
+            if isinstance(delegated, str):
+                record["runId"] = delegated
+            ordered = {k: record[k] for k in _SUSPENDED_TOOL_KEY_ORDER if k in record}
+            ordered.update((k, v) for k, v in record.items() if k not in ordered)
+            tools.append(ordered)
+        return tools
+    return []
+
+
+def _auto_resume_directive(messages: list[dict[str, Any]]) -> str | None:
+    """Mastra's directive for the suspended (not approval) tools of the thread, if any."""
+    waiting = [t for t in _suspended_tools(messages) if t.get("type") != "approval"]
+    if not waiting:
+        return None
+    listed = json.dumps(
+        [{k: v for k, v in t.items() if k != "parentRunId"} for t in waiting],
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return _AUTO_RESUME_DIRECTIVE.replace("{tools}", listed)
+
 
 # what a pending approval accepts as resume data (Mastra 1.71 sends this JSON text verbatim)
 _APPROVAL_RESUME_SCHEMA = json.dumps(
@@ -121,6 +214,20 @@ _APPROVAL_RESUME_SCHEMA = json.dumps(
                 "the tool call is declined",
                 "type": "string",
             },
+        },
+        "required": ["approved"],
+        "additionalProperties": False,
+    },
+    separators=(",", ":"),
+)
+
+# what Mastra 1.71 records in the message metadata of a delegated approval (no "reason")
+_DELEGATED_APPROVAL_SCHEMA = json.dumps(
+    {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "type": "object",
+        "properties": {
+            "approved": json.loads(_APPROVAL_RESUME_SCHEMA)["properties"]["approved"],
         },
         "required": ["approved"],
         "additionalProperties": False,
@@ -156,6 +263,8 @@ class _PendingStep:
     prompt_snapshot: list[dict[str, Any]] | None = None
     approved: set[str] = field(default_factory=set)
     resumed: bool = False
+    # what the tools wrote with writer.custom() (not transient): parts of the answer message
+    data_parts: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -344,6 +453,48 @@ def _ui_tool_part(
     return part
 
 
+class _RunWriter(ToolStream):
+    """The ``writer`` of a tool an agent runs: what it writes goes into the agent's stream.
+
+    As in Mastra 1.71, ``write(data)`` is a ``tool-output`` chunk and ``custom(chunk)`` the
+    ``data-*`` chunk as given, both in the stream before the call's ``tool-result``; a
+    ``data-*`` chunk that is not ``transient`` is also kept as a part of the answer message.
+    """
+
+    def __init__(self, run: _Run, call: dict[str, Any], pending: _PendingStep | None) -> None:
+        super().__init__(
+            tool_call_id=call["toolCallId"],
+            tool_name=call["toolName"],
+            run_id=run.run_id,
+            sink=self._take,
+        )
+        self.streaming = run.streaming
+        self._run = run
+        self._pending = pending
+        self._loop = asyncio.get_running_loop()
+
+    def _take(self, chunk: dict[str, Any]) -> None:
+        try:
+            here = asyncio.get_running_loop()
+        except RuntimeError:
+            here = None
+        if here is self._loop:
+            self._deliver(chunk)
+        else:  # a synchronous execute runs in a worker thread: hand over to the run's loop
+            self._loop.call_soon_threadsafe(self._deliver, chunk)
+
+    def _deliver(self, chunk: dict[str, Any]) -> None:
+        kind = chunk.get("type")
+        if isinstance(kind, str) and kind.startswith("data-") and not chunk.get("transient"):
+            part: dict[str, Any] = {"type": kind, "createdAt": int(time.time() * 1000)}
+            if "data" in chunk:
+                part["data"] = chunk["data"]
+            if self._pending is not None:
+                self._pending.data_parts.append(part)
+        if self._run.push is not None:
+            self._run.push(chunk)
+
+
 class _SubAgentTool(Tool):
     """A sub-agent offered to the model as the tool ``agent-<key>``, as Mastra does."""
 
@@ -373,6 +524,16 @@ class _SubAgentTool(Tool):
             self.agent.register_mastra(mastra)
         waiting = context.agent.suspend_options if context.agent is not None else None
         delegated = (waiting or {}).get("delegatedRunId")
+        writer = context.writer
+        if isinstance(writer, _RunWriter) and writer.streaming:
+            return await self._stream_sub_agent(
+                writer,
+                context,
+                delegated,
+                [*conversation, {"role": "user", "content": args.get("prompt", "")}],
+                options,
+                args,
+            )
         if delegated and context.agent is not None:
             # the supervisor was resumed: the decision goes down to the sub-agent's paused run
             result = await self.agent.resume_generate(
@@ -387,6 +548,62 @@ class _SubAgentTool(Tool):
             return await context.agent.suspend(
                 result["suspendPayload"],
                 {"resumeSchema": result.get("resumeSchema"), "delegatedRunId": result.run_id},
+            )
+        return {
+            "text": result.text,
+            "subAgentThreadId": self._thread_id(args.get("threadId")),
+            "subAgentResourceId": self._resource_id(args.get("resourceId")),
+            "subAgentToolResults": [c["payload"] for c in result["toolResults"]],
+        }
+
+    async def _stream_sub_agent(
+        self,
+        writer: _RunWriter,
+        context: ToolExecutionContext,
+        delegated: Any,
+        messages: list[Any],
+        options: dict[str, Any],
+        args: Mapping[str, Any],
+    ) -> Any:
+        """A streaming supervisor streams its sub-agent and passes every chunk on (Mastra 1.71):
+        ``data-*`` chunks as they are, the others as the ``output`` of ``tool-output`` chunks.
+
+        When a call of the sub-agent waits for approval, the supervisor's run waits with the
+        sub-agent's ``tool-call-approval``; when one suspends, with its payload and schema.
+        """
+        if delegated and context.agent is not None:
+            stream = await self.agent.resume_stream(
+                context.agent.resume_data, run_id=delegated, request_context=context.request_context
+            )
+        else:
+            stream = await self.agent.stream(messages, **options)
+        approval: Any = None
+        waiting: Any = None
+        resume_schema: Any = None
+        async for chunk in stream.full_stream:
+            kind = chunk["type"]
+            if kind.startswith("data-"):
+                writer.custom(chunk)
+            else:
+                writer.write(chunk)
+            payload = chunk.get("payload")
+            if kind == "tool-call-approval":
+                approval = payload or True
+                waiting = {"requireToolApproval": payload or {}}
+            elif kind == "tool-call-suspended":
+                waiting = payload.get("suspendPayload")
+                resume_schema = payload.get("resumeSchema")
+        result = await stream.get_full_output()
+        if context.agent is not None and (
+            _js_truthy(approval) or _js_truthy(waiting) or _js_truthy(resume_schema)
+        ):
+            return await context.agent.suspend(
+                waiting,
+                {
+                    "resumeSchema": resume_schema,
+                    "requireToolApproval": approval,
+                    "delegatedRunId": stream.run_id,
+                },
             )
         return {
             "text": result.text,
@@ -417,6 +634,15 @@ class _SubAgentTool(Tool):
     def _new_id(self) -> str:
         mastra = self.parent.get_mastra_instance()
         return str(mastra.generate_id()) if mastra is not None else str(uuid.uuid4())
+
+
+def _js_truthy(value: Any) -> bool:
+    """JavaScript's truthiness: empty objects and lists count as true."""
+    if value is None or value is False or value == "":
+        return False
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value == value and value != 0  # NaN and 0 are false
+    return True
 
 
 _SLUG_REPLACEMENTS = (("&", " and "), ("\U0001f984", " unicorn "), ("\u2665", " love "))
@@ -789,7 +1015,16 @@ class Agent:
                 f"memory={opts.memory!r} was given to agent {self.id!r}, which has no memory; "
                 "configure Agent(memory=Memory(...)) first"
             )
-        run = _Run(self, model, instructions, tools, normalize_input(messages), opts, streaming)
+        given = normalize_input(messages)
+        if any(m["role"] == "system" and not m["content"] for m in given):
+            # probed on Mastra 1.71: generate() and stream() both throw before any request
+            raise AgentConfigError(
+                "Invalid system message format. System messages must include 'role' and "
+                "'content' properties. The content should be a string. A system message in the "
+                f"messages given to agent {self.id!r} has empty content: give it text or leave "
+                "it out."
+            )
+        run = _Run(self, model, instructions, tools, given, opts, streaming)
         if opts.memory is not None:
             self.get_memory()
             await run.load_memory()
@@ -901,7 +1136,12 @@ class _Run:
         # after a resume: the assistant message of the paused part keeps its id and these parts
         self._paused_message: tuple[str, int] | None = None
         self._resumed_parts: list[dict[str, Any]] = []
+        # data-* parts written before the pause (kept by the paused message) and after it
+        self._paused_data: list[dict[str, Any]] = []
+        self._resumed_data: list[dict[str, Any]] = []
         self.persisted = False  # a snapshot of this run is in the Mastra storage
+        # puts a chunk into the caller's stream at once (tools' writer chunks); None for generate
+        self.push: Push | None = None
 
     def prepare_resume(self, streaming: bool, overrides: ExecutionOptions | None) -> None:
         """Get a suspended run ready to go on: a new answer message, callbacks of the resume call."""
@@ -915,6 +1155,9 @@ class _Run:
         self.error = None
         self._db_answers = {}
         self._resumed_parts = []
+        self._paused_data = list(self.pending.data_parts)
+        self._resumed_data = []
+        self.pending.data_parts.clear()
         if overrides is not None:
             for name in ("on_chunk", "on_finish", "on_step_finish", "on_error", "on_abort"):
                 value = getattr(overrides, name)
@@ -943,10 +1186,29 @@ class _Run:
     def _tool_definitions(self) -> list[ToolDefinition] | None:
         if not self.tools:
             return None
-        return [
-            tool.to_tool_definition(name, self.model.provider, self.model.model_id)
-            for name, tool in self.tools.items()
-        ]
+        return [self._tool_definition(name, tool) for name, tool in self.tools.items()]
+
+    def _resumable(self, tool: Tool | None) -> bool:
+        """Whether the model may resume a suspended call through this tool's arguments."""
+        return bool(self.opts.auto_resume_suspended_tools) and not isinstance(tool, _SubAgentTool)
+
+    def _tool_definition(self, name: str, tool: Tool) -> ToolDefinition:
+        provider, model_id = self.model.provider, self.model.model_id
+        definition = tool.to_tool_definition(name, provider, model_id)
+        if not self._resumable(tool) or definition.input_schema.get("type") != "object":
+            return definition
+        # autoResumeSuspendedTools: every tool also takes the ids and resumeData (Mastra 1.71)
+        base = compile_schema(tool.input_schema).json_schema
+        schema = {**base, "properties": {**base.get("properties", {}), **_RESUME_PROPERTIES}}
+        if tool.strict is not False and provider:
+            schema = apply_provider_compat(schema, provider, model_id)
+        return ToolDefinition(
+            name=definition.name,
+            description=definition.description,
+            input_schema=schema,
+            provider_options=definition.provider_options,
+            strict=definition.strict,
+        )
 
     def _call_options(self) -> CallOptions:
         ms = self.opts.model_settings
@@ -964,7 +1226,7 @@ class _Run:
         if self._structured is not None:
             response_format = {"type": "json", "schema": self._structured[1]}
         return CallOptions(
-            prompt=list(self.prompt),  # a snapshot: the loop appends to self.prompt
+            prompt=self._model_prompt(),
             tools=self._tool_defs,
             tool_choice=tool_choice,
             max_output_tokens=ms.max_output_tokens,
@@ -981,17 +1243,29 @@ class _Run:
             include_raw_chunks=self.opts.include_raw_chunks,
         )
 
+    def _model_prompt(self) -> list[dict[str, Any]]:
+        """The prompt as the model gets it (a new list: the loop appends to ``self.prompt``)."""
+        prompt = prompt_messages(self.prompt)
+        if self.opts.auto_resume_suspended_tools and prompt and prompt[0]["role"] == "system":
+            directive = _auto_resume_directive(self.remembered)
+            if directive is not None:
+                prompt[0] = {**prompt[0], "content": f"{prompt[0]['content']}{directive}"}
+        return prompt
+
     def _chunk(self, type_: str, payload: dict[str, Any]) -> Chunk:
         return {"type": type_, "runId": self.run_id, "from": "AGENT", "payload": payload}
 
     # the loop ------------------------------------------------------------------------------------
-    async def execute(self, emit: Emit | None, decision: _Decision | None = None) -> None:
+    async def execute(
+        self, emit: Emit | None, decision: _Decision | None = None, push: Push | None = None
+    ) -> None:
         """Run the loop, passing every chunk to ``emit`` (and ``on_chunk``).
 
         With ``decision`` the run goes on from the step where it was suspended (Mastra sends no
-        ``start`` chunk then).
+        ``start`` chunk then). ``push`` takes what tools write, at once and without ``on_chunk``.
         """
         on_chunk = self.opts.on_chunk
+        self.push = push
 
         async def send(chunk: Chunk) -> None:
             if on_chunk is not None and chunk["type"] in _ON_CHUNK_TYPES:
@@ -1419,6 +1693,12 @@ class _Run:
             self._add_invocation(invocation, created_ms, pending.resumed)
             self.ui_parts.append(_ui_tool_part(call, result_part, output=payload["result"]))
         self.tool_results.extend(step_results)
+        # the tools' data-* chunks follow the step's tool invocations in the message (Mastra 1.71)
+        if pending.resumed:
+            self._resumed_data.extend(pending.data_parts)
+        else:
+            self.assistant_parts.extend(pending.data_parts)
+        self.ui_parts.extend(dict(p) for p in pending.data_parts)
 
         usage = _usage_dict(state["usage"])
         finish = state["finish"]
@@ -1608,6 +1888,7 @@ class _Run:
         limit: asyncio.Semaphore,
         resume_data: Any = None,
         resumed: _Decision | None = None,
+        pending: _PendingStep | None = None,
     ) -> tuple[ToolOutcome | None, Any]:
         """Run one tool call; returns the outcome and ``(payload, options)`` it suspended with
         (or _NOT_RUN)."""
@@ -1628,13 +1909,24 @@ class _Run:
             ), _NOT_RUN
         if not tool.has_execute:
             return None, _NOT_RUN
+        raw: Any = call["raw"]
+        if self._resumable(tool) and isinstance(call["args"], Mapping):
+            # a call that resumes a suspended one: resumeData goes to the tool, not its input
+            args = dict(call["args"])
+            given = args.pop("resumeData", None)
+            args.pop("suspendedToolCallId", None)
+            args.pop("suspendedToolRunId", None)
+            if len(args) != len(call["args"]):
+                raw = args
+            if given is not None and resume_data is None:
+                resume_data = given
         suspended: list[Any] = []
 
         async def suspend(payload: Any = None, options: Any = None) -> None:
             # Mastra's suspend() does not throw: the tool returns right after it
             suspended.append((payload, dict(options or {})))
 
-        writer = ToolStream()
+        writer = _RunWriter(self, call, pending)
         context = ToolExecutionContext(
             request_context=self.opts.request_context,
             mastra=self.agent.get_mastra_instance(),
@@ -1658,7 +1950,7 @@ class _Run:
         )
         async with limit:
             outcome = await tool.run_for_model(
-                call["raw"],
+                raw,
                 context,
                 tool_name=call["toolName"],
                 tool_call_id=call["toolCallId"],
@@ -1694,6 +1986,8 @@ class _Run:
             )
         else:
             payload = self._call_payload(call, call["args"])
+            if isinstance(self.tools.get(call["toolName"]), _SubAgentTool):
+                payload["providerMetadata"] = {"mastra": {"modelOutput": outcome.model_output}}
             payload["result"] = to_jsonable(outcome.output)
             await send(self._chunk("tool-result", payload))
 
@@ -1703,6 +1997,12 @@ class _Run:
         """Pause the run at a call whose tool called ``suspend(payload, options)``."""
         call = pending.calls[index]
         suspend_with, options = suspended
+        approval = options.pop("requireToolApproval", None)
+        if _js_truthy(approval):
+            await self._wait_for_delegated_approval(
+                call, index, suspend_with, approval, options, send
+            )
+            return
         schema = options.pop("resumeSchema", None)
         if schema is None:
             schema = _resume_schema_text(self.tools.get(call["toolName"]))
@@ -1716,6 +2016,37 @@ class _Run:
         await send(self._chunk("tool-call-suspended", payload))
         self.suspension = _Suspension("suspend", index, payload, to_jsonable(options))
 
+    async def _wait_for_delegated_approval(
+        self,
+        call: dict[str, Any],
+        index: int,
+        suspend_with: Any,
+        approval: Any,
+        options: dict[str, Any],
+        send: Emit,
+    ) -> None:
+        """Pause the run at a call whose tool suspended with ``requireToolApproval`` (a streamed
+        sub-agent's call waits for approval): the approval chunk names the inner call's tool and
+        arguments under the outer call's id; the decision goes to the tool on resume."""
+        inner = approval if isinstance(approval, Mapping) else None
+        if inner is None and isinstance(suspend_with, Mapping):
+            nested = suspend_with.get("requireToolApproval")
+            inner = nested if isinstance(nested, Mapping) else None
+        tool_name = inner.get("toolName") if inner else None
+        args = inner["args"] if inner and inner.get("args") is not None else call["args"]
+        payload = {
+            "args": args,
+            "resumeSchema": _APPROVAL_RESUME_SCHEMA,
+            "toolCallId": call["toolCallId"],
+            "toolName": tool_name if tool_name is not None else call["toolName"],
+        }
+        await send(self._chunk("tool-call-approval", payload))
+        options.pop("resumeSchema", None)
+        meta = {**to_jsonable(options), "resumeSchema": _DELEGATED_APPROVAL_SCHEMA}
+        if payload["toolName"] != call["toolName"] or args is not call["args"]:
+            meta.update({"parentToolName": call["toolName"], "parentArgs": call["args"]})
+        self.suspension = _Suspension("approval", index, payload, meta)
+
     async def _run_tools(
         self, pending: _PendingStep, send: Emit, decision: _Decision | None
     ) -> bool:
@@ -1728,7 +2059,7 @@ class _Run:
         todo = [i for i, o in enumerate(outcomes) if o is _NOT_RUN]
         if decision is None and not self._may_suspend([calls[i] for i in todo]):
             ran = await asyncio.gather(
-                *(self._run_call(calls[i], prompt_snapshot, limit) for i in todo)
+                *(self._run_call(calls[i], prompt_snapshot, limit, pending=pending) for i in todo)
             )
             paused = False
             for i, (outcome, suspended) in zip(todo, ran, strict=True):
@@ -1751,7 +2082,8 @@ class _Run:
             if decision is not None and decision.index == i:
                 resume_data = decision.resume_data
                 resumed = decision
-                if decision.kind == "approval":
+                # a delegated approval (a sub-agent's call) is decided by the tool it went to
+                if decision.kind == "approval" and not decision.meta.get("delegatedRunId"):
                     approved = isinstance(resume_data, Mapping) and bool(
                         resume_data.get("approved")
                     )
@@ -1785,7 +2117,7 @@ class _Run:
                 self.suspension = _Suspension("approval", i, payload)
                 return True
             outcome, suspended = await self._run_call(
-                call, prompt_snapshot, limit, resume_data, resumed
+                call, prompt_snapshot, limit, resume_data, resumed, pending
             )
             if suspended is not _NOT_RUN:
                 await self._suspend_call(pending, i, suspended, send)
@@ -1908,7 +2240,9 @@ class _Run:
         resume saves them again (same ids: an update), as Mastra 1.71 does.
         """
         if self.memory_turn is None:
-            return self._input_db_messages(), self._assistant_db_messages(for_memory=for_memory)
+            if self._db_inputs is None:  # made once: a resumed run's result keeps their ids
+                self._db_inputs = self._input_db_messages()
+            return self._db_inputs, self._assistant_db_messages(for_memory=for_memory)
         where = {"threadId": self.memory_turn.thread_id, "resourceId": self.memory_turn.resource_id}
         if self._db_inputs is None:
             self._db_inputs = [{**m, **where} for m in self._input_db_messages()]
@@ -1940,11 +2274,11 @@ class _Run:
             parts: list[dict[str, Any]] = []
             attachments: list[dict[str, Any]] = []
             invocations: list[dict[str, Any]] = []
-            text = ""
+            texts: list[str] = []
             for part in message["content"]:
                 kind = part["type"]
                 if kind == "text":
-                    text += part["text"]
+                    texts.append(part["text"])
                     parts.append({"createdAt": ms, "text": part["text"], "type": "text"})
                 elif kind == "file":
                     data = part["data"]
@@ -1986,7 +2320,7 @@ class _Run:
             msg = db_message(
                 role,
                 parts,
-                text=text or None,
+                text="\n".join(texts) or None,  # Mastra joins a message's texts with newlines
                 tool_invocations=invocations or None,
                 created_at=self.created,
             )
@@ -2018,6 +2352,7 @@ class _Run:
                     "createdAt": pending.created_ms,
                 }
             )
+        parts.extend(pending.data_parts)
         record = {
             **suspension.payload,
             **suspension.meta,
@@ -2054,15 +2389,18 @@ class _Run:
             ]
         paused_id, cut = self._paused_message
         resumed = list(self._resumed_parts)
-        first = [p for p in parts[:cut]] + resumed
+        first = [p for p in parts[:cut]] + resumed + self._paused_data
         rest = [p for p in parts[cut:] if p not in resumed and p.get("type") != "step-start"]
         out = [db_message("assistant", first, metadata=meta, message_id=paused_id)]
         if rest:
-            # Mastra repeats the resumed call's invocation at the end of the answer's message
+            # Mastra repeats the resumed call's invocation at the end of the answer's message,
+            # followed by what the resumed tool wrote with writer.custom()
             out.append(
                 db_message(
                     "assistant",
-                    rest if for_memory else rest + resumed,
+                    rest + self._resumed_data
+                    if for_memory
+                    else rest + resumed + self._resumed_data,
                     text=self.text or None,
                     metadata=meta,
                     message_id=self.message_id,

@@ -17,7 +17,7 @@ from typing import Any
 
 from lumos_compat.errors import AgentConfigError
 
-__all__ = ["db_message", "iso_timestamp", "normalize_input", "system_messages"]
+__all__ = ["db_message", "iso_timestamp", "normalize_input", "prompt_messages", "system_messages"]
 
 _DATA_URL = re.compile(r"^data:([^;,]+)?(;base64)?,(.*)$", re.DOTALL)
 
@@ -115,6 +115,9 @@ def _from_db(message: Mapping[str, Any]) -> list[dict[str, Any]]:
             continue
         if p.get("type") == "tool-invocation":
             inv = p["toolInvocation"]
+            if inv.get("state") in ("call", "partial-call"):
+                # a call that never got its result (a run paused there) is not sent (Mastra 1.71)
+                continue
             current.append(
                 {
                     "type": "tool-call",
@@ -174,9 +177,10 @@ def _one(message: Any) -> list[dict[str, Any]]:
     if content is None:
         content = []
     if isinstance(content, str):
-        parts: list[dict[str, Any]] = [{"type": "text", "text": content}] if content else []
+        # an empty string too is kept as one empty text part (Mastra 1.71)
+        parts: list[dict[str, Any]] = [{"type": "text", "text": content}]
     else:
-        parts = [p for p in (_part(p, role) for p in content) if p is not None]
+        parts = _drop_empty_text([p for p in (_part(p, role) for p in content) if p is not None])
     # AI SDK v4 UI messages carried tool calls in toolInvocations
     invocations = message.get("toolInvocations") or message.get("tool_invocations")
     if role == "assistant" and invocations:
@@ -192,15 +196,53 @@ def _one(message: Any) -> list[dict[str, Any]]:
     return [{"role": role, "content": parts}]
 
 
+def _drop_empty_text(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Mastra drops empty text parts of a message when it is added, unless only those are left."""
+    if all(p["type"] == "text" and p["text"] == "" for p in parts):
+        return parts
+    return [p for p in parts if not (p["type"] == "text" and p["text"] == "")]
+
+
 def normalize_input(messages: Any) -> list[dict[str, Any]]:
-    """Any accepted input as a list of AI SDK v5 prompt messages (system messages included)."""
-    if messages is None:
+    """Any accepted input as a list of AI SDK v5 prompt messages (system messages included).
+
+    An empty string adds no message at all (Mastra 1.71: ``generate("")`` sends the model only
+    the system prompt); inside a list it is an empty user message.
+    """
+    if messages is None or messages == "":
         return []
     if isinstance(messages, (str, Mapping)) or not isinstance(messages, Sequence):
         return _one(messages)
     out: list[dict[str, Any]] = []
     for message in messages:
         out.extend(_one(message))
+    return out
+
+
+def _blank(part: Mapping[str, Any]) -> bool:
+    return part.get("type") == "text" and not str(part.get("text", "")).strip()
+
+
+def prompt_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The conversation as the model gets it: blank text left out, as Mastra 1.71 does.
+
+    A user message loses its empty and whitespace-only text parts; any other message loses them
+    only beside other parts. A message left without parts is not sent. The messages themselves
+    (results, memory) keep what was given.
+    """
+    out: list[dict[str, Any]] = []
+    for message in messages:
+        content = message.get("content")
+        if message.get("role") == "system" or not isinstance(content, list):
+            out.append(message)
+            continue
+        if message["role"] == "user" or not all(_blank(p) for p in content):
+            kept = [p for p in content if not _blank(p)]
+        else:
+            kept = content
+        if not kept:
+            continue
+        out.append(message if len(kept) == len(content) else {**message, "content": kept})
     return out
 
 

@@ -85,6 +85,7 @@ class ExecutionOptions:
     model: Any = None
     include_raw_chunks: bool = False
     require_tool_approval: Any = False
+    auto_resume_suspended_tools: bool = False
     warnings: list[str] = field(default_factory=list)
 
 
@@ -133,7 +134,6 @@ _IGNORED = frozenset(
         "error_processors",
         "max_processor_retries",
         "prepare_step",
-        "auto_resume_suspended_tools",
         "format",
         "telemetry",
     }

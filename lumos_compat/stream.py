@@ -33,9 +33,12 @@ class AgentStream:
         self.message_id = run.message_id
         self._task = asyncio.get_running_loop().create_task(self._drive())
 
-    async def _emit(self, chunk: dict[str, Any]) -> None:
+    def _push(self, chunk: dict[str, Any]) -> None:
         self._chunks.append(chunk)
         self._changed.set()
+
+    async def _emit(self, chunk: dict[str, Any]) -> None:
+        self._push(chunk)
         if self._waiting:
             # let parked readers take the chunk now: the run would otherwise go on through every
             # part already buffered (often the whole answer) before a reader saw the first delta
@@ -43,7 +46,7 @@ class AgentStream:
 
     async def _drive(self) -> None:
         try:
-            await self._run.execute(self._emit, self._decision)
+            await self._run.execute(self._emit, self._decision, self._push)
         finally:
             self._done = True
             self._changed.set()

@@ -47,6 +47,8 @@ _DATA_FIELDS = (
     "last_request",
     "remembered",
     "_resumed_parts",
+    "_paused_data",
+    "_resumed_data",
     "_db_inputs",
 )
 # options that are plain data; functions and classes come back from the resume call's options
@@ -130,6 +132,7 @@ def _to_snapshot(run: _Run) -> dict[str, Any]:
             "promptSnapshot": pending.prompt_snapshot,
             "approved": sorted(pending.approved),
             "resumed": pending.resumed,
+            "dataParts": pending.data_parts,
         },
         "suspension": {
             "kind": suspension.kind,
@@ -252,6 +255,7 @@ async def restore(agent: Agent, snapshot: dict[str, Any]) -> _Run:
         prompt_snapshot=p["promptSnapshot"],
         approved=set(p["approved"]),
         resumed=p["resumed"],
+        data_parts=p.get("dataParts") or [],
     )
     s = snapshot["suspension"]
     run.suspension = _Suspension(s["kind"], s["index"], s["payload"], s.get("meta") or {})

@@ -101,6 +101,8 @@ def record(name: str) -> dict[str, Any]:
             "workingMemory": output["workingMemory"],
             "server_errors": server.errors,
         }
+        if "tool_inputs" in output:
+            body["tool_inputs"] = output["tool_inputs"]
         url = server.url
     recording = {"scenario": scenario, "mastra_version": MASTRA_VERSION}
     recording.update(normalise_clock(normalise(body, url, scenario)))

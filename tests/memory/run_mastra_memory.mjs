@@ -36,6 +36,35 @@ const { createOpenAI } = load('@ai-sdk/openai');
 
 const scenario = JSON.parse(readFileSync(scenarioPath, 'utf8'));
 
+// tools as in tests/oracle/run_mastra.mjs: `suspend` suspends until resumed, then returns the
+// resume data (or `returns`); every execute call is logged in the output's `tool_inputs`
+const toolInputs = [];
+function buildTools(specs) {
+  const { createTool } = load('@mastra/core/tools');
+  const { z } = load('zod');
+  const zod = (source) => new Function('z', `return (${source});`)(z);
+  const tools = {};
+  for (const [key, spec] of Object.entries(specs || {})) {
+    const config = {
+      id: spec.id,
+      description: spec.description,
+      inputSchema: zod(spec.zod),
+      execute: async (input, context) => {
+        const resumeData = context?.agent?.resumeData;
+        const entry = { tool: key, toolCallId: context?.agent?.toolCallId ?? null, input };
+        if (resumeData !== undefined) entry.resumeData = resumeData;
+        toolInputs.push(JSON.parse(JSON.stringify(entry)));
+        if ('suspend' in spec && resumeData === undefined) return await context.agent.suspend(spec.suspend);
+        return 'returns' in spec ? spec.returns : resumeData;
+      },
+    };
+    if (spec.suspendZod) config.suspendSchema = zod(spec.suspendZod);
+    if (spec.resumeZod) config.resumeSchema = zod(spec.resumeZod);
+    tools[key] = createTool(config);
+  }
+  return tools;
+}
+
 function encode(value, seen = new WeakSet()) {
   if (value === undefined) return '<undefined>';
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
@@ -103,6 +132,7 @@ async function main() {
     instructions: scenario.agent.instructions,
     model: { id: 'fake/fake-model', url: `${serverUrl}/v1`, apiKey: 'test-key' },
     memory,
+    ...(scenario.agent.tools ? { tools: buildTools(scenario.agent.tools) } : {}),
   });
   if (spec.mastraStorage) {
     new Mastra({
@@ -140,6 +170,7 @@ async function main() {
   const last = scenario.turns[scenario.turns.length - 1].memory;
   const threadId = typeof last.thread === 'string' ? last.thread : last.thread.id;
   const output = { results };
+  if (scenario.agent.tools) output.tool_inputs = toolInputs;
   output.thread = encode(await memory.getThreadById({ threadId }));
   const recalled = await memory.recall({ threadId, resourceId: last.resource, perPage: false });
   output.stored = encode(recalled.messages);

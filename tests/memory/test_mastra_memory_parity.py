@@ -16,7 +16,7 @@ import pytest
 
 from converters.schema_emit import PydanticModule
 from converters.zod import SingleFileZodContext
-from lumos_compat import Agent, Mastra
+from lumos_compat import Agent, Mastra, create_tool
 from lumos_compat.memory import Memory
 from lumos_compat.memory.semantic import message_text
 from lumos_compat.storage import SqliteStore
@@ -39,6 +39,40 @@ def zod_model(expression: str) -> type:
     return namespace[name]
 
 
+def _tools(specs: dict[str, Any], tool_inputs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The scenario's tools as run_mastra_memory.mjs builds them (suspend until resumed)."""
+    from tests.runtime.test_mastra_parity import _pydantic_from_zod
+
+    tools = {}
+    for key, spec in specs.items():
+        stem = f"Memory{key.title()}"
+
+        async def execute(input: Any, context: Any, key: str = key, spec: Any = spec) -> Any:
+            entry = {"tool": key, "toolCallId": context.agent.tool_call_id}
+            entry["input"] = input.model_dump(mode="json", exclude_none=True)
+            resume = context.agent.resume_data
+            if resume is not None:
+                entry["resumeData"] = resume
+            tool_inputs.append(entry)
+            if "suspend" in spec and resume is None:
+                return await context.agent.suspend(spec["suspend"])
+            return spec.get("returns", resume)
+
+        extra = {}
+        if "suspendZod" in spec:
+            extra["suspend_schema"] = _pydantic_from_zod(spec["suspendZod"], f"{stem}Suspend")
+        if "resumeZod" in spec:
+            extra["resume_schema"] = _pydantic_from_zod(spec["resumeZod"], f"{stem}Resume")
+        tools[key] = create_tool(
+            id=spec["id"],
+            description=spec["description"],
+            input_schema=_pydantic_from_zod(spec["zod"], f"{stem}Input"),
+            execute=execute,
+            **extra,
+        )
+    return tools
+
+
 def _load(name: str) -> dict[str, Any]:
     return json.loads((RECORDINGS_DIR / f"{name}.json").read_text(encoding="utf-8"))
 
@@ -59,6 +93,7 @@ def _same_dates(value: Any) -> Any:
 
 async def _replay(scenario: dict[str, Any]) -> dict[str, Any]:
     spec = scenario["memory"]
+    tool_inputs: list[dict[str, Any]] = []
     with FakeLLMServer(scenario["script"]) as server:
         store = SqliteStore(":memory:")
         options = dict(spec.get("options") or {})
@@ -88,6 +123,7 @@ async def _replay(scenario: dict[str, Any]) -> dict[str, Any]:
             instructions=scenario["agent"]["instructions"],
             model=server.model("fake-model"),
             memory=memory,
+            tools=_tools(scenario["agent"].get("tools") or {}, tool_inputs) or None,
         )
         if spec.get("mastraStorage"):  # the Memory has none: the Mastra instance's is used
             Mastra(agents={agent.id: agent}, storage=store)
@@ -105,7 +141,9 @@ async def _replay(scenario: dict[str, Any]) -> dict[str, Any]:
                     }
                 )
                 continue
-            out = await agent.generate(turn["messages"], memory=turn["memory"])
+            out = await agent.generate(
+                turn["messages"], turn.get("options") or {}, memory=turn["memory"]
+            )
             results.append({"text": out.text})
         last = scenario["turns"][-1]["memory"]
         thread_id = last["thread"] if isinstance(last["thread"], str) else last["thread"]["id"]
@@ -122,6 +160,8 @@ async def _replay(scenario: dict[str, Any]) -> dict[str, Any]:
             ),
             "server_errors": server.errors,
         }
+        if scenario["agent"].get("tools"):
+            body["tool_inputs"] = tool_inputs
         url = server.url
         await store.close()
     return normalise_clock(normalise(body, url, scenario))
@@ -136,6 +176,7 @@ async def test_requests_match_real_mastra(name: str) -> None:
     for i, (mine, theirs) in enumerate(zip(ours["requests"], recording["requests"], strict=True)):
         assert mine == theirs, f"request {i} differs"
     assert _same_dates(ours["results"]) == _same_dates(recording["results"])
+    assert ours.get("tool_inputs") == recording.get("tool_inputs")
 
 
 @pytest.mark.parametrize("name", RECORDINGS)

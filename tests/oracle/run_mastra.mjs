@@ -78,6 +78,11 @@ function buildTool(key, spec, agentId) {
       };
       if (resumeData !== undefined) entry.resumeData = cloneJson(resumeData);
       toolInputs.push(entry);
+      for (const item of spec.writes || []) {
+        // context.writer: write(data) streams tool output, custom(chunk) a data-* chunk
+        if ('write' in item) await context.writer.write(item.write);
+        else await context.writer.custom(item.custom);
+      }
       if ('suspend' in spec && resumeData === undefined) {
         return await context.agent.suspend(spec.suspend);
       }

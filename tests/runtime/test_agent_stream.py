@@ -303,3 +303,97 @@ async def test_reader_gets_the_first_delta_before_the_run_ends() -> None:
             seen_before_finish.append(delta)
     assert seen_before_finish[:1] == ["one "]
     assert finished == [True]
+
+
+def _writing_tool(sync: bool) -> Any:
+    """A tool that streams through context.writer (with and without await) before returning."""
+
+    def write_all(context: Any) -> None:
+        context.writer.write({"stage": "start"})
+        context.writer.custom({"type": "data-progress", "data": {"percent": 50}})
+        context.writer.custom({"type": "data-note", "data": "brief", "transient": True})
+
+    if sync:
+
+        def execute(input: Any, context: Any) -> dict[str, Any]:
+            write_all(context)
+            return {"done": True}
+
+    else:
+
+        async def execute(input: Any, context: Any) -> dict[str, Any]:
+            write_all(context)
+            await context.writer.write("end")
+            return {"done": True}
+
+    return create_tool(id="work", description="does work", execute=execute)
+
+
+@pytest.mark.parametrize("sync", [False, True], ids=["async-execute", "sync-execute"])
+async def test_tool_writer_chunks_reach_the_stream_before_the_result(
+    fake_llm: FakeLLMServer, sync: bool
+) -> None:
+    fake_llm.push(Turn.call("work", {}, id="c1"), "Done.")
+    agent = Agent(
+        name="writer", instructions="x", model=fake_llm.model(), tools={"work": _writing_tool(sync)}
+    )
+    stream = await agent.stream("go")
+    chunks = [c.to_mastra() async for c in stream.full_stream]
+    at = next(i for i, c in enumerate(chunks) if c["type"] == "tool-call")
+    written = chunks[at + 1 : next(i for i, c in enumerate(chunks) if c["type"] == "tool-result")]
+    # as Mastra 1.71: write() is a tool-output chunk of the call, custom() the chunk as given
+    assert written[0] == {
+        "type": "tool-output",
+        "runId": stream.run_id,
+        "from": "USER",
+        "payload": {"output": {"stage": "start"}, "toolCallId": "c1", "toolName": "work"},
+    }
+    assert written[1] == {"type": "data-progress", "data": {"percent": 50}}
+    assert written[2] == {"type": "data-note", "data": "brief", "transient": True}
+    assert [c["payload"]["output"] for c in written[3:]] == ([] if sync else ["end"])
+    # the data part that is not transient is kept in the answer, after the tool invocation
+    answer = (await stream.get_full_output()).to_mastra()["messages"][-1]["content"]["parts"]
+    assert [p["type"] for p in answer] == ["tool-invocation", "data-progress", "step-start", "text"]
+    assert answer[1]["data"] == {"percent": 50}
+
+
+async def test_generate_keeps_data_parts_and_memory_does_not_send_them(
+    fake_llm: FakeLLMServer,
+) -> None:
+    from lumos_compat.memory import Memory
+    from lumos_compat.storage import SqliteStore
+
+    fake_llm.push(Turn.call("work", {}, id="c1"), "Done.", "Again.")
+    memory = Memory(storage=SqliteStore())
+    agent = Agent(
+        name="writer",
+        instructions="x",
+        model=fake_llm.model(),
+        tools={"work": _writing_tool(False)},
+        memory=memory,
+    )
+    result = await agent.generate("go", memory={"thread": "t1", "resource": "u1"})
+    parts = result.to_mastra()["messages"][-1]["content"]["parts"]
+    assert "data-progress" in [p["type"] for p in parts]
+    stored = await memory.recall(thread_id="t1", per_page=False)
+    assert "data-progress" in [p["type"] for m in stored["messages"] for p in m["content"]["parts"]]
+    await agent.generate("again", memory={"thread": "t1", "resource": "u1"})
+    sent = json.dumps(fake_llm.model_requests[-1].body["messages"])
+    assert "percent" not in sent and "Done." in sent
+
+
+@pytest.mark.parametrize("method", ["generate", "stream"])
+async def test_an_empty_system_message_is_refused_before_any_request(
+    fake_llm: FakeLLMServer, method: str
+) -> None:
+    # probed on Mastra 1.71: INVALID_SYSTEM_MESSAGE_FORMAT from generate() and stream() alike
+    from lumos_compat import AgentConfigError
+
+    agent = Agent(name="plain", instructions="x", model=fake_llm.model())
+    with pytest.raises(AgentConfigError, match="Invalid system message format"):
+        await getattr(agent, method)([{"role": "system", "content": ""}, "hi"])
+    assert fake_llm.model_requests == []
+    # whitespace is content: the model gets it
+    fake_llm.push("Hello.")
+    await agent.generate([{"role": "system", "content": " "}, "hi"])
+    assert fake_llm.model_requests[0].body["messages"][1] == {"role": "system", "content": " "}

@@ -24,7 +24,7 @@ import pytest
 
 from converters.schema_emit import PydanticModule
 from converters.zod import SingleFileZodContext, zod_to_schema
-from lumos_compat import Agent, create_tool
+from lumos_compat import Agent, Mastra, create_tool
 from lumos_compat.testing import FakeLLMServer
 from tests.oracle.record import RECORDINGS_DIR, SCENARIOS_DIR, normalise
 
@@ -62,20 +62,14 @@ KEPT_DIFFERENCES: dict[str, dict[str, str]] = {
         "them); we keep all",
         "resumes[0].result.steps[1].content": _RESUMED_STEP_CONTENT,
     },
-    "sub-agent-approval": {
-        **{
-            f"resumes[0].result.{where}.subAgentResourceId": "registered on a Mastra (needed to "
-            "resume), Mastra 1.71 gives the sub-agent call a fresh UUID as resource id; the "
-            "runtime uses '<parent-id>-<key>' as Mastra does for a standalone agent (h-verify's "
-            "sub-agent resource id work)"
-            for where in (
-                "response.messages[1].content[0].output.value",
-                "steps[0].content[1].output.value",
-                "steps[0].toolResults[0].payload.result",
-                "toolResults[0].payload.result",
-            )
-        },
-        "resumes[0].result.steps[1].content": _RESUMED_STEP_CONTENT,
+    "sub-agent-approval": {"resumes[0].result.steps[1].content": _RESUMED_STEP_CONTENT},
+    **{
+        name: {"resumes[0].result.steps[1].content": _RESUMED_STEP_CONTENT}
+        for name in (
+            "sub-agent-approval-stream",
+            "sub-agent-decline-stream",
+            "sub-agent-suspend-stream",
+        )
     },
     "tool-approval-standalone": {
         "requests": "the port resumes the run and asks the model again (2 requests, Mastra 1)",
@@ -134,7 +128,7 @@ def _tool(key: str, spec: dict[str, Any]) -> Any:
         # as run_mastra.mjs: suspend until resumed, then return the resume data
         payload = spec["suspend"]
 
-        async def execute(input: Any, context: Any) -> Any:
+        async def run(input: Any, context: Any) -> Any:
             if context.agent.resume_data is None:
                 return await context.agent.suspend(payload)
             return context.agent.resume_data
@@ -142,19 +136,29 @@ def _tool(key: str, spec: dict[str, Any]) -> Any:
     elif "throws" in spec:
         message = spec["throws"]
 
-        async def execute(input: Any, context: Any) -> Any:
+        async def run(input: Any, context: Any) -> Any:
             raise RuntimeError(message)
 
     elif spec.get("echo"):
 
-        async def execute(input: Any, context: Any) -> Any:
+        async def run(input: Any, context: Any) -> Any:
             return input.model_dump(mode="json", exclude_none=True)
 
     else:
         value = spec.get("returns")
 
-        async def execute(input: Any, context: Any) -> Any:
+        async def run(input: Any, context: Any) -> Any:
             return value
+
+    writes = spec.get("writes") or []
+
+    async def execute(input: Any, context: Any) -> Any:
+        for item in writes:  # as run_mastra.mjs: what the tool streams before it returns
+            if "write" in item:
+                await context.writer.write(item["write"])
+            else:
+                await context.writer.custom(item["custom"])
+        return await run(input, context)
 
     return create_tool(
         id=spec["id"],
@@ -240,7 +244,16 @@ def _chunk_view(chunks: list[dict[str, Any]]) -> list[Any]:
     for c in chunks:
         payload = c.get("payload")
         keys = sorted(payload) if isinstance(payload, dict) else None
-        view.append([c["type"], keys])
+        if c["type"].startswith("data-"):  # a tool's writer.custom() chunk, as it was written
+            view.append([c["type"], c])
+        elif c["type"] == "tool-output":  # a tool's writer.write(): a value or a sub-agent chunk
+            output = payload["output"]
+            if isinstance(output, dict) and "type" in output and "from" in output:
+                view.append([c["type"], keys, *_chunk_view([output])])
+            else:
+                view.append([c["type"], keys, output])
+        else:
+            view.append([c["type"], keys])
     return view
 
 
@@ -312,6 +325,9 @@ async def _resume(agent: Agent, step: dict[str, Any], run_id: str | None) -> dic
 
 async def _run_twin(scenario: dict[str, Any], server: FakeLLMServer) -> dict[str, Any]:
     agent = _agent(scenario["agent"], server)
+    if scenario.get("mastra"):
+        # as run_mastra.mjs: registered on a Mastra (ids then come from the instance)
+        Mastra(agents={agent.id: agent})
     call = scenario["call"]
     options = _options(call.get("options") or {})
     out: dict[str, Any] = {}
