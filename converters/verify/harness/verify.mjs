@@ -248,9 +248,14 @@ class Harness {
     try {
       loaded = await tsImport(pathToFileURL(bridge).href, import.meta.url);
     } catch (err) {
+      const hint = args.legacy
+        ? `\nThis 0.x project was loaded with Mastra ${args.mastraVersion}, the 0.x pin. Code for an older 0.x ` +
+          '(the legacy Workflow/Step left the package root in 0.10) may not load there: pass --entry with the ' +
+          'module that exports the agents, or set LUMOS_MASTRA_0X_VERSION to a release the project loads with.'
+        : '';
       throw new HarnessError(
         EXIT.loadFailed,
-        `the Mastra project did not load (${path.relative(stage, entry)}): ${err.stack || err}`,
+        `the Mastra project did not load (${path.relative(stage, entry)}): ${err.stack || err}${hint}`,
       );
     }
     this.RequestContext = loaded.RequestContext;
