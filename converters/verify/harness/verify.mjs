@@ -236,7 +236,7 @@ class Harness {
         (args.legacy
           ? // 0.x: RuntimeContext, zod 3 (JSON Schema by Mastra's converter), AI SDK v4 providers
             "export { RuntimeContext as RequestContext } from '@mastra/core/runtime-context';\n" +
-            "export { zodToJsonSchema } from '@mastra/core/utils/zod-to-json';\n" +
+            "export { zodToJsonSchema } from 'zod-to-json-schema';\n" + // a dependency of every 0.x core
             "export { createOpenAI } from '@ai-sdk/openai';\n"
           : "export { RequestContext } from '@mastra/core/request-context';\n") +
         "export { z } from 'zod';\n",
@@ -379,7 +379,9 @@ class Harness {
     if (seen.has(agent)) return;
     seen.add(agent);
     const description = await describeModel(agent, this.RequestContext, this.ctxKey);
-    agent.__updateModel({ model: fakeModelFor(description, this.args.server, this.createOpenAI).model });
+    const model = fakeModelFor(description, this.args.server, this.createOpenAI).model;
+    if (typeof agent.__updateModel === 'function') agent.__updateModel({ model });
+    else agent.model = model; // 0.9 and older: a public field
     // an AI SDK v4 model runs the 0.x API of the release (generateLegacy/streamLegacy in late 0.x)
     if (this.args.legacy && description.specificationVersion === 'v1') this.legacyAgents.add(agent);
     const raw = agent.__getOverridableFields?.().tools;
