@@ -394,7 +394,8 @@ def verify_command(
         str | None,
         typer.Option(
             "--mastra-version",
-            help="@mastra/core version to install (default 1.71.0, or LUMOS_MASTRA_VERSION).",
+            help="@mastra/core version to install (default: 1.71.0 or LUMOS_MASTRA_VERSION "
+            "for a 1.x project, 0.24.9 or LUMOS_MASTRA_0X_VERSION for a 0.x project).",
         ),
     ] = None,
     entry: Annotated[
@@ -411,7 +412,6 @@ def verify_command(
     could not be loaded (or npm install failed), 4 Node.js or npm is missing.
     """
     import asyncio
-    import os
 
     from converters.verify import EXIT_NODE_MISSING, VerifyError, load_scenarios, verify
     from converters.verify.render import render_json, render_terminal
@@ -421,7 +421,7 @@ def verify_command(
         extra = load_scenarios(scenarios) if scenarios is not None else []
     except ValueError as exc:
         raise _usage_error(str(exc)) from exc
-    version = mastra_version or os.environ.get("LUMOS_MASTRA_VERSION") or "1.71.0"
+    version = mastra_version  # None: the pin of the project's generation
     try:
         report = asyncio.run(
             verify(

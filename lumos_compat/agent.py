@@ -1804,6 +1804,23 @@ class _Run:
             "processorRetryCount": 0,
         }
 
+    def _memory_output_processors(self) -> bool:
+        """Whether Mastra 1.71's memory adds output processors to this call (then the ``finish``
+        chunk carries ``response``): semantic recall, or message history (``lastMessages`` not
+        ``false`` or 0). A memory with only working memory adds none."""
+        memory = self.agent.memory
+        if memory is None:
+            return False
+        if self.memory_turn is not None:
+            config = self.memory_turn.config
+        elif hasattr(memory, "merged_config"):
+            config = memory.merged_config((self.opts.memory or {}).get("options"))
+        else:
+            return True
+        if config.semantic_recall is not None:
+            return True
+        return config.last_messages is not False and config.last_messages != 0
+
     def _finish_response(self) -> dict[str, Any]:
         """What Mastra 1.71 puts under ``response`` in the ``finish`` chunk when output
         processors ran (an agent with memory): the last response metadata, the response as
@@ -2143,7 +2160,7 @@ class _Run:
         payload = self._step_finish_payload(last, total, False) if last else {}
         if payload:
             payload["output"]["steps"] = list(self.steps)
-            if self.agent.memory is not None:
+            if self._memory_output_processors():
                 payload["response"] = self._finish_response()
         await send(self._chunk("finish", payload))
         if self.opts.on_finish is not None:

@@ -85,6 +85,8 @@ def _stream_view(chunks: list[Any]) -> dict[str, Any]:
         types.append([chunk.get("type"), sorted(payload) if isinstance(payload, dict) else None])
         if chunk.get("type") == "text-delta" and isinstance(payload, dict):
             text += str(payload.get("text") or "")
+        elif chunk.get("type") == "text-delta" and "textDelta" in chunk:  # AI SDK v4 (Mastra 0.x)
+            text += str(chunk.get("textDelta") or "")
     return {"chunks": types, "text": text}
 
 

@@ -58,6 +58,8 @@ class AgentInfo(BaseModel):
     max_steps: int | None = None
     structured_output: dict[str, Any] | None = None
     problems: list[str] = Field(default_factory=list)
+    # the agent API real Mastra ran: "0.x" for a 0.x project's AI SDK v4 model (legacy generate)
+    api: Literal["1.x", "0.x"] = "1.x"
 
 
 _FORMATS = {
@@ -190,6 +192,17 @@ def default_scenarios(agent: AgentInfo) -> list[Scenario]:
             script=[Turn(text="Hello! This is a plain answer from the model.")],
         )
     ]
+    if agent.api == "0.x":
+        out.append(
+            Scenario(
+                name="legacy-options",
+                description="0.x option names: top-level temperature and maxTokens",
+                agent=agent.key,
+                messages=USER_MESSAGE,
+                options={"temperature": 0.3, "maxTokens": 64},
+                script=[Turn(text="An answer under 0.x options.")],
+            )
+        )
     for key in [*plain_tools, *sub_keys]:
         script = [Turn(tool_calls=[_tool_call(1, key, _arguments(key, agent))])]
         if key in sub_keys:

@@ -22,6 +22,7 @@ from typing import Any
 from converters.verify.errors import VerifyError
 
 __all__ = [
+    "DEFAULT_MASTRA_0X_VERSION",
     "DEFAULT_MASTRA_VERSION",
     "EXIT_INSTALL_FAILED",
     "EXIT_LOAD_FAILED",
@@ -31,9 +32,12 @@ __all__ = [
     "NodeMissing",
     "default_home",
     "harness_script",
+    "pinned_version",
 ]
 
 DEFAULT_MASTRA_VERSION = "1.71.0"
+# the Mastra a 0.x project is verified with (the last 0.x release; see harness/cache.mjs)
+DEFAULT_MASTRA_0X_VERSION = "0.24.9"
 # exit codes of verify.mjs (see its header)
 EXIT_LOAD_FAILED = 3
 EXIT_TOOL_MISSING = 4
@@ -67,10 +71,31 @@ def harness_script() -> Path:
     return Path(str(files("converters.verify").joinpath("harness", "verify.mjs")))
 
 
+def is_0x(version: str) -> bool:
+    """Whether a @mastra/core version is of the 0.x generation."""
+    return version.lstrip("v^~=").startswith("0.")
+
+
+def pinned_version(project: Path) -> str:
+    """The @mastra/core version to verify ``project`` with, by the generation the scan detects.
+
+    A 1.x project gets ``LUMOS_MASTRA_VERSION`` or 1.71.0; a 0.x project (its package.json range or
+    lockfile says 0.x) ``LUMOS_MASTRA_0X_VERSION`` or 0.24.9, the last 0.x release.
+    """
+    from converters.scan import build_context
+
+    _, version = build_context(project)
+    if version.generation == "0.x":
+        return os.environ.get("LUMOS_MASTRA_0X_VERSION") or DEFAULT_MASTRA_0X_VERSION
+    return os.environ.get("LUMOS_MASTRA_VERSION") or DEFAULT_MASTRA_VERSION
+
+
 def default_home(version: str = DEFAULT_MASTRA_VERSION) -> Path:
-    """The npm cache folder: ``LUMOS_MASTRA_HOME`` or ``~/.cache/lumos-compat/mastra-<version>``."""
-    if os.environ.get("LUMOS_MASTRA_HOME"):
-        return Path(os.environ["LUMOS_MASTRA_HOME"]).expanduser().resolve()
+    """The npm cache folder: ``LUMOS_MASTRA_HOME`` (``LUMOS_MASTRA_0X_HOME`` for a 0.x version) or
+    ``~/.cache/lumos-compat/mastra-<version>``."""
+    given = os.environ.get("LUMOS_MASTRA_0X_HOME" if is_0x(version) else "LUMOS_MASTRA_HOME")
+    if given:
+        return Path(given).expanduser().resolve()
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "lumos-compat" / f"mastra-{version}"
 

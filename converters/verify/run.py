@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from converters.verify.compare import Difference, diff, view
 from converters.verify.derive import AgentInfo, default_scenarios
-from converters.verify.node import DEFAULT_MASTRA_VERSION, NodeHarness
+from converters.verify.node import NodeHarness, pinned_version
 from converters.verify.normalise import normalise
 from converters.verify.python_side import PortedProject, ScriptedTools, point_at_server, run_port
 from converters.verify.scenario import Scenario
@@ -101,12 +101,17 @@ async def verify(
     scenarios: list[Scenario] | None = None,
     agent: str | None = None,
     home: Path | None = None,
-    mastra_version: str = DEFAULT_MASTRA_VERSION,
+    mastra_version: str | None = None,
     entry: str | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> VerifyReport:
-    """Run the default (and given) scenarios of every agent on real Mastra and on the port."""
+    """Run the default (and given) scenarios of every agent on real Mastra and on the port.
+
+    ``mastra_version`` defaults to the pin of the project's generation (:func:`pinned_version`):
+    a 0.x project is run by real Mastra 0.x, with the 0.x agent API.
+    """
     extra = scenarios or []
+    mastra_version = mastra_version or pinned_version(project)
     with FakeLLMServer() as node_server, FakeLLMServer() as port_server:
         harness = NodeHarness(
             project, node_server.url, home=home, mastra_version=mastra_version, entry=entry

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -195,3 +196,85 @@ def test_ported_project_imports_its_own_package_over_a_stale_one(tmp_path: Path)
         assert list(fresh.load()) == ["new-agent"]
     finally:
         fresh.unload()
+
+
+def test_a_0x_project_gets_the_0x_pin_and_its_own_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The generation the scan detects picks the Mastra the project is verified with; each
+    generation's pin and cache folder are overridable on their own."""
+    from converters.verify.node import default_home, pinned_version
+
+    for name in ("LUMOS_MASTRA_VERSION", "LUMOS_MASTRA_0X_VERSION", "LUMOS_MASTRA_0X_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LUMOS_MASTRA_HOME", str(tmp_path / "one"))
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures"
+    assert pinned_version(fixtures / "legacy-0x") == "0.24.9"
+    assert pinned_version(fixtures / "memory-0x") == "0.24.9"
+    assert pinned_version(fixtures / "weather-1x") == "1.71.0"
+    # LUMOS_MASTRA_HOME is a 1.x install: a 0.x Mastra never lands in it
+    assert default_home("1.71.0") == (tmp_path / "one").resolve()
+    assert default_home("0.24.9").name == "mastra-0.24.9"
+    monkeypatch.setenv("LUMOS_MASTRA_0X_HOME", str(tmp_path / "zero"))
+    monkeypatch.setenv("LUMOS_MASTRA_0X_VERSION", "0.23.3")
+    assert default_home("0.24.9") == (tmp_path / "zero").resolve()
+    assert pinned_version(fixtures / "legacy-0x") == "0.23.3"
+
+
+@pytest.mark.needs_node
+def test_harness_pins_the_packages_of_each_generation(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_text(
+        json.dumps({"dependencies": {"@mastra/core": "^0.10.9", "left-pad": "^1.3.0"}})
+    )
+    cache = harness_script().with_name("cache.mjs").as_uri()
+    script = (
+        f"import {{ coreVersionFor, specFor }} from '{cache}';\n"
+        "const v = coreVersionFor(process.argv[1]);\n"
+        "const names = ['@mastra/core', 'zod', '@ai-sdk/openai', '@mastra/memory', 'left-pad'];\n"
+        "const ranges = { 'left-pad': '^1.3.0' };\n"
+        "console.log(JSON.stringify([v, names.map((n) => specFor(n, v, ranges)),"
+        " names.map((n) => specFor(n, '1.71.0', ranges))]));"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LUMOS_MASTRA")}
+    out = subprocess.run(
+        ["node", "--input-type=module", "-e", script, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    version, zero, one = json.loads(out.stdout)
+    assert version == "0.24.9"
+    assert zero == [
+        "@mastra/core@0.24.9",
+        "zod@^3.25",
+        "@ai-sdk/openai@^1",
+        "@mastra/memory@0.15.13",
+        "left-pad@^1.3.0",
+    ]
+    assert one == [
+        "@mastra/core@1.71.0",
+        "zod@^4",
+        "@ai-sdk/openai@^2",
+        "@mastra/memory@1.31.0",
+        "left-pad@^1.3.0",
+    ]
+
+
+def test_0x_agents_get_a_legacy_options_scenario_and_v4_stream_text_is_compared() -> None:
+    legacy = _agent().model_copy(update={"api": "0.x"})
+    by_name = {s.name: s for s in default_scenarios(legacy)}
+    assert by_name["legacy-options"].options == {"temperature": 0.3, "maxTokens": 64}
+    assert "legacy-options" not in {s.name for s in default_scenarios(_agent())}
+    # AI SDK v4 stream parts (Mastra 0.x) carry their text in textDelta, without a payload
+    v4 = view(
+        {
+            "chunks": [
+                {"type": "text-delta", "textDelta": "Hi "},
+                {"type": "text-delta", "textDelta": "there"},
+            ]
+        }
+    )
+    v5 = view({"chunks": [{"type": "text-delta", "payload": {"id": "1", "text": "Hi there"}}]})
+    assert v4["stream"]["text"] == v5["stream"]["text"] == "Hi there"
+    assert diff(v4["stream"]["chunks"], v5["stream"]["chunks"])

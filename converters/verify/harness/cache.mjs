@@ -15,22 +15,74 @@ export const EXIT = { usage: 2, loadFailed: 3, toolMissing: 4, installFailed: 5 
 
 /** Versions known to work with @mastra/core 1.71.0 (the default core version). */
 export const DEFAULT_CORE_VERSION = '1.71.0';
-const PINNED_FOR_DEFAULT_CORE = {
-  '@mastra/memory': '1.31.0',
-  '@mastra/libsql': '1.23.1',
-  '@mastra/mcp': '2.0.0',
-  '@mastra/loggers': '1.3.2',
-  '@mastra/pg': '1.27.1',
-  '@mastra/upstash': '1.3.1',
+/**
+ * The Mastra a 0.x project is verified with (LUMOS_MASTRA_0X_VERSION overrides): the last 0.x
+ * release, with the @mastra packages of its generation. It still runs the 0.x agent API (the
+ * AI SDK v4 `generate`/`stream` of 0.x projects, named `generateLegacy`/`streamLegacy` there).
+ */
+export const DEFAULT_0X_CORE_VERSION = '0.24.9';
+const PINNED_FOR_CORE = {
+  [DEFAULT_CORE_VERSION]: {
+    '@mastra/memory': '1.31.0',
+    '@mastra/libsql': '1.23.1',
+    '@mastra/mcp': '2.0.0',
+    '@mastra/loggers': '1.3.2',
+    '@mastra/pg': '1.27.1',
+    '@mastra/upstash': '1.3.1',
+  },
+  [DEFAULT_0X_CORE_VERSION]: {
+    '@mastra/memory': '0.15.13',
+    '@mastra/libsql': '0.16.4',
+    '@mastra/mcp': '0.14.5',
+    '@mastra/loggers': '0.10.19',
+    '@mastra/pg': '0.17.10',
+    '@mastra/upstash': '0.15.9',
+  },
 };
+// zod, tsx and the AI SDK providers a project of each generation is written against
 const ALWAYS_PINNED = {
-  zod: '^4',
-  tsx: '^4',
-  '@ai-sdk/openai': '^2',
-  '@ai-sdk/anthropic': '^2',
-  '@ai-sdk/google': '^2',
-  '@ai-sdk/openai-compatible': '^2',
+  '1.x': {
+    zod: '^4',
+    tsx: '^4',
+    '@ai-sdk/openai': '^2',
+    '@ai-sdk/anthropic': '^2',
+    '@ai-sdk/google': '^2',
+    '@ai-sdk/openai-compatible': '^2',
+  },
+  '0.x': {
+    zod: '^3.25',
+    tsx: '^4',
+    '@ai-sdk/openai': '^1',
+    '@ai-sdk/anthropic': '^1',
+    '@ai-sdk/google': '^1',
+    '@ai-sdk/openai-compatible': '^0',
+  },
 };
+
+/** '0.x' or '1.x' for a version or range of @mastra/core (`^0.10.9`, `~1.2`, `1.0.0-beta.3`). */
+export function generationOf(spec) {
+  const match = String(spec || '').match(/(\d+)\.\d+/);
+  if (!match) return null;
+  return match[1] === '0' ? '0.x' : '1.x';
+}
+
+/**
+ * The @mastra/core version to verify a project with: the project's generation (its package.json
+ * range, else its package-lock.json) picks the 1.x or the 0.x pin; the environment overrides each.
+ */
+export function coreVersionFor(project) {
+  let spec = projectRanges(project)['@mastra/core'];
+  if (!spec) {
+    try {
+      const lock = JSON.parse(fs.readFileSync(path.join(project, 'package-lock.json'), 'utf8'));
+      spec = lock.packages?.['node_modules/@mastra/core']?.version ?? lock.dependencies?.['@mastra/core']?.version;
+    } catch {
+      spec = undefined;
+    }
+  }
+  if (generationOf(spec) === '0.x') return process.env.LUMOS_MASTRA_0X_VERSION || DEFAULT_0X_CORE_VERSION;
+  return process.env.LUMOS_MASTRA_VERSION || DEFAULT_CORE_VERSION;
+}
 
 const LOCK_STALE_MS = 15 * 60 * 1000;
 const LOCK_WAIT_MS = 20 * 60 * 1000;
@@ -113,10 +165,10 @@ function projectRanges(root) {
 /** The npm spec to install for a package the project needs. */
 export function specFor(name, coreVersion, ranges) {
   if (name === '@mastra/core') return `@mastra/core@${coreVersion}`;
-  if (name in ALWAYS_PINNED) return `${name}@${ALWAYS_PINNED[name]}`;
-  if (coreVersion === DEFAULT_CORE_VERSION && name in PINNED_FOR_DEFAULT_CORE) {
-    return `${name}@${PINNED_FOR_DEFAULT_CORE[name]}`;
-  }
+  const always = ALWAYS_PINNED[generationOf(coreVersion) ?? '1.x'];
+  if (name in always) return `${name}@${always[name]}`;
+  const pinned = PINNED_FOR_CORE[coreVersion] ?? {};
+  if (name in pinned) return `${name}@${pinned[name]}`;
   if (ranges[name] && !/^(?:file|link|workspace|git|github):/.test(ranges[name])) {
     return `${name}@${ranges[name]}`;
   }

@@ -19,10 +19,10 @@ import readline from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 
-import { DEFAULT_CORE_VERSION, EXIT, HarnessError, ensureCache, projectSources } from './cache.mjs';
+import { EXIT, HarnessError, coreVersionFor, ensureCache, generationOf, projectSources } from './cache.mjs';
 
 function parseArgs(argv) {
-  const args = { mastraVersion: process.env.LUMOS_MASTRA_VERSION || DEFAULT_CORE_VERSION };
+  const args = {};
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -42,13 +42,18 @@ function parseArgs(argv) {
   if (!args.installOnly && (!args.server || !args.nonce)) {
     throw new HarnessError(EXIT.usage, '--server and --nonce are required');
   }
+  // unless given, the project's generation picks the pinned 1.x or 0.x Mastra (cache.mjs)
+  args.mastraVersion ??= coreVersionFor(args.project);
+  args.legacy = generationOf(args.mastraVersion) === '0.x';
   return args;
 }
 
 const log = (message) => process.stderr.write(`[verify] ${message}\n`);
 
 function defaultHome(version) {
-  if (process.env.LUMOS_MASTRA_HOME) return path.resolve(process.env.LUMOS_MASTRA_HOME);
+  // LUMOS_MASTRA_HOME is a 1.x install; a 0.x Mastra has its own (LUMOS_MASTRA_0X_HOME)
+  const given = generationOf(version) === '0.x' ? process.env.LUMOS_MASTRA_0X_HOME : process.env.LUMOS_MASTRA_HOME;
+  if (given) return path.resolve(given);
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(base, 'lumos-compat', `mastra-${version}`);
 }
@@ -132,10 +137,14 @@ const looksLikeAgent = (v) =>
   v !== null && typeof v === 'object' && typeof v.generate === 'function' && typeof v.stream === 'function' &&
   typeof v.getInstructions === 'function';
 
-function jsonSchemaOf(schema, z) {
+function jsonSchemaOf(schema, z, zodToJsonSchema) {
   if (!schema || typeof schema !== 'object') return null;
   try {
-    if (schema._zod || schema._def) return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+    if (schema._zod || schema._def) {
+      // zod 4 has toJSONSchema; a 0.x project's zod 3 goes through Mastra's own converter
+      if (typeof z.toJSONSchema === 'function') return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+      return zodToJsonSchema(schema);
+    }
     if (schema.jsonSchema && typeof schema.jsonSchema === 'object') return schema.jsonSchema;
     if (typeof schema.type === 'string' || schema.properties || schema.anyOf) return schema;
   } catch (err) {
@@ -152,14 +161,14 @@ async function resolveMaybe(fn, fallback) {
   }
 }
 
-async function describeModel(agent, RequestContext) {
+async function describeModel(agent, RequestContext, ctxKey = 'requestContext') {
   let raw = agent.model;
   if (Array.isArray(raw)) raw = raw[0]?.model;
   if (typeof raw === 'string') {
     const [provider, ...rest] = raw.split('/');
     return { kind: 'router', spec: raw, provider, modelId: rest.join('/') || raw };
   }
-  const resolved = await resolveMaybe(() => agent.getModel({ requestContext: new RequestContext() }), null);
+  const resolved = await resolveMaybe(() => agent.getModel({ [ctxKey]: new RequestContext() }), null);
   const kind = typeof raw === 'function' ? 'dynamic' : raw && raw.url ? 'config' : 'provider';
   let provider = resolved?.provider ?? null;
   let modelId = resolved?.modelId ?? null;
@@ -169,12 +178,21 @@ async function describeModel(agent, RequestContext) {
     modelId = rest.join('/') || raw.id;
   }
   if (typeof provider === 'string') provider = provider.split('.')[0];
-  return { kind, spec: null, provider, modelId: modelId || 'model' };
+  const spec = resolved?.specificationVersion ?? null;
+  return { kind, spec: null, provider, modelId: modelId || 'model', specificationVersion: spec };
 }
 
-/** The model the agent is pointed at: openai/* router strings stay (OPENAI_BASE_URL is set). */
-function fakeModelFor(description, server) {
+/**
+ * The model the agent is pointed at: openai/* router strings stay (OPENAI_BASE_URL is set). An
+ * AI SDK v4 model (spec v1, what 0.x projects use) is replaced by the same kind: the `openai(id)` of
+ * the project's @ai-sdk/openai 1.x with the fake server as base URL (its chat completions API).
+ */
+function fakeModelFor(description, server, createOpenAI) {
   if (description.kind === 'router' && description.provider === 'openai') return { mode: 'openai-router', model: description.spec };
+  if (description.specificationVersion === 'v1' && createOpenAI) {
+    const provider = createOpenAI({ baseURL: `${server}/v1`, apiKey: 'test-key', compatibility: 'strict' });
+    return { mode: 'chat', model: provider.chat(description.modelId) };
+  }
   return {
     mode: 'chat',
     model: { id: `fake/${description.modelId}`, url: `${server}/v1`, apiKey: 'test-key' },
@@ -188,6 +206,7 @@ class Harness {
     this.toolKeys = new Map(); // tool object -> Set of keys it is offered under
     this.wrapped = new WeakSet();
     this.toolInputs = [];
+    this.legacyAgents = new WeakSet();
   }
 
   send(message) {
@@ -197,7 +216,8 @@ class Harness {
   async load() {
     const { args } = this;
     const home = args.home || defaultHome(args.mastraVersion);
-    const asIs = Boolean(process.env.LUMOS_MASTRA_HOME) && fs.existsSync(path.join(home, 'node_modules'));
+    const given = args.legacy ? process.env.LUMOS_MASTRA_0X_HOME : process.env.LUMOS_MASTRA_HOME;
+    const asIs = Boolean(given) && fs.existsSync(path.join(home, 'node_modules'));
     const version = ensureCache({ home, coreVersion: args.mastraVersion, project: args.project, asIs, log });
     if (args.installOnly) {
       log(`cache ready: ${home} (@mastra/core ${version})`);
@@ -213,21 +233,35 @@ class Harness {
     fs.writeFileSync(
       bridge,
       `export * as project from ${JSON.stringify(pathToFileURL(entry).href)};\n` +
-        "export { RequestContext } from '@mastra/core/request-context';\n" +
+        (args.legacy
+          ? // 0.x: RuntimeContext, zod 3 (JSON Schema by Mastra's converter), AI SDK v4 providers
+            "export { RuntimeContext as RequestContext } from '@mastra/core/runtime-context';\n" +
+            "export { zodToJsonSchema } from 'zod-to-json-schema';\n" + // a dependency of every 0.x core
+            "export { createOpenAI } from '@ai-sdk/openai';\n"
+          : "export { RequestContext } from '@mastra/core/request-context';\n") +
         "export { z } from 'zod';\n",
     );
+    // the option and method names of the generation being run
+    this.ctxKey = args.legacy ? 'runtimeContext' : 'requestContext';
     const { tsImport } = await import(pathToFileURL(tsxEsmApi(home)).href);
     let loaded;
     try {
       loaded = await tsImport(pathToFileURL(bridge).href, import.meta.url);
     } catch (err) {
+      const hint = args.legacy
+        ? `\nThis 0.x project was loaded with Mastra ${args.mastraVersion}, the 0.x pin. Code for an older 0.x ` +
+          '(the legacy Workflow/Step left the package root in 0.10) may not load there: pass --entry with the ' +
+          'module that exports the agents, or set LUMOS_MASTRA_0X_VERSION to a release the project loads with.'
+        : '';
       throw new HarnessError(
         EXIT.loadFailed,
-        `the Mastra project did not load (${path.relative(stage, entry)}): ${err.stack || err}`,
+        `the Mastra project did not load (${path.relative(stage, entry)}): ${err.stack || err}${hint}`,
       );
     }
     this.RequestContext = loaded.RequestContext;
     this.z = loaded.z;
+    this.zodToJsonSchema = loaded.zodToJsonSchema;
+    this.createOpenAI = loaded.createOpenAI;
     this.agents = this.findAgents(loaded.project, path.relative(stage, entry));
     this.mastraVersion = version;
     return true;
@@ -235,8 +269,10 @@ class Harness {
 
   findAgents(module, entryRel) {
     const values = Object.values(module);
-    const mastra = values.find((v) => v && typeof v.listAgents === 'function' && typeof v.getAgent === 'function');
-    if (mastra) return { ...mastra.listAgents() };
+    const mastra = values.find(
+      (v) => v && typeof (v.listAgents ?? v.getAgents) === 'function' && typeof v.getAgent === 'function',
+    );
+    if (mastra) return { ...(this.args.legacy ? mastra.getAgents() : mastra.listAgents()) };
     const out = {};
     for (const [name, value] of Object.entries(module)) if (looksLikeAgent(value)) out[name] = value;
     if (!Object.keys(out).length) {
@@ -246,17 +282,17 @@ class Harness {
   }
 
   async subAgents(agent) {
-    return (await resolveMaybe(() => agent.listAgents({ requestContext: new this.RequestContext() }), {})) || {};
+    return (await resolveMaybe(() => agent.listAgents({ [this.ctxKey]: new this.RequestContext() }), {})) || {};
   }
 
   async describe(key, agent) {
     const rc = new this.RequestContext();
-    const model = await describeModel(agent, this.RequestContext);
+    const model = await describeModel(agent, this.RequestContext, this.ctxKey);
     const problems = [];
     const tools = {};
     let toolMap = {};
     try {
-      toolMap = (await agent.listTools({ requestContext: rc })) || {};
+      toolMap = (await this.toolsOf(agent, rc)) || {};
     } catch (err) {
       problems.push(`listTools failed: ${err.message}`);
     }
@@ -264,12 +300,16 @@ class Harness {
       tools[toolKey] = {
         id: tool?.id ?? toolKey,
         description: tool?.description ?? '',
-        input_schema: jsonSchemaOf(tool?.inputSchema ?? tool?.parameters, this.z),
-        output_schema: jsonSchemaOf(tool?.outputSchema, this.z),
+        input_schema: jsonSchemaOf(tool?.inputSchema ?? tool?.parameters, this.z, this.zodToJsonSchema),
+        output_schema: jsonSchemaOf(tool?.outputSchema, this.z, this.zodToJsonSchema),
       };
     }
     const subs = Object.keys(await this.subAgents(agent));
-    const defaults = (await resolveMaybe(() => agent.getDefaultOptions({ requestContext: rc }), {})) || {};
+    const defaults =
+      (await resolveMaybe(
+        () => (this.args.legacy ? agent.getDefaultGenerateOptions({ runtimeContext: rc }) : agent.getDefaultOptions({ requestContext: rc })),
+        {},
+      )) || {};
     const so = defaults.structuredOutput;
     return {
       key,
@@ -279,9 +319,15 @@ class Harness {
       tools,
       agents: subs,
       max_steps: typeof defaults.maxSteps === 'number' ? defaults.maxSteps : null,
-      structured_output: so && so.schema ? jsonSchemaOf(so.schema, this.z) ?? {} : null,
+      structured_output: so && so.schema ? jsonSchemaOf(so.schema, this.z, this.zodToJsonSchema) ?? {} : null,
       problems,
     };
+  }
+
+  /** The agent's tools: `listTools` in 1.x, `getTools` in 0.x. */
+  toolsOf(agent, rc) {
+    if (this.args.legacy) return agent.getTools({ runtimeContext: rc ?? new this.RequestContext() });
+    return rc ? agent.listTools({ requestContext: rc }) : agent.listTools();
   }
 
   wrapTools(tools, owner) {
@@ -293,8 +339,11 @@ class Harness {
       this.wrapped.add(tool);
       const original = tool.execute;
       const harness = this;
-      tool.execute = async function scriptedExecute(input, context) {
-        const key = harness.keyFor(tool, context);
+      const legacy = this.args.legacy;
+      tool.execute = async function scriptedExecute(first, second) {
+        // 1.x: execute(input, context); 0.x: execute({ context: input, runtimeContext, ... }, { toolCallId })
+        const input = legacy ? first?.context : first;
+        const key = harness.keyFor(tool, second);
         harness.toolInputs.push({ tool: key, input: JSON.parse(JSON.stringify(input ?? null)) });
         const outputs = harness.current?.tool_outputs || {};
         if (key in outputs) {
@@ -304,7 +353,7 @@ class Harness {
           }
           return JSON.parse(JSON.stringify(value));
         }
-        return original.call(this, input, context);
+        return original.call(this, first, second);
       };
     }
     void owner;
@@ -329,8 +378,12 @@ class Harness {
   async prepare(agent, seen = new Set()) {
     if (seen.has(agent)) return;
     seen.add(agent);
-    const description = await describeModel(agent, this.RequestContext);
-    agent.__updateModel({ model: fakeModelFor(description, this.args.server).model });
+    const description = await describeModel(agent, this.RequestContext, this.ctxKey);
+    const model = fakeModelFor(description, this.args.server, this.createOpenAI).model;
+    if (typeof agent.__updateModel === 'function') agent.__updateModel({ model });
+    else agent.model = model; // 0.9 and older: a public field
+    // an AI SDK v4 model runs the 0.x API of the release (generateLegacy/streamLegacy in late 0.x)
+    if (this.args.legacy && description.specificationVersion === 'v1') this.legacyAgents.add(agent);
     const raw = agent.__getOverridableFields?.().tools;
     if (typeof raw === 'function') {
       agent.__setTools(async (ctx) => {
@@ -339,7 +392,7 @@ class Harness {
         return tools;
       });
     } else {
-      this.wrapTools(raw ?? (await resolveMaybe(() => agent.listTools(), {})), agent);
+      this.wrapTools(raw ?? (await resolveMaybe(() => this.toolsOf(agent), {})), agent);
     }
     for (const sub of Object.values(await this.subAgents(agent))) await this.prepare(sub, seen);
   }
@@ -349,7 +402,10 @@ class Harness {
     for (const [key, agent] of Object.entries(this.agents)) described.push(await this.describe(key, agent));
     const seen = new Set();
     for (const agent of Object.values(this.agents)) await this.prepare(agent, seen);
-    for (const d of described) d.mode = fakeModelFor(d.model, this.args.server).mode;
+    for (const d of described) {
+      d.mode = fakeModelFor(d.model, this.args.server, this.createOpenAI).mode;
+      if (this.legacyAgents.has(this.agents[d.key])) d.api = '0.x';
+    }
     this.send({ type: 'ready', mastra_version: this.mastraVersion, agents: described });
   }
 
@@ -357,6 +413,10 @@ class Harness {
     const options = { ...(raw || {}) };
     if (options.requestContext && !(options.requestContext instanceof this.RequestContext)) {
       options.requestContext = new this.RequestContext(Object.entries(options.requestContext));
+    }
+    if (this.args.legacy && 'requestContext' in options) {
+      options.runtimeContext = options.requestContext; // 0.x name
+      delete options.requestContext;
     }
     return options;
   }
@@ -369,7 +429,9 @@ class Harness {
     try {
       if (!agent) throw new Error(`no agent ${JSON.stringify(scenario.agent)} in the Mastra project`);
       const options = this.options(scenario.options);
-      if (scenario.method === 'generate') {
+      if (this.legacyAgents.has(agent)) {
+        await this.runLegacy(agent, scenario, options, output);
+      } else if (scenario.method === 'generate') {
         output.result = encode(await agent.generate(scenario.messages, options));
       } else {
         const stream = await agent.stream(scenario.messages, options);
@@ -385,6 +447,29 @@ class Harness {
     }
     output.tool_inputs = this.toolInputs;
     this.send({ type: 'result', name: scenario.name, agent: scenario.agent, ...output });
+  }
+
+  /** The 0.x agent API: AI SDK v4 `generateText`/`streamText` results (late 0.x names them *Legacy). */
+  async runLegacy(agent, scenario, options, output) {
+    const generate = agent.generateLegacy ? 'generateLegacy' : 'generate';
+    const stream = agent.streamLegacy ? 'streamLegacy' : 'stream';
+    if (scenario.method === 'generate') {
+      output.result = encode(await agent[generate](scenario.messages, options));
+      return;
+    }
+    const result = await agent[stream](scenario.messages, options);
+    const chunks = [];
+    for await (const chunk of result.fullStream) chunks.push(encode(chunk));
+    output.chunks = chunks;
+    const [text, finishReason, usage, toolCalls, toolResults, steps] = await Promise.all([
+      result.text,
+      result.finishReason,
+      result.usage,
+      result.toolCalls,
+      result.toolResults,
+      result.steps,
+    ]);
+    output.result = encode({ text, finishReason, usage, toolCalls, toolResults, steps });
   }
 
   async serve() {
