@@ -23,7 +23,7 @@ from typing import Any
 
 import libcst as cst
 
-from converters.ir import SchemaNode
+from converters.ir import SchemaNode, ZodEffect
 
 __all__ = [
     "DRAFT_07",
@@ -650,7 +650,11 @@ class EmittedModels:
         out: list[cst.SimpleStatementLine] = []
         previous_group: int | None = None
         for module in sorted(self.imports, key=lambda m: (_import_group(m), m)):
-            names = sorted(self.imports[module])
+            names = sorted(n for n in self.imports[module] if n)
+            if "" in self.imports[module]:
+                out.append(_statement(f"import {module}"))  # type: ignore[arg-type]
+                if not names:
+                    continue
             stmt = _statement(f"from {module} import {', '.join(names)}")
             assert isinstance(stmt, cst.SimpleStatementLine)
             if previous_group is not None and _import_group(module) != previous_group:
@@ -1133,64 +1137,84 @@ class PydanticModule:
             target = self._resolve(prop.ref)
             if target.type == "object":
                 target = prop  # the named model carries its own validators
-        items: list[tuple[str, str, str]] = []
-        locs = target.constraints.get("refinement_locs", []) + prop.constraints.get(
-            "refinement_locs", []
-        )
-        for i, source in enumerate(
-            [*target.refinements, *(prop.refinements if target is not prop else [])]
-        ):
-            items.append(("after", locs[i] if i < len(locs) else "?", f"refinement {source}"))
-        tlocs = target.constraints.get("transform_locs", []) + prop.constraints.get(
-            "transform_locs", []
-        )
-        for i, source in enumerate(
-            [*target.transforms, *(prop.transforms if target is not prop else [])]
-        ):
-            mode = (
-                "before" if source.lstrip().startswith(("z.preprocess", "preprocess")) else "after"
-            )
-            items.append((mode, tlocs[i] if i < len(tlocs) else "?", f"transform {source}"))
         if target.type == "object" and target is prop:
-            items = []  # object-level checks become model validators of the nested class
+            return []  # object-level checks become model validators of the nested class
+        effects = [*target.effects, *(prop.effects if target is not prop else [])]
         out: list[cst.BaseStatement] = []
-        for index, (mode, loc, what) in enumerate(items):
+        field = _fresh_identifier(py_name)
+        for index, effect in enumerate(effects):
+            suffix = f"_{index + 1}" if len(effects) > 1 else ""
+            if effect.python is None and effect.kind != "catch":
+                self._import("pydantic", "field_validator")
+                mode = "before" if effect.kind == "preprocess" else "after"
+                what = "transform" if effect.kind in _TRANSFORM_KINDS else "refinement"
+                loc = str(effect.loc or "?")
+                code = (
+                    f"@field_validator({_py_literal(py_name)}, mode={_py_literal(mode)})\n"
+                    f"@classmethod\n"
+                    f"def _check_{field}{suffix}(cls, value):\n"
+                    f"    raise NotImplementedError({_py_literal(f'translate the zod {what} at {loc}')})\n"
+                )
+                out.append(_with_comments(cst.parse_statement(code), _todo_lines(effect, what)))
+                continue
             self._import("pydantic", "field_validator")
-            suffix = f"_{index + 1}" if len(items) > 1 else ""
-            code = (
-                f"@field_validator({_py_literal(py_name)}, mode={_py_literal(mode)})\n"
-                f"@classmethod\n"
-                f"def _check_{_fresh_identifier(py_name)}{suffix}(cls, value):\n"
-                f"    raise NotImplementedError({_py_literal(f'translate the zod {what.split()[0]} at {loc}')})\n"
-            )
-            func = cst.parse_statement(code)
+            decorator = f'@field_validator({_py_literal(py_name)}, mode="wrap")\n@classmethod\n'
             out.append(
-                _with_comments(
-                    func,
-                    [
-                        f"TODO(lumos-migrate): {loc} {line}" if i == 0 else line
-                        for i, line in enumerate(_lines(what))
-                    ],
+                self._wrap_validator(
+                    effect, decorator, f"_{_EFFECT_NAMES[effect.kind]}_{field}{suffix}", "value"
                 )
             )
         return out
 
+    def _wrap_validator(
+        self, effect: ZodEffect, decorator: str, name: str, value: str
+    ) -> cst.BaseStatement:
+        """A wrap validator calling ``lumos_compat.zod_effects`` with the translated callback."""
+        self._import("lumos_compat", "zod_effects")
+        helper = _EFFECT_HELPERS[effect.kind]
+        lines = [f"{decorator}def {name}(cls, {value}, handler):"]
+        if effect.kind == "catch":
+            lines.append(
+                f"    return zod_effects.catch({value}, handler, {_py_literal(effect.value)})"
+            )
+        else:
+            assert effect.python is not None
+            for module, imported in effect.imports:
+                self._import(module, imported or "")
+            lines += ["    " + line if line.strip() else "" for line in effect.python.splitlines()]
+            function = "convert" if effect.kind in _TRANSFORM_KINDS else "check"
+            args = [value, "handler", function]
+            if effect.kind == "refine":
+                if effect.message is not None or effect.path:
+                    args.append(_py_literal(effect.message))
+                if effect.path:
+                    args.append(_py_literal(list(effect.path)))
+            lines += ["", f"    return zod_effects.{helper}({', '.join(args)})"]
+        func = cst.parse_statement("\n".join(lines) + "\n")
+        what = (
+            "fallback"
+            if effect.kind == "catch"
+            else ("transform" if effect.kind in _TRANSFORM_KINDS else "refinement")
+        )
+        comment = f"zod {what} {_one_line(effect.source)}"
+        if effect.loc is not None:
+            comment += f" ({effect.loc})"
+        return _with_comments(func, [comment])
+
     def _model_validators(self, node: SchemaNode) -> list[cst.BaseStatement]:
         out: list[cst.BaseStatement] = []
-        locs = node.constraints.get("refinement_locs", [])
-        entries = [
-            (s, locs[i] if i < len(locs) else "?", "refinement")
-            for i, s in enumerate(node.refinements)
-        ]
-        tlocs = node.constraints.get("transform_locs", [])
-        entries += [
-            (s, tlocs[i] if i < len(tlocs) else "?", "transform")
-            for i, s in enumerate(node.transforms)
-        ]
-        for index, (source, loc, what) in enumerate(entries):
+        effects = [e for e in node.effects if e.kind != "catch"]
+        for index, effect in enumerate(effects):
+            suffix = f"_{index + 1}" if len(effects) > 1 else ""
             self._import("pydantic", "model_validator")
-            suffix = f"_{index + 1}" if len(entries) > 1 else ""
-            mode = "before" if "preprocess" in source else "after"
+            what = "transform" if effect.kind in _TRANSFORM_KINDS else "refinement"
+            if effect.python is not None and effect.kind not in _TRANSFORM_KINDS:
+                decorator = '@model_validator(mode="wrap")\n@classmethod\n'
+                name = f"_{_EFFECT_NAMES[effect.kind]}{suffix}"
+                out.append(self._wrap_validator(effect, decorator, name, "data"))
+                continue
+            loc = str(effect.loc or "?")
+            mode = "before" if effect.kind == "preprocess" else "after"
             code = (
                 f"@model_validator(mode={_py_literal(mode)})\n"
                 f"def _check{suffix}(self):\n"
@@ -1201,8 +1225,7 @@ class PydanticModule:
                     "(self)", "(cls, data)"
                 )
             func = cst.parse_statement(code)
-            lines = _lines(f"{what} {source}")
-            out.append(_with_comments(func, [f"TODO(lumos-migrate): {loc} {lines[0]}", *lines[1:]]))
+            out.append(_with_comments(func, _todo_lines(effect, what)))
         return out
 
     def _class_def(self, spec: _ClassSpec) -> cst.BaseStatement:
@@ -1243,6 +1266,26 @@ class PydanticModule:
     def helper_statements(self) -> list[cst.BaseStatement]:
         """Module-level helpers the models use (default factories to complete)."""
         return list(self._extra_statements)
+
+
+_TRANSFORM_KINDS = frozenset({"transform", "overwrite", "pipe", "preprocess"})
+_EFFECT_NAMES = {
+    "refine": "refine",
+    "superRefine": "super_refine",
+    "transform": "transform",
+    "overwrite": "transform",
+    "preprocess": "preprocess",
+    "catch": "catch",
+}
+_EFFECT_HELPERS = {**_EFFECT_NAMES, "overwrite": "transform"}
+
+
+def _todo_lines(effect: ZodEffect, what: str) -> list[str]:
+    lines = _lines(f"{what} {effect.source}")
+    out = [f"TODO(lumos-migrate): {effect.loc or '?'} {lines[0]}", *lines[1:]]
+    if effect.why:
+        out.append(f"not translated: {effect.why}")
+    return out
 
 
 def _import_group(module: str) -> int:
