@@ -16,6 +16,7 @@ import functools
 import json
 import keyword
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _json_string
@@ -649,18 +650,22 @@ class EmittedModels:
         """``from X import a, b`` statements, sorted."""
         out: list[cst.SimpleStatementLine] = []
         previous_group: int | None = None
-        for module in sorted(self.imports, key=lambda m: (_import_group(m), m)):
+
+        def order(module: str) -> tuple[int, int, str]:
+            return (_import_group(module), 0 if self.imports[module] == {""} else 1, module)
+
+        for module in sorted(self.imports, key=order):
             names = sorted(n for n in self.imports[module] if n)
-            if "" in self.imports[module]:
-                out.append(_statement(f"import {module}"))  # type: ignore[arg-type]
-                if not names:
-                    continue
-            stmt = _statement(f"from {module} import {', '.join(names)}")
-            assert isinstance(stmt, cst.SimpleStatementLine)
-            if previous_group is not None and _import_group(module) != previous_group:
-                stmt = stmt.with_changes(leading_lines=[cst.EmptyLine()])
-            previous_group = _import_group(module)
-            out.append(stmt)
+            texts = [f"import {module}"] if "" in self.imports[module] else []
+            if names:
+                texts.append(f"from {module} import {', '.join(names)}")
+            for text in texts:
+                stmt = _statement(text)
+                assert isinstance(stmt, cst.SimpleStatementLine)
+                if previous_group is not None and _import_group(module) != previous_group:
+                    stmt = stmt.with_changes(leading_lines=[cst.EmptyLine()])
+                previous_group = _import_group(module)
+                out.append(stmt)
         return out
 
     def module_code(self, header: str | None = None) -> str:
@@ -1073,6 +1078,12 @@ class PydanticModule:
             spec.extra["default"] = prop.constraints["catch"]
         if prop.constraints.get("readonly"):
             spec.extra["readOnly"] = True
+        if (
+            (default is not None or prop.has_default)
+            and ("validate_default", "True") not in kwargs
+            and self._transforms_absent(prop)
+        ):
+            kwargs.append(("validate_default", "True"))  # zod transforms a missing value too
         if spec.extra:
             kwargs.append(("json_schema_extra", _py_literal(spec.extra)))
         if py_name != key:
@@ -1166,6 +1177,13 @@ class PydanticModule:
             )
         return out
 
+    def _transforms_absent(self, prop: SchemaNode) -> bool:
+        """Whether a translated transform of the field runs when the key is absent (zod runs
+        it on the default or on undefined)."""
+        target = self._resolve(prop.ref) if prop.type == "ref" and prop.ref else prop
+        effects = [*prop.effects, *(target.effects if target is not prop else [])]
+        return any(e.kind in ("transform", "overwrite") and e.python is not None for e in effects)
+
     def _wrap_validator(
         self, effect: ZodEffect, decorator: str, name: str, value: str
     ) -> cst.BaseStatement:
@@ -1189,6 +1207,8 @@ class PydanticModule:
                     args.append(_py_literal(effect.message))
                 if effect.path:
                     args.append(_py_literal(list(effect.path)))
+            if value == "data":  # an object-level refinement
+                args.append("model=cls")
             lines += ["", f"    return zod_effects.{helper}({', '.join(args)})"]
         func = cst.parse_statement("\n".join(lines) + "\n")
         what = (
@@ -1199,6 +1219,8 @@ class PydanticModule:
         comment = f"zod {what} {_one_line(effect.source)}"
         if effect.loc is not None:
             comment += f" ({effect.loc})"
+        if effect.kind != "catch":
+            comment += " translated by lumos-migrate [LM406]"
         return _with_comments(func, [comment])
 
     def _model_validators(self, node: SchemaNode) -> list[cst.BaseStatement]:
@@ -1289,7 +1311,7 @@ def _todo_lines(effect: ZodEffect, what: str) -> list[str]:
 
 
 def _import_group(module: str) -> int:
-    return 0 if module.split(".")[0] in ("__future__", "datetime", "typing") else 1
+    return 0 if module.split(".")[0] in sys.stdlib_module_names else 1
 
 
 def _describe_owner(owner: str) -> str:

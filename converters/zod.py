@@ -31,6 +31,7 @@ __all__ = [
     "LM403",
     "LM404",
     "LM405",
+    "LM406",
     "SingleFileZodContext",
     "ZodContext",
     "zod_to_schema",
@@ -64,6 +65,13 @@ LM405 = define(
     "zod deepPartial",
     "zod 4 removed deepPartial; the converter made every nested object field optional. Check the "
     "emitted models.",
+)
+
+LM406 = define(
+    "LM406",
+    "zod refinement or transform translated to a pydantic validator",
+    "Read the emitted validator once: it calls lumos_compat.zod_effects with the callback "
+    "translated from TypeScript, so failures read as zod's issues. Run the tool's tests.",
 )
 
 MAX_SAFE_INTEGER = 9007199254740991
@@ -879,11 +887,11 @@ class _Reader:
                 )
             self.ctx.report(
                 Diagnostic(
-                    rule=LM401.id,
+                    rule=LM401.id if effect.python is None else LM406.id,
                     severity="info" if effect.python is not None else "todo",
                     message=message,
                     loc=loc,
-                    hint=LM401.fix,
+                    hint=LM401.fix if effect.python is None else LM406.fix,
                 )
             )
             return node
@@ -958,11 +966,11 @@ class _Reader:
             )
         self.ctx.report(
             Diagnostic(
-                rule=LM402.id,
+                rule=LM402.id if effect.python is None else LM406.id,
                 severity="info" if effect.python is not None else "todo",
                 message=message,
                 loc=loc,
-                hint=LM402.fix,
+                hint=LM402.fix if effect.python is None else LM406.fix,
             )
         )
         return node

@@ -31,7 +31,7 @@ import copy
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from lumos_compat.jsrt import truthy
@@ -106,15 +106,28 @@ def _issue(path: Path, message: str, value: Any) -> InitErrorDetails:
     )
 
 
-def _validated(value: Any, handler: Handler) -> tuple[Any, ValidationError | None]:
+def _plain(value: Any) -> bool:
+    """JSON whose parsed form is the value itself (no object inside)."""
+    if isinstance(value, list):
+        return all(_plain(item) for item in value)
+    return not isinstance(value, dict)
+
+
+def _validated(
+    value: Any, handler: Handler, model: type[BaseModel] | None
+) -> tuple[Any, ValidationError | None]:
     """The value the schema gave, or the input and the errors that let a refinement run;
     raises the errors that stop zod."""
     try:
         return handler(value), None
     except ValidationError as exc:
-        plain = not isinstance(value, dict | list)  # a model or list would need the parsed form
-        if plain and all(e["type"] in _CONTINUABLE for e in exc.errors(include_url=False)):
+        if not all(e["type"] in _CONTINUABLE for e in exc.errors(include_url=False)):
+            raise
+        if _plain(value):
             return value, exc
+        if model is not None and isinstance(value, dict):
+            # an object whose fields only failed checks: zod refines the values it parsed
+            return model.model_construct(**value), exc
         raise
 
 
@@ -131,9 +144,12 @@ def refine(
     check: Callable[[Any], Any],
     message: str | None = None,
     path: Path = (),
+    *,
+    model: type[BaseModel] | None = None,
 ) -> Any:
-    """``.refine(check, message | { message, path })``: an issue when ``check`` is falsy."""
-    result, failed = _validated(value, handler)
+    """``.refine(check, message | { message, path })``: an issue when ``check`` is falsy.
+    ``model`` is the class of an object-level refinement (``cls`` of a model validator)."""
+    result, failed = _validated(value, handler, model)
     issues = []
     if not truthy(check(result)):  # JavaScript truthiness, as zod reads the answer
         issues.append(_issue(path, message or DEFAULT_MESSAGE, result))
@@ -141,10 +157,14 @@ def refine(
 
 
 def super_refine(
-    value: Any, handler: Handler, check: Callable[[Any, RefinementContext], Any]
+    value: Any,
+    handler: Handler,
+    check: Callable[[Any, RefinementContext], Any],
+    *,
+    model: type[BaseModel] | None = None,
 ) -> Any:
     """``.superRefine((value, ctx) => ...)``: every ``ctx.addIssue`` becomes an issue."""
-    result, failed = _validated(value, handler)
+    result, failed = _validated(value, handler, model)
     ctx = RefinementContext(result)
     check(result, ctx)
     issues = [_issue(path, message, result) for path, message in ctx.issues]

@@ -20,6 +20,7 @@ from converters.translate.types import (
     FLOAT,
     INT,
     JSON,
+    NONE,
     RESPONSE,
     STR,
     Ty,
@@ -167,6 +168,12 @@ def translate_call(t: FunctionTranslator, node: Node) -> E:
             now = px.call("datetime.datetime.now", px.dotted("datetime.UTC"))
             iso = px.call(px.attr(now, "isoformat"), timespec=px.string("milliseconds"))
             return px.call(px.attr(iso, "replace"), px.string("+00:00"), px.string("Z")), STR
+    if method == "addIssue" and receiver.type == "identifier" and len(args) == 1:
+        base, bty = t.expr(receiver)
+        if bty.kind == "zod_ctx":  # `(v, ctx) => ctx.addIssue({...})`
+            from converters.translate.zod_callbacks import add_issue_call
+
+            return add_issue_call(t, base, args[0]), NONE
     if receiver.type == "regex" and method == "test":
         # /re/.test(s): a literal is a new RegExp each time, so its lastIndex starts at 0
         _check_args(t, node, args, 1, 1)

@@ -132,11 +132,16 @@ def add_issue_statement(
     t: FunctionTranslator, base: cst.BaseExpression, arg: Node
 ) -> list[cst.BaseStatement]:
     """``ctx.addIssue({ code: "custom", message, path })`` -> ``ctx.add_issue({...})``."""
+    return [cst.SimpleStatementLine([cst.Expr(add_issue_call(t, base, arg))])]
+
+
+def add_issue_call(t: FunctionTranslator, base: cst.BaseExpression, arg: Node) -> cst.Call:
+    """The ``ctx.add_issue(...)`` call of a ``ctx.addIssue(...)`` (see add_issue_statement)."""
     while arg.type == "parenthesized_expression" and arg.named_children:
         arg = arg.named_children[0]
     if arg.type in ("string", "template_string"):
         message, _ = t.expr(arg)
-        return [_call(base, message)]
+        return _call(base, message)
     if arg.type != "object":
         raise t.fail(f"ctx.addIssue of {t.short(arg)} (an object literal is translated)", arg)
     elements: list[cst.DictElement] = []
@@ -160,8 +165,8 @@ def add_issue_statement(
             continue
         value, _ = t.expr(value_node)
         elements.append(cst.DictElement(px.string(key), value))
-    return [_call(base, cst.Dict(elements))]
+    return _call(base, cst.Dict(elements))
 
 
-def _call(base: cst.BaseExpression, arg: cst.BaseExpression) -> cst.BaseStatement:
-    return cst.SimpleStatementLine([cst.Expr(px.call(px.attr(base, "add_issue"), arg))])
+def _call(base: cst.BaseExpression, arg: cst.BaseExpression) -> cst.Call:
+    return px.call(px.attr(base, "add_issue"), arg)
