@@ -894,12 +894,45 @@ class PydanticModule:
             pairs.append(("description", _py_literal(description)))
         if spec.extra:
             pairs.append(("json_schema_extra", _py_literal(spec.extra)))
-        if not pairs:
+        validators = self._nested_validators(node, name)
+        if not pairs and not validators:
             return spec.annotation
         self._import("typing", "Annotated")
-        self._import("pydantic", "Field")
-        kwargs = ", ".join(f"{k}={v}" for k, v in pairs)
-        return f"Annotated[{spec.annotation}, Field({kwargs})]"
+        metadata = []
+        if pairs:
+            self._import("pydantic", "Field")
+            metadata.append(f"Field({', '.join(f'{k}={v}' for k, v in pairs)})")
+        return f"Annotated[{', '.join([spec.annotation, *metadata, *validators])}]"
+
+    def _nested_validators(self, node: SchemaNode, name: str) -> list[str]:
+        """``WrapValidator(f)`` for each effect on a schema used inside another type (array
+        items, union members...), with ``f`` a module-level function; objects carry theirs."""
+        target = self._deref(node)
+        if target.type == "object":
+            return []
+        effects = [*(target.effects if target is not node else []), *node.effects]
+        out: list[str] = []
+        base = _fresh_identifier(name)
+        for index, effect in enumerate(effects):
+            suffix = f"_{index + 1}" if len(effects) > 1 else ""
+            function = f"_{_EFFECT_NAMES.get(effect.kind, 'check')}_{base}{suffix}"
+            if effect.python is None and effect.kind != "catch":
+                what = "transform" if effect.kind in _TRANSFORM_KINDS else "refinement"
+                code = (
+                    f"def {function}(value, handler):\n"
+                    f"    raise NotImplementedError({_py_literal(f'translate the zod {what} at {effect.loc or chr(63)}')})\n"
+                )
+                stmt = _with_comments(cst.parse_statement(code), _todo_lines(effect, what))
+            else:
+                stmt = self._wrap_validator(effect, "", function, "value", method=False)
+            self._extra_statements.append(
+                stmt.with_changes(
+                    leading_lines=[cst.EmptyLine(), cst.EmptyLine(), *stmt.leading_lines]
+                )
+            )
+            self._import("pydantic", "WrapValidator")
+            out.append(f"WrapValidator({function})")
+        return out
 
     def _union_members(self, node: SchemaNode, name: str) -> list[str]:
         out: list[str] = []
@@ -1185,12 +1218,12 @@ class PydanticModule:
         return any(e.kind in ("transform", "overwrite") and e.python is not None for e in effects)
 
     def _wrap_validator(
-        self, effect: ZodEffect, decorator: str, name: str, value: str
+        self, effect: ZodEffect, decorator: str, name: str, value: str, *, method: bool = True
     ) -> cst.BaseStatement:
         """A wrap validator calling ``lumos_compat.zod_effects`` with the translated callback."""
         self._import("lumos_compat", "zod_effects")
         helper = _EFFECT_HELPERS[effect.kind]
-        lines = [f"{decorator}def {name}(cls, {value}, handler):"]
+        lines = [f"{decorator}def {name}({'cls, ' if method else ''}{value}, handler):"]
         if effect.kind == "catch":
             lines.append(
                 f"    return zod_effects.catch({value}, handler, {_py_literal(effect.value)})"

@@ -134,7 +134,7 @@ def test_refinement_stub_fails_loudly_with_a_todo() -> None:
     )
     assert "# TODO(lumos-migrate): schema.ts:2:" in code
     assert ".refine((v) => isStrong(v))" in code
-    assert "# not translated: the function `isStrong`" in code or "# not translated: " in code
+    assert "# not translated: the function `isStrong` at schema.ts:2:" in code
     with pytest.raises(NotImplementedError, match="translate the zod refinement"):
         ns["SInput"](p="abcd")
 
@@ -173,6 +173,22 @@ def test_translated_refinements_report_zod_issues() -> None:
         (("p",), "Invalid input: expected string, received number"),
         (("r", "a"), "Invalid input: expected number, received string"),
     ]
+
+
+def test_refinements_inside_nested_types_are_enforced() -> None:
+    code, ns = emit(
+        "export const S = z.object({ xs: z.array(z.string().refine((v) => v.length > 1, 'short')),"
+        " ys: z.array(z.number().refine((n) => isOk(n))).optional() });",
+        "S",
+        "SInput",
+    )
+    assert "list[Annotated[str, WrapValidator(_refine_sinput_xs_item)]]" in code
+    assert _issues(ns["SInput"], {"xs": ["ab", "a"]}) == [(("xs", 1), "short")]
+    # the untranslated one is a module-level stub that fails loudly when an item is checked
+    assert "# not translated: the function `isOk`" in code
+    assert ns["SInput"](xs=["ab"]).ys is None
+    with pytest.raises(NotImplementedError, match="translate the zod refinement"):
+        ns["SInput"](xs=["ab"], ys=[1])
 
 
 def test_translated_transform_gives_execute_the_new_value() -> None:
