@@ -275,6 +275,15 @@ class ZodEffect(_Node):
     output: SchemaNode | None = None
     value: Any = None  # .catch: the fallback value
 
+    @property
+    def translated(self) -> bool:
+        """Whether the emitted validator does what zod does (else it is a stub with a TODO)."""
+        if self.kind == "catch":
+            return True
+        if self.kind == "pipe":
+            return self.output is not None and self.output.type != "opaque"
+        return self.python is not None
+
 
 # ---------------------------------------------------------------------------------------------
 # Mastra constructs

@@ -916,7 +916,7 @@ class PydanticModule:
         for index, effect in enumerate(effects):
             suffix = f"_{index + 1}" if len(effects) > 1 else ""
             function = f"_{_EFFECT_NAMES.get(effect.kind, 'check')}_{base}{suffix}"
-            if effect.python is None and effect.kind != "catch":
+            if not effect.translated:
                 what = "transform" if effect.kind in _TRANSFORM_KINDS else "refinement"
                 code = (
                     f"def {function}(value, handler):\n"
@@ -1188,7 +1188,7 @@ class PydanticModule:
         field = _fresh_identifier(py_name)
         for index, effect in enumerate(effects):
             suffix = f"_{index + 1}" if len(effects) > 1 else ""
-            if effect.python is None and effect.kind != "catch":
+            if not effect.translated:
                 self._import("pydantic", "field_validator")
                 mode = "before" if effect.kind == "preprocess" else "after"
                 what = "transform" if effect.kind in _TRANSFORM_KINDS else "refinement"
@@ -1215,7 +1215,7 @@ class PydanticModule:
         it on the default or on undefined)."""
         target = self._resolve(prop.ref) if prop.type == "ref" and prop.ref else prop
         effects = [*prop.effects, *(target.effects if target is not prop else [])]
-        return any(e.kind in ("transform", "overwrite") and e.python is not None for e in effects)
+        return any(e.kind in ("transform", "overwrite") and e.translated for e in effects)
 
     def _wrap_validator(
         self, effect: ZodEffect, decorator: str, name: str, value: str, *, method: bool = True
@@ -1228,6 +1228,10 @@ class PydanticModule:
             lines.append(
                 f"    return zod_effects.catch({value}, handler, {_py_literal(effect.value)})"
             )
+        elif effect.kind == "pipe":
+            assert effect.output is not None
+            piped = self._nested(effect.output, f"{pascal_case(name.strip('_'))}Output")
+            lines.append(f"    return zod_effects.pipe({value}, handler, {piped})")
         else:
             assert effect.python is not None
             for module, imported in effect.imports:
@@ -1263,7 +1267,7 @@ class PydanticModule:
             suffix = f"_{index + 1}" if len(effects) > 1 else ""
             self._import("pydantic", "model_validator")
             what = "transform" if effect.kind in _TRANSFORM_KINDS else "refinement"
-            if effect.python is not None and effect.kind not in _TRANSFORM_KINDS:
+            if effect.translated and effect.kind not in _TRANSFORM_KINDS:
                 decorator = '@model_validator(mode="wrap")\n@classmethod\n'
                 name = f"_{_EFFECT_NAMES[effect.kind]}{suffix}"
                 out.append(self._wrap_validator(effect, decorator, name, "data"))
@@ -1330,6 +1334,7 @@ _EFFECT_NAMES = {
     "transform": "transform",
     "overwrite": "transform",
     "preprocess": "preprocess",
+    "pipe": "pipe",
     "catch": "catch",
 }
 _EFFECT_HELPERS = {**_EFFECT_NAMES, "overwrite": "transform"}

@@ -878,7 +878,7 @@ class _Reader:
                 str(loc),
             ]
             node.effects = [*node.effects, effect]
-            if effect.python is not None:
+            if effect.translated:
                 message = f"`.{method}(...)` translated to a pydantic validator"
             else:
                 message = (
@@ -887,11 +887,11 @@ class _Reader:
                 )
             self.ctx.report(
                 Diagnostic(
-                    rule=LM401.id if effect.python is None else LM406.id,
-                    severity="info" if effect.python is not None else "todo",
+                    rule=LM401.id if not effect.translated else LM406.id,
+                    severity="info" if effect.translated else "todo",
                     message=message,
                     loc=loc,
-                    hint=LM401.fix if effect.python is None else LM406.fix,
+                    hint=LM401.fix if not effect.translated else LM406.fix,
                 )
             )
             return node
@@ -953,7 +953,7 @@ class _Reader:
         node.transforms = [*node.transforms, source]
         node.constraints["transform_locs"] = [*node.constraints.get("transform_locs", []), str(loc)]
         node.effects = [*node.effects, effect]
-        if effect.python is not None:
+        if effect.translated:
             message = (
                 f"`{_short(source)}` translated to a pydantic validator; the model still sees "
                 "the input type"
@@ -966,11 +966,11 @@ class _Reader:
             )
         self.ctx.report(
             Diagnostic(
-                rule=LM402.id if effect.python is None else LM406.id,
-                severity="info" if effect.python is not None else "todo",
+                rule=LM402.id if not effect.translated else LM406.id,
+                severity="info" if effect.translated else "todo",
                 message=message,
                 loc=loc,
-                hint=LM402.fix if effect.python is None else LM406.fix,
+                hint=LM402.fix if not effect.translated else LM406.fix,
             )
         )
         return node
@@ -988,7 +988,15 @@ class _Reader:
         when the body translator can (``why`` names what stopped it otherwise)."""
         kind = method if method in _EFFECT_KINDS else "check"
         effect = ZodEffect(kind=kind, source=source, loc=loc)  # type: ignore[arg-type]
-        if method in ("check", "pipe"):
+        if method == "pipe":  # `.pipe(schema)` or `z.pipe(input, schema)`: validate the output
+            if not args:
+                effect.why = "`.pipe()` without a schema"
+                return effect
+            effect.output = self.read(syntax, args[-1])
+            if effect.output.type == "opaque":
+                effect.why = f"the piped schema ({effect.output.reason})"
+            return effect
+        if method == "check":
             effect.why = f"`.{method}()` is not translated"
             return effect
         if not args:

@@ -31,12 +31,20 @@ import copy
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from lumos_compat.jsrt import truthy
 
-__all__ = ["RefinementContext", "catch", "preprocess", "refine", "super_refine", "transform"]
+__all__ = [
+    "RefinementContext",
+    "catch",
+    "pipe",
+    "preprocess",
+    "refine",
+    "super_refine",
+    "transform",
+]
 
 DEFAULT_MESSAGE = "Invalid input"
 
@@ -188,6 +196,16 @@ def transform(value: Any, handler: Handler, function: Callable[..., Any]) -> Any
 def preprocess(value: Any, handler: Handler, function: Callable[[Any], Any]) -> Any:
     """``z.preprocess(function, schema)``: the schema validates what the function returns."""
     return handler(function(value))
+
+
+def pipe(value: Any, handler: Handler, schema: Any) -> Any:
+    """``.pipe(schema)``: the valid value (or what a transform made of it) checked by ``schema``,
+    a type pydantic validates (strictly, as zod does not coerce)."""
+    result = handler(value)
+    try:
+        return TypeAdapter(schema).validate_python(result, strict=True)
+    except ValidationError as exc:
+        raise ValidationError.from_exception_data("pipe", _details(exc)) from None
 
 
 def catch(value: Any, handler: Handler, fallback: Any) -> Any:

@@ -457,6 +457,10 @@ export const transformEdgeCases = z.object({
     .refine((s) => s.length > 2, "slug too short"),
   count: z.string().transform((s) => s.length),
   fallback: z.number().catch(0),
+  piped: z
+    .string()
+    .transform((s) => s.length)
+    .pipe(z.number().min(2)),
   maybe: z
     .string()
     .optional()
