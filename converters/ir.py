@@ -254,7 +254,8 @@ class SchemaNode(_Node):
 
 
 class ZodEffect(_Node):
-    """A zod refinement, transform, preprocess or ``.catch`` on a schema, in chain order.
+    """A zod refinement, transform, pipe, preprocess, ``.catch`` or ``z.coerce`` on a schema, in
+    chain order.
 
     ``python`` is the callback translated to a Python function named ``check`` (refine,
     superRefine) or ``convert`` (transform, preprocess), with the ``imports`` it needs; None when
@@ -263,7 +264,15 @@ class ZodEffect(_Node):
     """
 
     kind: Literal[
-        "refine", "superRefine", "check", "transform", "overwrite", "pipe", "preprocess", "catch"
+        "refine",
+        "superRefine",
+        "check",
+        "transform",
+        "overwrite",
+        "pipe",
+        "preprocess",
+        "catch",
+        "coerce",
     ]
     source: str
     loc: Loc | None = None
@@ -273,12 +282,12 @@ class ZodEffect(_Node):
     path: list[str | int] = Field(default_factory=list)
     why: str | None = None
     output: SchemaNode | None = None
-    value: Any = None  # .catch: the fallback value
+    value: Any = None  # .catch: the fallback value; coerce: the JavaScript conversion
 
     @property
     def translated(self) -> bool:
         """Whether the emitted validator does what zod does (else it is a stub with a TODO)."""
-        if self.kind == "catch":
+        if self.kind in ("catch", "coerce"):
             return True
         if self.kind == "pipe":
             return self.output is not None and self.output.type != "opaque"

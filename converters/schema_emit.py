@@ -1228,6 +1228,10 @@ class PydanticModule:
             lines.append(
                 f"    return zod_effects.catch({value}, handler, {_py_literal(effect.value)})"
             )
+        elif effect.kind == "coerce":
+            lines.append(
+                f"    return zod_effects.coerce({value}, handler, {_py_literal(effect.value)})"
+            )
         elif effect.kind == "pipe":
             assert effect.output is not None
             piped = self._nested(effect.output, f"{pascal_case(name.strip('_'))}Output")
@@ -1248,15 +1252,13 @@ class PydanticModule:
                 args.append("model=cls")
             lines += ["", f"    return zod_effects.{helper}({', '.join(args)})"]
         func = cst.parse_statement("\n".join(lines) + "\n")
-        what = (
-            "fallback"
-            if effect.kind == "catch"
-            else ("transform" if effect.kind in _TRANSFORM_KINDS else "refinement")
+        what = {"catch": "fallback", "coerce": "coercion"}.get(effect.kind) or (
+            "transform" if effect.kind in _TRANSFORM_KINDS else "refinement"
         )
         comment = f"zod {what} {_one_line(effect.source)}"
         if effect.loc is not None:
             comment += f" ({effect.loc})"
-        if effect.kind != "catch":
+        if effect.kind not in ("catch", "coerce"):
             comment += " translated by lumos-migrate [LM406]"
         return _with_comments(func, [comment])
 
@@ -1336,6 +1338,7 @@ _EFFECT_NAMES = {
     "preprocess": "preprocess",
     "pipe": "pipe",
     "catch": "catch",
+    "coerce": "coerce",
 }
 _EFFECT_HELPERS = {**_EFFECT_NAMES, "overwrite": "transform"}
 

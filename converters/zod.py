@@ -611,6 +611,11 @@ class _Reader:
             node = self._factory(syntax, call, name, args, loc, namespace="")
             if name == "date":
                 node.constraints["coerce"] = True
+            conversion = {"number": "Number", "string": "String", "boolean": "Boolean"}.get(name)
+            if conversion is not None:  # zod converts the input the JavaScript way first
+                node.effects = [
+                    ZodEffect(kind="coerce", source=f"z.coerce.{name}()", loc=loc, value=conversion)
+                ]
             return node
         if namespace == "iso":
             if name not in ("datetime", "date", "time", "duration"):

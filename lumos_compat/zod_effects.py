@@ -28,17 +28,19 @@ message as is), so a tool's validation error reads as Mastra's.
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from lumos_compat.jsrt import truthy
+from lumos_compat.jsrt import js_str, to_number, truthy
 
 __all__ = [
     "RefinementContext",
     "catch",
+    "coerce",
     "pipe",
     "preprocess",
     "refine",
@@ -206,6 +208,24 @@ def pipe(value: Any, handler: Handler, schema: Any) -> Any:
         return TypeAdapter(schema).validate_python(result, strict=True)
     except ValidationError as exc:
         raise ValidationError.from_exception_data("pipe", _details(exc)) from None
+
+
+def coerce(value: Any, handler: Handler, conversion: str) -> Any:
+    """``z.coerce.number()`` / ``.string()`` / ``.boolean()``: the input converted as
+    JavaScript's ``Number``/``String``/``Boolean`` do, then validated."""
+    if conversion == "Number":
+        converted: Any = to_number(value)
+        if isinstance(converted, float) and math.isnan(converted):
+            raise ValidationError.from_exception_data(
+                "coerce", [_issue((), "Invalid input: expected number, received NaN", value)]
+            )
+        if isinstance(converted, float) and converted.is_integer():
+            converted = int(converted)
+    elif conversion == "String":
+        converted = js_str(value)
+    else:
+        converted = truthy(value)
+    return handler(converted)
 
 
 def catch(value: Any, handler: Handler, fallback: Any) -> Any:
