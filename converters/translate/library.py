@@ -1075,7 +1075,14 @@ def translate_new(t: FunctionTranslator, node: Node) -> E:
             return px.call("jsrt.form_encode", value), STR
         if name == "Date":
             raise t.fail("`new Date(...)` other than `new Date().toISOString()`", node)
-        if name == "Set" and len(args) == 1 and args[0].type != "spread_element":
+        if (
+            name == "Set"
+            and len(args) == 1
+            and _size_of(t, node)
+            and args[0].type != "spread_element"
+        ):
+            # only `new Set(list).size` (counting distinct values): a Set kept as a value would
+            # behave (and serialize) unlike a Python set
             value, ty = t.expr(args[0])
             item = ty.item
             if ty.kind != "list" or ty.nullable or item is None or not item.is_scalar:
@@ -1084,3 +1091,15 @@ def translate_new(t: FunctionTranslator, node: Node) -> E:
                 )
             return px.call("set", value), Ty("set", item=item)
     raise t.fail(f"`new {name}(...)`", node)
+
+
+def _size_of(t: FunctionTranslator, node: Node) -> bool:
+    """Whether ``node`` is the object of a ``.size`` read (``new Set(x).size``)."""
+    parent = node.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        node, parent = parent, parent.parent
+    if parent is None or parent.type != "member_expression":
+        return False
+    prop = parent.child_by_field_name("property")
+    obj = parent.child_by_field_name("object")
+    return obj is not None and obj.id == node.id and prop is not None and t.text(prop) == "size"
