@@ -782,13 +782,6 @@ class PydanticModule:
                 else:
                     extra["pattern"] = js["pattern"]
             spec.extra.update(extra)
-            for flag, note in (
-                ("trim", "strip whitespace"),
-                ("to_lower", "lower-case"),
-                ("to_upper", "upper-case"),
-            ):
-                if c.get(flag):
-                    spec.comments.append(f"zod also {note}s this value before validation")
             return spec
         if kind in ("number", "integer"):
             spec = _FieldSpec("int" if kind == "integer" else "float")
@@ -1252,9 +1245,12 @@ class PydanticModule:
                 args.append("model=cls")
             lines += ["", f"    return zod_effects.{helper}({', '.join(args)})"]
         func = cst.parse_statement("\n".join(lines) + "\n")
-        what = {"catch": "fallback", "coerce": "coercion"}.get(effect.kind) or (
-            "transform" if effect.kind in _TRANSFORM_KINDS else "refinement"
-        )
+        if effect.kind == "coerce" and effect.source.startswith("."):
+            what = "overwrite"  # .trim(), .toLowerCase(), .toUpperCase()
+        else:
+            what = {"catch": "fallback", "coerce": "coercion"}.get(effect.kind) or (
+                "transform" if effect.kind in _TRANSFORM_KINDS else "refinement"
+            )
         comment = f"zod {what} {_one_line(effect.source)}"
         if effect.loc is not None:
             comment += f" ({effect.loc})"

@@ -1121,6 +1121,11 @@ class _Reader:
                         "normalize": "normalize",
                     }[method]
                 ] = True
+                if method != "normalize":  # zod 4 overwrites the string before its checks
+                    node.effects = [
+                        *node.effects,
+                        ZodEffect(kind="coerce", source=f".{method}()", loc=loc, value=method),
+                    ]
                 return node
             if method in ("ip",):
                 c["format"] = "ip"

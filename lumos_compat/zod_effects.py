@@ -210,9 +210,23 @@ def pipe(value: Any, handler: Handler, schema: Any) -> Any:
         raise ValidationError.from_exception_data("pipe", _details(exc)) from None
 
 
+# what JavaScript's String.prototype.trim removes: WhiteSpace and LineTerminator
+_JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_STRING_OVERWRITES: dict[str, Callable[[str], str]] = {
+    "trim": lambda s: s.strip(_JS_SPACE),
+    "toLowerCase": str.lower,
+    "toUpperCase": str.upper,
+}
+
+
 def coerce(value: Any, handler: Handler, conversion: str) -> Any:
     """``z.coerce.number()`` / ``.string()`` / ``.boolean()``: the input converted as
-    JavaScript's ``Number``/``String``/``Boolean`` do, then validated."""
+    JavaScript's ``Number``/``String``/``Boolean`` do, then validated; ``.trim()``,
+    ``.toLowerCase()``, ``.toUpperCase()``: a string rewritten before the schema's checks."""
+    if conversion in _STRING_OVERWRITES:
+        if isinstance(value, str):  # else the schema reports the wrong type
+            value = _STRING_OVERWRITES[conversion](value)
+        return handler(value)
     if conversion == "Number":
         converted: Any = to_number(value)
         if isinstance(converted, float) and math.isnan(converted):

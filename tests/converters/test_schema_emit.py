@@ -191,6 +191,23 @@ def test_refinements_inside_nested_types_are_enforced() -> None:
         ns["SInput"](xs=["ab"], ys=[1])
 
 
+def test_string_overwrites_run_before_the_checks() -> None:
+    # zod 4: `.trim().min(2)` checks the trimmed string; `.trim().toUpperCase()` rewrites it
+    # (checked against real zod 4: " ab\u00a0" gives "AB", "\ufeffq " gives "Q")
+    _, ns = emit(
+        "export const S = z.object({ a: z.string().trim().min(2), "
+        "b: z.string().trim().toUpperCase() });",
+        "S",
+        "SInput",
+    )
+    assert _issues(ns["SInput"], {"a": "  x  ", "b": "x"}) == [
+        (("a",), "Too small: expected string to have >=2 characters")
+    ]
+    value = ns["SInput"].model_validate({"a": " xy ", "b": " ab\u00a0"})
+    assert (value.a, value.b) == ("xy", "AB")
+    assert ns["SInput"].model_validate({"a": "xy", "b": "\ufeffq "}).b == "Q"
+
+
 def test_translated_transform_gives_execute_the_new_value() -> None:
     code, ns = emit(
         "export const S = z.object({\n"
