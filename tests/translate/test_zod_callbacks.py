@@ -75,3 +75,24 @@ def test_outside_the_subset_names_the_construct(source: str, ctx: bool, construc
     assert not isinstance(result, TranslatedCallback)
     assert construct in result.construct
     assert result.line == 1
+
+
+def test_execute_sees_the_transformed_type() -> None:
+    from converters.translate.types import schema_type
+    from converters.zod import SingleFileZodContext
+
+    ctx = SingleFileZodContext.from_source(
+        'import { z } from "zod";\n'
+        "export const S = z.object({\n"
+        "  tags: z.string().transform((s) => s.split(',')),\n"
+        "  size: z.string().transform((s) => s.length).pipe(z.number().min(1)),\n"
+        "  other: z.string().transform((s) => parseThing(s)),\n"
+        "  plain: z.string().refine((s) => s.length > 1),\n"
+        "});\n"
+    )
+    props = ctx.schema("S").properties
+    tags = schema_type(props["tags"], None)
+    assert tags.kind == "list" and tags.item is not None and tags.item.kind == "str"
+    assert schema_type(props["size"], None).kind == "float"  # what the piped schema gives
+    assert schema_type(props["other"], None).kind == "opaque"  # unknown: the body stays a TODO
+    assert schema_type(props["plain"], None) == STR
