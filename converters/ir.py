@@ -40,6 +40,7 @@ __all__ = [
     "Value",
     "WorkflowNode",
     "WorkflowStepNode",
+    "ZodEffect",
 ]
 
 
@@ -244,10 +245,53 @@ class SchemaNode(_Node):
     # refinements and transforms that could not be expressed: source text of each
     refinements: list[str] = Field(default_factory=list)
     transforms: list[str] = Field(default_factory=list)
+    # refinements, transforms and `.catch` fallbacks in the order zod applies them
+    effects: list[ZodEffect] = Field(default_factory=list, exclude_if=lambda v: not v)
     # opaque: why
     reason: str | None = None
     source: str | None = None
     modifiers: list[str] = Field(default_factory=list)
+
+
+class ZodEffect(_Node):
+    """A zod refinement, transform, pipe, preprocess, ``.catch`` or ``z.coerce`` on a schema, in
+    chain order.
+
+    ``python`` is the callback translated to a Python function named ``check`` (refine,
+    superRefine) or ``convert`` (transform, preprocess), with the ``imports`` it needs; None when
+    it was not translated, and ``why`` names the construct that stopped it. ``output`` is the
+    schema of what a transform returns, when the translator knows it.
+    """
+
+    kind: Literal[
+        "refine",
+        "superRefine",
+        "check",
+        "transform",
+        "overwrite",
+        "pipe",
+        "preprocess",
+        "catch",
+        "coerce",
+    ]
+    source: str
+    loc: Loc | None = None
+    python: str | None = None
+    imports: list[tuple[str, str | None]] = Field(default_factory=list)
+    message: str | None = None
+    path: list[str | int] = Field(default_factory=list)
+    why: str | None = None
+    output: SchemaNode | None = None
+    value: Any = None  # .catch: the fallback value; coerce: the JavaScript conversion
+
+    @property
+    def translated(self) -> bool:
+        """Whether the emitted validator does what zod does (else it is a stub with a TODO)."""
+        if self.kind in ("catch", "coerce"):
+            return True
+        if self.kind == "pipe":
+            return self.output is not None and self.output.type != "opaque"
+        return self.python is not None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -458,5 +502,14 @@ class Project(_Node):
     diagnostics: list[Diagnostic] = Field(default_factory=list)
 
 
-for _model in (EnvValue, TemplateValue, ArrayValue, ObjectValue, CallValue, SchemaNode, ModelSpec):
+for _model in (
+    EnvValue,
+    TemplateValue,
+    ArrayValue,
+    ObjectValue,
+    CallValue,
+    SchemaNode,
+    ZodEffect,
+    ModelSpec,
+):
     _model.model_rebuild()

@@ -16,6 +16,7 @@ import functools
 import json
 import keyword
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _json_string
@@ -23,7 +24,7 @@ from typing import Any
 
 import libcst as cst
 
-from converters.ir import SchemaNode
+from converters.ir import SchemaNode, ZodEffect
 
 __all__ = [
     "DRAFT_07",
@@ -649,14 +650,22 @@ class EmittedModels:
         """``from X import a, b`` statements, sorted."""
         out: list[cst.SimpleStatementLine] = []
         previous_group: int | None = None
-        for module in sorted(self.imports, key=lambda m: (_import_group(m), m)):
-            names = sorted(self.imports[module])
-            stmt = _statement(f"from {module} import {', '.join(names)}")
-            assert isinstance(stmt, cst.SimpleStatementLine)
-            if previous_group is not None and _import_group(module) != previous_group:
-                stmt = stmt.with_changes(leading_lines=[cst.EmptyLine()])
-            previous_group = _import_group(module)
-            out.append(stmt)
+
+        def order(module: str) -> tuple[int, int, str]:
+            return (_import_group(module), 0 if self.imports[module] == {""} else 1, module)
+
+        for module in sorted(self.imports, key=order):
+            names = sorted(n for n in self.imports[module] if n)
+            texts = [f"import {module}"] if "" in self.imports[module] else []
+            if names:
+                texts.append(f"from {module} import {', '.join(names)}")
+            for text in texts:
+                stmt = _statement(text)
+                assert isinstance(stmt, cst.SimpleStatementLine)
+                if previous_group is not None and _import_group(module) != previous_group:
+                    stmt = stmt.with_changes(leading_lines=[cst.EmptyLine()])
+                previous_group = _import_group(module)
+                out.append(stmt)
         return out
 
     def module_code(self, header: str | None = None) -> str:
@@ -773,13 +782,6 @@ class PydanticModule:
                 else:
                     extra["pattern"] = js["pattern"]
             spec.extra.update(extra)
-            for flag, note in (
-                ("trim", "strip whitespace"),
-                ("to_lower", "lower-case"),
-                ("to_upper", "upper-case"),
-            ):
-                if c.get(flag):
-                    spec.comments.append(f"zod also {note}s this value before validation")
             return spec
         if kind in ("number", "integer"):
             spec = _FieldSpec("int" if kind == "integer" else "float")
@@ -885,12 +887,45 @@ class PydanticModule:
             pairs.append(("description", _py_literal(description)))
         if spec.extra:
             pairs.append(("json_schema_extra", _py_literal(spec.extra)))
-        if not pairs:
+        validators = self._nested_validators(node, name)
+        if not pairs and not validators:
             return spec.annotation
         self._import("typing", "Annotated")
-        self._import("pydantic", "Field")
-        kwargs = ", ".join(f"{k}={v}" for k, v in pairs)
-        return f"Annotated[{spec.annotation}, Field({kwargs})]"
+        metadata = []
+        if pairs:
+            self._import("pydantic", "Field")
+            metadata.append(f"Field({', '.join(f'{k}={v}' for k, v in pairs)})")
+        return f"Annotated[{', '.join([spec.annotation, *metadata, *validators])}]"
+
+    def _nested_validators(self, node: SchemaNode, name: str) -> list[str]:
+        """``WrapValidator(f)`` for each effect on a schema used inside another type (array
+        items, union members...), with ``f`` a module-level function; objects carry theirs."""
+        target = self._deref(node)
+        if target.type == "object":
+            return []
+        effects = [*(target.effects if target is not node else []), *node.effects]
+        out: list[str] = []
+        base = _fresh_identifier(name)
+        for index, effect in enumerate(effects):
+            suffix = f"_{index + 1}" if len(effects) > 1 else ""
+            function = f"_{_EFFECT_NAMES.get(effect.kind, 'check')}_{base}{suffix}"
+            if not effect.translated:
+                what = "transform" if effect.kind in _TRANSFORM_KINDS else "refinement"
+                code = (
+                    f"def {function}(value, handler):\n"
+                    f"    raise NotImplementedError({_py_literal(f'translate the zod {what} at {effect.loc or chr(63)}')})\n"
+                )
+                stmt = _with_comments(cst.parse_statement(code), _todo_lines(effect, what))
+            else:
+                stmt = self._wrap_validator(effect, "", function, "value", method=False)
+            self._extra_statements.append(
+                stmt.with_changes(
+                    leading_lines=[cst.EmptyLine(), cst.EmptyLine(), *stmt.leading_lines]
+                )
+            )
+            self._import("pydantic", "WrapValidator")
+            out.append(f"WrapValidator({function})")
+        return out
 
     def _union_members(self, node: SchemaNode, name: str) -> list[str]:
         out: list[str] = []
@@ -1069,6 +1104,12 @@ class PydanticModule:
             spec.extra["default"] = prop.constraints["catch"]
         if prop.constraints.get("readonly"):
             spec.extra["readOnly"] = True
+        if (
+            (default is not None or prop.has_default)
+            and ("validate_default", "True") not in kwargs
+            and self._transforms_absent(prop)
+        ):
+            kwargs.append(("validate_default", "True"))  # zod transforms a missing value too
         if spec.extra:
             kwargs.append(("json_schema_extra", _py_literal(spec.extra)))
         if py_name != key:
@@ -1133,64 +1174,104 @@ class PydanticModule:
             target = self._resolve(prop.ref)
             if target.type == "object":
                 target = prop  # the named model carries its own validators
-        items: list[tuple[str, str, str]] = []
-        locs = target.constraints.get("refinement_locs", []) + prop.constraints.get(
-            "refinement_locs", []
-        )
-        for i, source in enumerate(
-            [*target.refinements, *(prop.refinements if target is not prop else [])]
-        ):
-            items.append(("after", locs[i] if i < len(locs) else "?", f"refinement {source}"))
-        tlocs = target.constraints.get("transform_locs", []) + prop.constraints.get(
-            "transform_locs", []
-        )
-        for i, source in enumerate(
-            [*target.transforms, *(prop.transforms if target is not prop else [])]
-        ):
-            mode = (
-                "before" if source.lstrip().startswith(("z.preprocess", "preprocess")) else "after"
-            )
-            items.append((mode, tlocs[i] if i < len(tlocs) else "?", f"transform {source}"))
         if target.type == "object" and target is prop:
-            items = []  # object-level checks become model validators of the nested class
+            return []  # object-level checks become model validators of the nested class
+        effects = [*target.effects, *(prop.effects if target is not prop else [])]
         out: list[cst.BaseStatement] = []
-        for index, (mode, loc, what) in enumerate(items):
+        field = _fresh_identifier(py_name)
+        for index, effect in enumerate(effects):
+            suffix = f"_{index + 1}" if len(effects) > 1 else ""
+            if not effect.translated:
+                self._import("pydantic", "field_validator")
+                mode = "before" if effect.kind == "preprocess" else "after"
+                what = "transform" if effect.kind in _TRANSFORM_KINDS else "refinement"
+                loc = str(effect.loc or "?")
+                code = (
+                    f"@field_validator({_py_literal(py_name)}, mode={_py_literal(mode)})\n"
+                    f"@classmethod\n"
+                    f"def _check_{field}{suffix}(cls, value):\n"
+                    f"    raise NotImplementedError({_py_literal(f'translate the zod {what} at {loc}')})\n"
+                )
+                out.append(_with_comments(cst.parse_statement(code), _todo_lines(effect, what)))
+                continue
             self._import("pydantic", "field_validator")
-            suffix = f"_{index + 1}" if len(items) > 1 else ""
-            code = (
-                f"@field_validator({_py_literal(py_name)}, mode={_py_literal(mode)})\n"
-                f"@classmethod\n"
-                f"def _check_{_fresh_identifier(py_name)}{suffix}(cls, value):\n"
-                f"    raise NotImplementedError({_py_literal(f'translate the zod {what.split()[0]} at {loc}')})\n"
-            )
-            func = cst.parse_statement(code)
+            decorator = f'@field_validator({_py_literal(py_name)}, mode="wrap")\n@classmethod\n'
             out.append(
-                _with_comments(
-                    func,
-                    [
-                        f"TODO(lumos-migrate): {loc} {line}" if i == 0 else line
-                        for i, line in enumerate(_lines(what))
-                    ],
+                self._wrap_validator(
+                    effect, decorator, f"_{_EFFECT_NAMES[effect.kind]}_{field}{suffix}", "value"
                 )
             )
         return out
 
+    def _transforms_absent(self, prop: SchemaNode) -> bool:
+        """Whether a translated transform of the field runs when the key is absent (zod runs
+        it on the default or on undefined)."""
+        target = self._resolve(prop.ref) if prop.type == "ref" and prop.ref else prop
+        effects = [*prop.effects, *(target.effects if target is not prop else [])]
+        return any(e.kind in ("transform", "overwrite") and e.translated for e in effects)
+
+    def _wrap_validator(
+        self, effect: ZodEffect, decorator: str, name: str, value: str, *, method: bool = True
+    ) -> cst.BaseStatement:
+        """A wrap validator calling ``lumos_compat.zod_effects`` with the translated callback."""
+        self._import("lumos_compat", "zod_effects")
+        helper = _EFFECT_HELPERS[effect.kind]
+        lines = [f"{decorator}def {name}({'cls, ' if method else ''}{value}, handler):"]
+        if effect.kind == "catch":
+            lines.append(
+                f"    return zod_effects.catch({value}, handler, {_py_literal(effect.value)})"
+            )
+        elif effect.kind == "coerce":
+            lines.append(
+                f"    return zod_effects.coerce({value}, handler, {_py_literal(effect.value)})"
+            )
+        elif effect.kind == "pipe":
+            assert effect.output is not None
+            piped = self._nested(effect.output, f"{pascal_case(name.strip('_'))}Output")
+            lines.append(f"    return zod_effects.pipe({value}, handler, {piped})")
+        else:
+            assert effect.python is not None
+            for module, imported in effect.imports:
+                self._import(module, imported or "")
+            lines += ["    " + line if line.strip() else "" for line in effect.python.splitlines()]
+            function = "convert" if effect.kind in _TRANSFORM_KINDS else "check"
+            args = [value, "handler", function]
+            if effect.kind == "refine":
+                if effect.message is not None or effect.path:
+                    args.append(_py_literal(effect.message))
+                if effect.path:
+                    args.append(_py_literal(list(effect.path)))
+            if value == "data":  # an object-level refinement
+                args.append("model=cls")
+            lines += ["", f"    return zod_effects.{helper}({', '.join(args)})"]
+        func = cst.parse_statement("\n".join(lines) + "\n")
+        if effect.kind == "coerce" and effect.source.startswith("."):
+            what = "overwrite"  # .trim(), .toLowerCase(), .toUpperCase()
+        else:
+            what = {"catch": "fallback", "coerce": "coercion"}.get(effect.kind) or (
+                "transform" if effect.kind in _TRANSFORM_KINDS else "refinement"
+            )
+        comment = f"zod {what} {_one_line(effect.source)}"
+        if effect.loc is not None:
+            comment += f" ({effect.loc})"
+        if effect.kind not in ("catch", "coerce"):
+            comment += " translated by lumos-migrate [LM406]"
+        return _with_comments(func, [comment])
+
     def _model_validators(self, node: SchemaNode) -> list[cst.BaseStatement]:
         out: list[cst.BaseStatement] = []
-        locs = node.constraints.get("refinement_locs", [])
-        entries = [
-            (s, locs[i] if i < len(locs) else "?", "refinement")
-            for i, s in enumerate(node.refinements)
-        ]
-        tlocs = node.constraints.get("transform_locs", [])
-        entries += [
-            (s, tlocs[i] if i < len(tlocs) else "?", "transform")
-            for i, s in enumerate(node.transforms)
-        ]
-        for index, (source, loc, what) in enumerate(entries):
+        effects = [e for e in node.effects if e.kind != "catch"]
+        for index, effect in enumerate(effects):
+            suffix = f"_{index + 1}" if len(effects) > 1 else ""
             self._import("pydantic", "model_validator")
-            suffix = f"_{index + 1}" if len(entries) > 1 else ""
-            mode = "before" if "preprocess" in source else "after"
+            what = "transform" if effect.kind in _TRANSFORM_KINDS else "refinement"
+            if effect.translated and effect.kind not in _TRANSFORM_KINDS:
+                decorator = '@model_validator(mode="wrap")\n@classmethod\n'
+                name = f"_{_EFFECT_NAMES[effect.kind]}{suffix}"
+                out.append(self._wrap_validator(effect, decorator, name, "data"))
+                continue
+            loc = str(effect.loc or "?")
+            mode = "before" if effect.kind == "preprocess" else "after"
             code = (
                 f"@model_validator(mode={_py_literal(mode)})\n"
                 f"def _check{suffix}(self):\n"
@@ -1201,8 +1282,7 @@ class PydanticModule:
                     "(self)", "(cls, data)"
                 )
             func = cst.parse_statement(code)
-            lines = _lines(f"{what} {source}")
-            out.append(_with_comments(func, [f"TODO(lumos-migrate): {loc} {lines[0]}", *lines[1:]]))
+            out.append(_with_comments(func, _todo_lines(effect, what)))
         return out
 
     def _class_def(self, spec: _ClassSpec) -> cst.BaseStatement:
@@ -1245,8 +1325,30 @@ class PydanticModule:
         return list(self._extra_statements)
 
 
+_TRANSFORM_KINDS = frozenset({"transform", "overwrite", "pipe", "preprocess"})
+_EFFECT_NAMES = {
+    "refine": "refine",
+    "superRefine": "super_refine",
+    "transform": "transform",
+    "overwrite": "transform",
+    "preprocess": "preprocess",
+    "pipe": "pipe",
+    "catch": "catch",
+    "coerce": "coerce",
+}
+_EFFECT_HELPERS = {**_EFFECT_NAMES, "overwrite": "transform"}
+
+
+def _todo_lines(effect: ZodEffect, what: str) -> list[str]:
+    lines = _lines(f"{what} {effect.source}")
+    out = [f"TODO(lumos-migrate): {effect.loc or '?'} {lines[0]}", *lines[1:]]
+    if effect.why:
+        out.append(f"not translated: {effect.why}")
+    return out
+
+
 def _import_group(module: str) -> int:
-    return 0 if module.split(".")[0] in ("__future__", "datetime", "typing") else 1
+    return 0 if module.split(".")[0] in sys.stdlib_module_names else 1
 
 
 def _describe_owner(owner: str) -> str:

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 import tree_sitter
 
-from converters.ir import Diagnostic, Loc, SchemaNode
+from converters.ir import Diagnostic, Loc, SchemaNode, ZodEffect
 from converters.rules import define
 from converters.ts import Syntax, parse
 
@@ -31,6 +31,7 @@ __all__ = [
     "LM403",
     "LM404",
     "LM405",
+    "LM406",
     "SingleFileZodContext",
     "ZodContext",
     "zod_to_schema",
@@ -64,6 +65,13 @@ LM405 = define(
     "zod deepPartial",
     "zod 4 removed deepPartial; the converter made every nested object field optional. Check the "
     "emitted models.",
+)
+
+LM406 = define(
+    "LM406",
+    "zod refinement or transform translated to a pydantic validator",
+    "Read the emitted validator once: it calls lumos_compat.zod_effects with the callback "
+    "translated from TypeScript, so failures read as zod's issues. Run the tool's tests.",
 )
 
 MAX_SAFE_INTEGER = 9007199254740991
@@ -124,6 +132,7 @@ _PRIMITIVE_FACTORIES = {
 }
 
 _REFINEMENTS = {"refine", "superRefine", "check"}
+_EFFECT_KINDS = {"refine", "superRefine", "check", "transform", "overwrite", "pipe", "preprocess"}
 _TRANSFORMS = {"transform", "overwrite"}
 _NO_OPS = {"brand", "finite", "safe"}
 
@@ -602,6 +611,11 @@ class _Reader:
             node = self._factory(syntax, call, name, args, loc, namespace="")
             if name == "date":
                 node.constraints["coerce"] = True
+            conversion = {"number": "Number", "string": "String", "boolean": "Boolean"}.get(name)
+            if conversion is not None:  # zod converts the input the JavaScript way first
+                node.effects = [
+                    ZodEffect(kind="coerce", source=f"z.coerce.{name}()", loc=loc, value=conversion)
+                ]
             return node
         if namespace == "iso":
             if name not in ("datetime", "date", "time", "duration"):
@@ -825,6 +839,12 @@ class _Reader:
                 raise _Unsupported("`.catch()` with a value that is not a literal")
             node.constraints["catch"] = value
             node.modifiers = [*node.modifiers, "catch"]
+            node.effects = [
+                *node.effects,
+                ZodEffect(
+                    kind="catch", source=f".catch({syntax.text(args[0])})", loc=loc, value=value
+                ),
+            ]
             return node
         if method == "describe":
             self._need(args, 1, ".describe")
@@ -853,24 +873,30 @@ class _Reader:
             return node
         if method in _REFINEMENTS:
             arguments = call.child_by_field_name("arguments")
-            node.refinements = [
-                *node.refinements,
-                f".{method}{syntax.text(arguments)}"
-                if arguments is not None
-                else syntax.text(call),
-            ]
+            source = (
+                f".{method}{syntax.text(arguments)}" if arguments is not None else syntax.text(call)
+            )
+            effect = self._effect(syntax, node, method, args, source, loc)
+            node.refinements = [*node.refinements, source]
             node.constraints["refinement_locs"] = [
                 *node.constraints.get("refinement_locs", []),
                 str(loc),
             ]
+            node.effects = [*node.effects, effect]
+            if effect.translated:
+                message = f"`.{method}(...)` translated to a pydantic validator"
+            else:
+                message = (
+                    f"`.{method}(...)` cannot be expressed in JSON Schema and was not translated "
+                    f"({effect.why}); the pydantic model gets a validator stub to complete"
+                )
             self.ctx.report(
                 Diagnostic(
-                    rule=LM401.id,
-                    severity="todo",
-                    message=f"`.{method}(...)` cannot be expressed in JSON Schema; the pydantic "
-                    "model gets a validator stub to complete",
+                    rule=LM401.id if not effect.translated else LM406.id,
+                    severity="info" if effect.translated else "todo",
+                    message=message,
                     loc=loc,
-                    hint=LM401.fix,
+                    hint=LM401.fix if not effect.translated else LM406.fix,
                 )
             )
             return node
@@ -928,19 +954,116 @@ class _Reader:
         source = f".{method}{syntax.text(args)}" if args is not None else syntax.text(call)
         if method == "preprocess":
             source = syntax.text(call)
+        effect = self._effect(syntax, node, method, _args(call), source, loc)
         node.transforms = [*node.transforms, source]
         node.constraints["transform_locs"] = [*node.constraints.get("transform_locs", []), str(loc)]
+        node.effects = [*node.effects, effect]
+        if effect.translated:
+            message = (
+                f"`{_short(source)}` translated to a pydantic validator; the model still sees "
+                "the input type"
+            )
+        else:
+            message = (
+                f"`{_short(source)}` changes the parsed value and was not translated "
+                f"({effect.why}); the model still sees the input type and the pydantic model "
+                "gets a validator stub"
+            )
         self.ctx.report(
             Diagnostic(
-                rule=LM402.id,
-                severity="todo",
-                message=f"`{_short(source)}` changes the parsed value; the model still sees the "
-                "input type and the pydantic model gets a validator stub",
+                rule=LM402.id if not effect.translated else LM406.id,
+                severity="info" if effect.translated else "todo",
+                message=message,
                 loc=loc,
-                hint=LM402.fix,
+                hint=LM402.fix if not effect.translated else LM406.fix,
             )
         )
         return node
+
+    def _effect(
+        self,
+        syntax: Syntax,
+        node: SchemaNode,
+        method: str,
+        args: list[tree_sitter.Node],
+        source: str,
+        loc: Loc,
+    ) -> ZodEffect:
+        """The effect of a refine/superRefine/transform/preprocess call, its callback translated
+        when the body translator can (``why`` names what stopped it otherwise)."""
+        kind = method if method in _EFFECT_KINDS else "check"
+        effect = ZodEffect(kind=kind, source=source, loc=loc)  # type: ignore[arg-type]
+        if method == "pipe":  # `.pipe(schema)` or `z.pipe(input, schema)`: validate the output
+            if not args:
+                effect.why = "`.pipe()` without a schema"
+                return effect
+            effect.output = self.read(syntax, args[-1])
+            if effect.output.type == "opaque":
+                effect.why = f"the piped schema ({effect.output.reason})"
+            return effect
+        if method == "check":
+            effect.why = f"`.{method}()` is not translated"
+            return effect
+        if not args:
+            effect.why = f"`.{method}()` without a function"
+            return effect
+        if method == "refine" and len(args) > 1:
+            options = self._refine_options(syntax, args[1])
+            if isinstance(options, str):
+                effect.why = options
+                return effect
+            effect.message, effect.path = options
+        if len(args) > (2 if method in ("refine", "preprocess") else 1):
+            effect.why = f"`.{method}()` with {len(args)} arguments"
+            return effect
+        from converters.translate.types import JSON, schema_type
+        from converters.translate.zod_callbacks import translate_zod_callback
+
+        def resolve(qualified: str) -> SchemaNode:
+            found = self.ctx.lookup_schema(qualified)
+            if found is None:
+                raise KeyError(qualified)
+            return found
+
+        value_ty = schema_type(node, resolve) if method != "preprocess" else None
+        result = translate_zod_callback(
+            syntax,
+            args[0],
+            value_ty=value_ty or JSON,
+            name="convert" if method in ("transform", "overwrite", "preprocess") else "check",
+            takes_ctx=method != "refine",
+            resolve=resolve,
+        )
+        if not hasattr(result, "code"):
+            line, column = result.line, result.column  # type: ignore[union-attr]
+            effect.why = f"{result.construct} at {loc.file}:{line}:{column}"  # type: ignore[union-attr]
+            return effect
+        effect.python = result.code  # type: ignore[union-attr]
+        effect.imports = list(result.imports)  # type: ignore[union-attr]
+        if method in ("transform", "overwrite"):
+            effect.output = _schema_of(result.returns)  # type: ignore[union-attr]
+        return effect
+
+    def _refine_options(
+        self, syntax: Syntax, node: tree_sitter.Node
+    ) -> tuple[str | None, list[str | int]] | str:
+        """``.refine(fn, "message")`` or ``{ message | error, path }``: (message, path), or why
+        not."""
+        value = _literal(syntax, node)
+        if isinstance(value, str):
+            return value, []
+        if not isinstance(value, dict):
+            return f"the refine options `{_short(syntax.text(node), 40)}` are not a literal"
+        unknown = set(value) - {"message", "error", "path"}
+        if unknown:
+            return f"the refine option(s) {', '.join(sorted(unknown))}"
+        message = value.get("message", value.get("error"))
+        path = value.get("path", [])
+        if (message is not None and not isinstance(message, str)) or not (
+            isinstance(path, list) and all(isinstance(p, str | int) for p in path)
+        ):
+            return "refine options whose message or path is not a literal"
+        return message, path
 
     def _structural(
         self,
@@ -998,6 +1121,11 @@ class _Reader:
                         "normalize": "normalize",
                     }[method]
                 ] = True
+                if method != "normalize":  # zod 4 overwrites the string before its checks
+                    node.effects = [
+                        *node.effects,
+                        ZodEffect(kind="coerce", source=f".{method}()", loc=loc, value=method),
+                    ]
                 return node
             if method in ("ip",):
                 c["format"] = "ip"
@@ -1170,12 +1298,13 @@ def _make_required(prop: SchemaNode) -> SchemaNode:
 
 def _merge_modifiers(target: SchemaNode, ref: SchemaNode) -> SchemaNode:
     """The target of a ref with the modifiers the ref itself carries applied on top."""
-    if not ref.modifiers and not ref.refinements and not ref.transforms:
+    if not ref.modifiers and not ref.refinements and not ref.transforms and not ref.effects:
         return target
     update: dict[str, Any] = {
         "modifiers": [*target.modifiers, *ref.modifiers],
         "refinements": [*target.refinements, *ref.refinements],
         "transforms": [*target.transforms, *ref.transforms],
+        "effects": [*target.effects, *ref.effects],
     }
     for flag in ("optional", "nullable", "nullish", "has_default"):
         if getattr(ref, flag):
@@ -1186,6 +1315,23 @@ def _merge_modifiers(target: SchemaNode, ref: SchemaNode) -> SchemaNode:
         update["description"] = ref.description
     update["constraints"] = {**target.constraints, **ref.constraints}
     return target.model_copy(update=update)
+
+
+def _schema_of(ty: Any) -> SchemaNode | None:
+    """The schema of a value of the translator's type ``ty`` (None when it is not one)."""
+    kinds = {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}
+    if ty.kind in kinds:
+        node = SchemaNode(type=kinds[ty.kind])
+    elif ty.kind == "list":
+        items = _schema_of(ty.item) if ty.item is not None else None
+        node = SchemaNode(type="array", items=items or SchemaNode(type="any"))
+    elif ty.kind == "model" and ty.schema is not None:
+        node = ty.schema
+    elif ty.kind in ("json", "dict"):
+        node = SchemaNode(type="any")
+    else:
+        return None
+    return node.model_copy(update={"nullable": True}) if ty.nullable else node
 
 
 def _enum_object_values(obj: dict[str, Any]) -> list[Any]:

@@ -176,7 +176,10 @@ def _schema_value(value: Value, scope: Scope, agent: AgentNode, *, what: str) ->
     emitted = module.build()
     for import_module, names in emitted.imports.items():
         for name in sorted(names):
-            builder.import_from(import_module, name)
+            if name:  # "" stands for `import module`
+                builder.import_from(import_module, name)
+            else:
+                builder.import_module(import_module)
     for statement in emitted.statements:
         scope.add(statement)
     for statement in emitted.statements:

@@ -96,7 +96,10 @@ class SchemaModels:
         emitted = module.build()
         for import_module, names in emitted.imports.items():
             for name in sorted(names):
-                builder.import_from(import_module, name)
+                if name:  # "" stands for `import module`
+                    builder.import_from(import_module, name)
+                else:
+                    builder.import_module(import_module)
         for statement in emitted.statements:
             self.scope.add(statement)
 

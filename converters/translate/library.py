@@ -20,6 +20,7 @@ from converters.translate.types import (
     FLOAT,
     INT,
     JSON,
+    NONE,
     RESPONSE,
     STR,
     Ty,
@@ -167,6 +168,22 @@ def translate_call(t: FunctionTranslator, node: Node) -> E:
             now = px.call("datetime.datetime.now", px.dotted("datetime.UTC"))
             iso = px.call(px.attr(now, "isoformat"), timespec=px.string("milliseconds"))
             return px.call(px.attr(iso, "replace"), px.string("+00:00"), px.string("Z")), STR
+    if method == "addIssue" and receiver.type == "identifier" and len(args) == 1:
+        base, bty = t.expr(receiver)
+        if bty.kind == "zod_ctx":  # `(v, ctx) => ctx.addIssue({...})`
+            from converters.translate.zod_callbacks import add_issue_call
+
+            return add_issue_call(t, base, args[0]), NONE
+    if receiver.type == "regex" and method == "test":
+        # /re/.test(s): a literal is a new RegExp each time, so its lastIndex starts at 0
+        _check_args(t, node, args, 1, 1)
+        value, vty = t.expr(args[0])
+        if vty.kind != "str" or vty.nullable:
+            raise t.fail(f"{t.short(node)} of a value not known to be a string", node)
+        pattern, flags = _regex(t, receiver)
+        t.use("re")
+        found = px.call("re.search", pattern, value, *([flags] if flags is not None else []))
+        return px.compare(found, cst.IsNot(), cst.Name("None")), BOOL
     base, bty = t.expr(receiver)
     return _method_call(t, node, base, bty, method, args)
 
@@ -749,6 +766,12 @@ def translate_call_statement(t: FunctionTranslator, node: Node) -> list[cst.Base
         return None
     args = _args(node)
     receiver_text = t.text(receiver)
+    if method == "addIssue" and receiver.type == "identifier" and len(args) == 1:
+        base, bty = t.expr(receiver)
+        if bty.kind == "zod_ctx":  # superRefine / transform: ctx.addIssue({...})
+            from converters.translate.zod_callbacks import add_issue_statement
+
+            return add_issue_statement(t, base, args[0])
     if (
         receiver_text in ("process.stdout", "process.stderr")
         and method == "write"
@@ -1052,4 +1075,31 @@ def translate_new(t: FunctionTranslator, node: Node) -> E:
             return px.call("jsrt.form_encode", value), STR
         if name == "Date":
             raise t.fail("`new Date(...)` other than `new Date().toISOString()`", node)
+        if (
+            name == "Set"
+            and len(args) == 1
+            and _size_of(t, node)
+            and args[0].type != "spread_element"
+        ):
+            # only `new Set(list).size` (counting distinct values): a Set kept as a value would
+            # behave (and serialize) unlike a Python set
+            value, ty = t.expr(args[0])
+            item = ty.item
+            if ty.kind != "list" or ty.nullable or item is None or not item.is_scalar:
+                raise t.fail(
+                    "`new Set(...)` of a value not known to be a list of strings or numbers", node
+                )
+            return px.call("set", value), Ty("set", item=item)
     raise t.fail(f"`new {name}(...)`", node)
+
+
+def _size_of(t: FunctionTranslator, node: Node) -> bool:
+    """Whether ``node`` is the object of a ``.size`` read (``new Set(x).size``)."""
+    parent = node.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        node, parent = parent, parent.parent
+    if parent is None or parent.type != "member_expression":
+        return False
+    prop = parent.child_by_field_name("property")
+    obj = parent.child_by_field_name("object")
+    return obj is not None and obj.id == node.id and prop is not None and t.text(prop) == "size"

@@ -1635,6 +1635,8 @@ class FunctionTranslator:
             return step_member(self, base, bty, key, node)
         if key == "length" and bty.kind in ("str", "list", "json", "any"):
             return px.call("len", base), INT
+        if key == "size" and bty.kind == "set":
+            return px.call("len", base), INT
         if bty.kind == "model":
             assert bty.schema is not None
             props = bty.schema.properties

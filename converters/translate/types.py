@@ -125,6 +125,11 @@ def schema_type(node: SchemaNode | None, resolve: Resolver | None) -> Ty:
     """The Python type of a value validated by the pydantic model emitted for ``node``."""
     if node is None:
         return ANY
+    for effect in reversed(node.effects):
+        if effect.kind in ("transform", "pipe"):  # the value is what the transform returned
+            if effect.output is None:
+                return Ty("opaque", nullable=True)
+            return schema_type(effect.output, resolve)
     nullable = node.nullable or node.nullish or (node.optional and not node.has_default)
     kind = node.type
     if kind == "ref" and node.ref and resolve is not None:

@@ -128,14 +128,100 @@ def test_recursion_uses_forward_refs_and_rebuild() -> None:
 
 def test_refinement_stub_fails_loudly_with_a_todo() -> None:
     code, ns = emit(
-        "export const S = z.object({ p: z.string().refine((v) => v.length > 3) });",
+        "export const S = z.object({ p: z.string().refine((v) => isStrong(v)) });",
         "S",
         "SInput",
     )
     assert "# TODO(lumos-migrate): schema.ts:2:" in code
-    assert ".refine((v) => v.length > 3)" in code
+    assert ".refine((v) => isStrong(v))" in code
+    assert "# not translated: the function `isStrong` at schema.ts:2:" in code
     with pytest.raises(NotImplementedError, match="translate the zod refinement"):
         ns["SInput"](p="abcd")
+
+
+def _issues(model: Any, data: Any) -> list[tuple[tuple[str | int, ...], str]]:
+    from lumos_compat.schema import compile_schema
+
+    result = compile_schema(model).validate_tool_input(data)
+    return [(i.path, i.message) for i in result.issues]
+
+
+def test_translated_refinements_report_zod_issues() -> None:
+    code, ns = emit(
+        "export const S = z.object({\n"
+        "  p: z.string().min(4).refine((v) => /[0-9]/.test(v), 'needs a digit'),\n"
+        "  r: z.object({ a: z.number(), b: z.number() })\n"
+        "    .refine(({ a, b }) => a < b, { message: 'a < b', path: ['b'] }),\n"
+        "  t: z.array(z.string()).superRefine((xs, ctx) => {\n"
+        "    for (const x of xs) if (x === '') ctx.addIssue({ code: 'custom', message: 'empty' });\n"
+        "  }),\n"
+        "});",
+        "S",
+        "SInput",
+    )
+    assert "NotImplementedError" not in code and "TODO" not in code
+    model = ns["SInput"]
+    assert model(p="abc1", r={"a": 1, "b": 2}, t=["x"]).p == "abc1"
+    assert _issues(model, {"p": "ab", "r": {"a": 2, "b": 1}, "t": ["", ""]}) == [
+        (("p",), "Too small: expected string to have >=4 characters"),
+        (("p",), "needs a digit"),
+        (("r", "b"), "a < b"),
+        (("t",), "empty"),
+    ]
+    # a wrong type stops zod's refinements
+    assert _issues(model, {"p": 5, "r": {"a": "x", "b": 1}, "t": []}) == [
+        (("p",), "Invalid input: expected string, received number"),
+        (("r", "a"), "Invalid input: expected number, received string"),
+    ]
+
+
+def test_refinements_inside_nested_types_are_enforced() -> None:
+    code, ns = emit(
+        "export const S = z.object({ xs: z.array(z.string().refine((v) => v.length > 1, 'short')),"
+        " ys: z.array(z.number().refine((n) => isOk(n))).optional() });",
+        "S",
+        "SInput",
+    )
+    assert "list[Annotated[str, WrapValidator(_refine_sinput_xs_item)]]" in code
+    assert _issues(ns["SInput"], {"xs": ["ab", "a"]}) == [(("xs", 1), "short")]
+    # the untranslated one is a module-level stub that fails loudly when an item is checked
+    assert "# not translated: the function `isOk`" in code
+    assert ns["SInput"](xs=["ab"]).ys is None
+    with pytest.raises(NotImplementedError, match="translate the zod refinement"):
+        ns["SInput"](xs=["ab"], ys=[1])
+
+
+def test_string_overwrites_run_before_the_checks() -> None:
+    # zod 4: `.trim().min(2)` checks the trimmed string; `.trim().toUpperCase()` rewrites it
+    # (checked against real zod 4: " ab\u00a0" gives "AB", "\ufeffq " gives "Q")
+    _, ns = emit(
+        "export const S = z.object({ a: z.string().trim().min(2), "
+        "b: z.string().trim().toUpperCase() });",
+        "S",
+        "SInput",
+    )
+    assert _issues(ns["SInput"], {"a": "  x  ", "b": "x"}) == [
+        (("a",), "Too small: expected string to have >=2 characters")
+    ]
+    value = ns["SInput"].model_validate({"a": " xy ", "b": " ab\u00a0"})
+    assert (value.a, value.b) == ("xy", "AB")
+    assert ns["SInput"].model_validate({"a": "xy", "b": "\ufeffq "}).b == "Q"
+
+
+def test_translated_transform_gives_execute_the_new_value() -> None:
+    code, ns = emit(
+        "export const S = z.object({\n"
+        "  tags: z.string().optional().transform((raw) => (raw ? raw.split(',') : [])),\n"
+        "  n: z.preprocess((v) => String(v), z.string()),\n"
+        "  f: z.number().catch(7),\n"
+        "});",
+        "S",
+        "SInput",
+    )
+    assert "NotImplementedError" not in code
+    value = ns["SInput"].model_validate({"tags": "a,b", "n": 5, "f": "x"})
+    assert (value.tags, value.n, value.f) == (["a", "b"], "5", 7)
+    assert ns["SInput"].model_validate({"n": "x", "f": 1}).tags == []
 
 
 def test_strict_and_passthrough_objects() -> None:

@@ -133,8 +133,45 @@ def test_refinements_and_transforms_keep_the_type_and_report() -> None:
     assert a.type == "string" and a.refinements == [".refine((v) => v.length > 2)"]
     assert b.type == "string" and b.transforms == [".transform((v) => v.trim())"]
     assert c.type == "number" and c.transforms[0].startswith("z.preprocess(")
-    assert [d.rule for d in ctx.diagnostics] == ["LM401", "LM402", "LM402"]
+    # translated callbacks are notes (LM406), with the Python kept on the schema's effects
+    assert [(d.rule, d.severity) for d in ctx.diagnostics] == [("LM406", "info")] * 3
     assert ctx.diagnostics[0].loc is not None and ctx.diagnostics[0].loc.line == 4
+    assert [e.kind for e in (*a.effects, *b.effects, *c.effects)] == [
+        "refine",
+        "transform",
+        "preprocess",
+    ]
+    assert a.effects[0].python == "def check(value):\n    return len(value) > 2\n"
+    assert b.effects[0].output is not None and b.effects[0].output.type == "string"
+
+
+def test_untranslatable_callbacks_stay_todos_naming_the_construct() -> None:
+    node, ctx = schema(
+        """
+        export const S = z.object({
+          a: z.string().refine((v) => isStrong(v), { message: "weak", abort: true }),
+          b: z.string().refine((v) => isStrong(v)),
+          c: z.string().superRefine((v, ctx) => ctx.addIssue({ code: "too_small", minimum: 1 })),
+          d: z.string().check(z.minLength(1)),
+          e: z.string().refine(async (v) => v.length > 0),
+        });
+        """
+    )
+    whys = [p.effects[0].why for p in node.properties.values()]
+    assert [p.effects[0].python for p in node.properties.values()] == [None] * 5
+    assert whys[0] == "the refine option(s) abort"
+    assert whys[1] is not None and whys[1] == "the function `isStrong` at schema.ts:5:39"
+    assert whys[2] is not None and "too_small" in whys[2]
+    assert whys[3] == "`.check()` is not translated"
+    assert whys[4] is not None and "async" in whys[4]
+    assert [(d.rule, d.severity) for d in ctx.diagnostics] == [
+        ("LM401", "todo"),
+        ("LM401", "todo"),
+        ("LM401", "todo"),
+        ("LM401", "todo"),
+        ("LM401", "todo"),
+    ]
+    assert all(w is not None and w in d.message for w, d in zip(whys, ctx.diagnostics, strict=True))
 
 
 def test_function_default_with_literal_result_is_kept_and_reported() -> None:

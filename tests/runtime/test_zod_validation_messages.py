@@ -64,10 +64,6 @@ KNOWN_GAPS = {
     + "an object intersected with a record enforces only the object",
     ("requiredAll", "now required"): "zod says 'expected nonoptional' for .required() fields; "
     "their JSON Schema is that of plain required fields",
-    ("branded", "wrong types"): _NOT_CONVERTED + ".catch() fallback values",
-    ("refined", "refinements fail"): _NOT_CONVERTED + "refinement bodies raise NotImplementedError",
-    ("refined", "type errors before refinements"): _NOT_CONVERTED
-    + "refinement bodies raise NotImplementedError",
     ("bigints", "number for bigint"): "zod accepts no JSON value for z.bigint(); the port's int "
     "field accepts numbers",
     ("unionWithNull", "union member wrong"): "z.union([z.string(), z.null()]) and "

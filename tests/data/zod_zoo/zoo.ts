@@ -430,3 +430,39 @@ export const sizedNumbers = z.object({
   intGt: z.number().int().gt(5),
   intLt: z.number().int().lt(5).describe("small"),
 });
+
+export const refineEdgeCases = z.object({
+  code: z
+    .string()
+    .max(4)
+    .refine((v) => v === v.toUpperCase())
+    .refine((v) => !v.includes(" "), "no spaces"),
+  even: z.number().int().min(0).refine((n) => n % 2 === 0, { error: "must be even" }),
+  window: z
+    .object({ start: z.number(), end: z.number() })
+    .refine((w) => w.start < w.end, { message: "start before end", path: ["end"] }),
+  tags: z.array(z.string()).superRefine((tags, ctx) => {
+    if (tags.length > 2) ctx.addIssue({ code: "custom", message: "at most two tags" });
+    if (tags.includes("")) ctx.addIssue({ code: "custom", message: "no empty tag", path: [0] });
+  }),
+  bounded: z
+    .object({ n: z.number().max(10), m: z.number() })
+    .refine((o) => o.n < o.m, "n must be below m"),
+});
+
+export const transformEdgeCases = z.object({
+  slug: z
+    .string()
+    .transform((s) => s.toLowerCase())
+    .refine((s) => s.length > 2, "slug too short"),
+  count: z.string().transform((s) => s.length),
+  fallback: z.number().catch(0),
+  piped: z
+    .string()
+    .transform((s) => s.length)
+    .pipe(z.number().min(2)),
+  maybe: z
+    .string()
+    .optional()
+    .transform((s) => s ?? "none"),
+});
