@@ -42,10 +42,10 @@ _KIND_TITLES: dict[str, str] = {
     "tool": "Tools",
     "mastra": "Mastra instance",
     "prompt": "Prompt files",
-    "memory": "Memory (placeholder)",
-    "workflow": "Workflows (placeholder)",
-    "step": "Workflow steps (placeholder)",
-    "mcp": "MCP clients (placeholder)",
+    "memory": "Memory",
+    "workflow": "Workflows",
+    "step": "Workflow steps",
+    "mcp": "MCP clients",
     "module": "Modules",
 }
 
