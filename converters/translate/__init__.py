@@ -528,6 +528,13 @@ def _name_counts(stmt: cst.CSTNode, counts: dict[str, int], step: int = 1) -> bo
         kind = type(node)
         if kind is cst.Name:
             counts[node.value] = counts.get(node.value, 0) + step  # type: ignore[attr-defined]
+        elif kind is cst.Attribute:
+            # `context.abort_signal`: the attribute's Name is not a use of a local of that name
+            attr = node.attr.value  # type: ignore[attr-defined]
+            counts[attr] = counts.get(attr, 0) - step
+        elif kind is cst.Arg and node.keyword is not None:  # type: ignore[attr-defined]
+            keyword = node.keyword.value  # type: ignore[attr-defined]
+            counts[keyword] = counts.get(keyword, 0) - step
         elif kind is cst.CompFor or kind is cst.CompIf:
             comprehension = True
     return comprehension

@@ -127,7 +127,7 @@ def translate_call(t: FunctionTranslator, node: Node) -> E:
     assert receiver is not None
     receiver_text = t.text(receiver)
     if _optional_call(node) or t._chain_is_optional(func):
-        # context?.requestContext?.get(...) is fine: the context is always there
+        # context?.requestContext?.get(...) and writer?.custom(...) are fine: both are always there
         base, rty = t.expr(receiver)
         if (
             isinstance(base, cst.IfExp)
@@ -140,7 +140,7 @@ def translate_call(t: FunctionTranslator, node: Node) -> E:
             if not vty.nullable:
                 t.non_null_guards.add(id(guarded))
             return guarded, vty.with_nullable()
-        if rty.kind not in ("context", "request_context"):
+        if rty.kind not in ("context", "request_context", "tool_writer"):
             if not any(c.type == "optional_chain" for c in func.children) or not rty.nullable:
                 raise t.fail(f"an optional call {t.short(node)}", node)
             if not _simple_expr(base):
@@ -423,6 +423,11 @@ def _method_call(
         if method == "has":
             return px.compare(key, cst.In(), base), BOOL
         return px.call(px.attr(base, "get"), key), ANY
+    if kind == "tool_writer" and method in ("write", "custom"):
+        _check_args(t, node, args, 1, 1)
+        value, _ = t.expr(args[0])
+        # the chunk is emitted by the call; `await` (or a bare statement) waits for nothing more
+        return px.call(px.attr(base, method), value), Ty("awaitable", item=NONE, tag="step")
     if kind == "headers" and method == "get":
         _check_args(t, node, args, 1, 1)
         key, _ = t.expr(args[0])

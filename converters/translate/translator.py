@@ -74,6 +74,8 @@ _CONTEXT_ATTRS = {
     "threadId": ("thread_id", Ty("str", nullable=True)),
     "resourceId": ("resource_id", Ty("str", nullable=True)),
     "toolCallId": ("tool_call_id", Ty("str", nullable=True)),
+    # lumos_compat.ToolStream: write()/custom() emit at once and return an awaitable
+    "writer": ("writer", Ty("tool_writer")),
 }
 _ERRORS = {"Error": "RuntimeError", "TypeError": "TypeError", "RangeError": "ValueError"}
 _PASS_THROUGH = {"as_expression", "satisfies_expression", "non_null_expression", "type_assertion"}

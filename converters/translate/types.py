@@ -78,6 +78,7 @@ class Ty:
             "step_context",
             "legacy_step_context",
             "step_writer",
+            "tool_writer",
             "mastra",
             "agent",
             "agent_result",
