@@ -216,7 +216,7 @@ def _translate_step(t: FunctionTranslator, node: Node, ctx_name: str) -> list[cs
     t.push_func(is_async=True)
     t.func.names |= {ctx_name}
     t._root_names |= {ctx_name, "http"}
-    params = _parameter_nodes(t, node)
+    params = t.parameter_patterns(node, "the execute parameter")
     if len(params) > 1:
         raise t.fail("a step execute function with more than one parameter", node)
     prologue: list[cst.BaseStatement] = []
@@ -229,22 +229,6 @@ def _translate_step(t: FunctionTranslator, node: Node, ctx_name: str) -> list[cs
         else:
             raise t.fail(f"the execute parameter {t.short(param)}", param)
     return _finish_body(t, node, prologue)
-
-
-def _parameter_nodes(t: FunctionTranslator, node: Node) -> list[Node]:
-    single = node.child_by_field_name("parameter")
-    if single is not None:
-        return [single]
-    params: list[Node] = []
-    formal = node.child_by_field_name("parameters")
-    for param in formal.named_children if formal is not None else []:
-        if param.type == "comment":
-            continue
-        pattern = param.child_by_field_name("pattern")
-        if pattern is None or param.child_by_field_name("value") is not None:
-            raise t.fail(f"the execute parameter {t.short(param)}", param)
-        params.append(pattern)
-    return params
 
 
 def translate_execute(
@@ -336,18 +320,7 @@ def translate_dynamic(
 
 def _bind_dynamic(t: FunctionTranslator, node: Node) -> list[str]:
     """Bind ``({ requestContext, mastra })`` (or no parameter) to the Python parameters."""
-    params: list[Node] = []
-    single = node.child_by_field_name("parameter")
-    if single is not None:
-        params = [single]
-    formal = node.child_by_field_name("parameters")
-    for param in formal.named_children if formal is not None else []:
-        if param.type == "comment":
-            continue
-        pattern = param.child_by_field_name("pattern")
-        if pattern is None or param.child_by_field_name("value") is not None:
-            raise t.fail(f"the parameter {t.short(param)}", param)
-        params.append(pattern)
+    params = t.parameter_patterns(node)
     if not params:
         return []
     if len(params) > 1 or params[0].type != "object_pattern":
@@ -440,19 +413,7 @@ def _bind_parameters(
     context_name: str,
 ) -> list[cst.BaseStatement]:
     """Bind the TypeScript parameters to ``input`` and ``context``."""
-    params: list[Node] = []
-    single = node.child_by_field_name("parameter")
-    if single is not None:
-        params = [single]
-    else:
-        formal = node.child_by_field_name("parameters")
-        for param in formal.named_children if formal is not None else []:
-            if param.type == "comment":
-                continue
-            pattern = param.child_by_field_name("pattern")
-            if pattern is None or param.child_by_field_name("value") is not None:
-                raise t.fail(f"the execute parameter {t.short(param)}", param)
-            params.append(pattern)
+    params = t.parameter_patterns(node, "the execute parameter")
     if len(params) > 2:
         raise t.fail("an execute function with more than two parameters", node)
     input_expr = (cst.Name(input_name), input_ty)

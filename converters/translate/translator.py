@@ -165,6 +165,23 @@ class FunctionTranslator:
         """Source text of a node."""
         return self.syntax.text(node)
 
+    def parameter_patterns(self, node: Node, what: str = "the parameter") -> list[Node]:
+        """The parameter patterns of a function node (one bare arrow parameter, or the list);
+        a parameter with a default value is refused, named ``what``."""
+        single = node.child_by_field_name("parameter")
+        if single is not None:
+            return [single]
+        patterns: list[Node] = []
+        formal = node.child_by_field_name("parameters")
+        for param in formal.named_children if formal is not None else []:
+            if param.type == "comment":
+                continue
+            pattern = param.child_by_field_name("pattern")
+            if pattern is None or param.child_by_field_name("value") is not None:
+                raise self.fail(f"{what} {self.short(param)}", param)
+            patterns.append(pattern)
+        return patterns
+
     def short(self, node: Node) -> str:
         """A short quote of a node for messages."""
         text = " ".join(self.text(node).split())

@@ -70,7 +70,7 @@ def _translate(
             "an async function (zod's synchronous parse, as Mastra uses, rejects it)", node
         )
     t.push_func(is_async=False)
-    params = _parameters(t, node)
+    params = t.parameter_patterns(node)
     if len(params) > (2 if takes_ctx else 1):
         raise t.fail(f"a callback with {len(params)} parameters", node)
     py_params: list[str] = []
@@ -110,22 +110,6 @@ def _translate(
     module = cst.Module(body=[func])
     imports = sorted(_IMPORTS.get(m, (m, None)) for m in t.imports)
     return TranslatedCallback(module.code, returned if returned is not None else ANY, imports)
-
-
-def _parameters(t: FunctionTranslator, node: Node) -> list[Node]:
-    single = node.child_by_field_name("parameter")
-    if single is not None:
-        return [single]
-    out: list[Node] = []
-    formal = node.child_by_field_name("parameters")
-    for param in formal.named_children if formal is not None else []:
-        if param.type == "comment":
-            continue
-        pattern = param.child_by_field_name("pattern")
-        if pattern is None or param.child_by_field_name("value") is not None:
-            raise t.fail(f"the parameter {t.short(param)}", param)
-        out.append(pattern)
-    return out
 
 
 def add_issue_statement(
