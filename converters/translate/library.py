@@ -127,7 +127,7 @@ def translate_call(t: FunctionTranslator, node: Node) -> E:
     assert receiver is not None
     receiver_text = t.text(receiver)
     if _optional_call(node) or t._chain_is_optional(func):
-        # context?.requestContext?.get(...) and writer?.custom(...) are fine: both are always there
+        # context?.requestContext?.get(...) is fine: the context is always there
         base, rty = t.expr(receiver)
         if (
             isinstance(base, cst.IfExp)
@@ -140,7 +140,7 @@ def translate_call(t: FunctionTranslator, node: Node) -> E:
             if not vty.nullable:
                 t.non_null_guards.add(id(guarded))
             return guarded, vty.with_nullable()
-        if rty.kind not in ("context", "request_context", "tool_writer"):
+        if rty.kind not in ("context", "request_context"):
             if not any(c.type == "optional_chain" for c in func.children) or not rty.nullable:
                 raise t.fail(f"an optional call {t.short(node)}", node)
             if not _simple_expr(base):

@@ -74,8 +74,9 @@ _CONTEXT_ATTRS = {
     "threadId": ("thread_id", Ty("str", nullable=True)),
     "resourceId": ("resource_id", Ty("str", nullable=True)),
     "toolCallId": ("tool_call_id", Ty("str", nullable=True)),
-    # lumos_compat.ToolStream: write()/custom() emit at once and return an awaitable
-    "writer": ("writer", Ty("tool_writer")),
+    # lumos_compat.ToolStream: write()/custom() emit at once and return an awaitable; None when
+    # the tool is called outside an agent run (Mastra's `writer` is undefined there too)
+    "writer": ("writer", Ty("tool_writer", nullable=True)),
 }
 _ERRORS = {"Error": "RuntimeError", "TypeError": "TypeError", "RangeError": "ValueError"}
 _PASS_THROUGH = {"as_expression", "satisfies_expression", "non_null_expression", "type_assertion"}
@@ -770,6 +771,14 @@ class FunctionTranslator:
                 if special is not None:
                     return special
         expr, ety = self.expr(node)
+        if (
+            isinstance(expr, cst.IfExp)
+            and isinstance(expr.orelse, cst.Name)
+            and expr.orelse.value == "None"
+            and isinstance(expr.body, cst.Call | cst.Await)
+        ):
+            # `a?.m(...)` / `await a?.m(...)` as a statement: call it when `a` is there
+            return [cst.If(test=expr.test, body=cst.IndentedBlock([_line(cst.Expr(expr.body))]))]
         if not isinstance(expr, cst.Call | cst.Await):
             raise self.fail(f"the expression statement {self.short(node)} (no effect)", node)
         if ety.kind == "awaitable" and ety.tag == "step" and isinstance(expr, cst.Call):

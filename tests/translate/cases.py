@@ -167,7 +167,7 @@ FIXTURE_CASES: tuple[FixtureCases, ...] = (
     FixtureCases("weather-1x", ("weatherTool",), _WEATHER_ROUTES),
     FixtureCases(
         "modern-1x",
-        ("lookupOrderTool",),
+        ("lookupOrderTool", "refundTool"),
         (
             Route(
                 path="/eu/orders/ORD-1",
@@ -177,9 +177,10 @@ FIXTURE_CASES: tuple[FixtureCases, ...] = (
                 path="/us/orders/ORD-1",
                 json={"orderId": "ORD-1", "status": "pending", "items": []},
             ),
+            Route(path="/refunds", json={"id": "RF-7"}),
         ),
         extra_inputs={"lookupOrderTool": [{"orderId": "ORD-1"}]},
-        request_context={"lookupOrderTool": {"region": "us"}},
+        request_context={"lookupOrderTool": {"region": "us"}, "refundTool": {"tier": "enterprise"}},
     ),
     FixtureCases(
         "sub-agents",
