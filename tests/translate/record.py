@@ -64,6 +64,31 @@ def build_cases(spec: FixtureCases, root: Path) -> list[dict[str, Any]]:
     return cases
 
 
+def run_node(command: list[str], project: Path, fixture: str) -> list[Any]:
+    """Run a recorder's Node program in ``project``; its stdout is the JSON list of results."""
+    done = subprocess.run(
+        command,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=NODE_TIMEOUT_SECONDS,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"node failed for {fixture}:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout)
+
+
+def write_recording(out: Path, fixture: str, cases: list[dict[str, Any]]) -> Path:
+    """Write ``{"fixture", "cases"}`` to ``out`` atomically (temporary file, then rename)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({"fixture": fixture, "cases": cases}, indent=2, ensure_ascii=False)
+    tmp_out = out.with_suffix(".json.tmp")
+    tmp_out.write_text(text + "\n", encoding="utf-8")
+    tmp_out.replace(out)
+    return out
+
+
 def record(spec: FixtureCases) -> Path:
     """Run one fixture's cases under Node and write the recording; returns its path."""
     home = Path(os.environ.get("LUMOS_MASTRA_HOME", "/tmp/mastra-scratch"))
@@ -76,28 +101,13 @@ def record(spec: FixtureCases) -> Path:
         cases_path = Path(tmp) / "cases.json"
         cases_path.write_text(json.dumps(cases))
         with LoopbackServer(list(spec.routes)) as server:
-            done = subprocess.run(
-                [node, "--import", "tsx", str(RUNNER), str(project), str(cases_path), server.url],
-                cwd=project,
-                capture_output=True,
-                text=True,
-                timeout=NODE_TIMEOUT_SECONDS,
-                check=False,
-            )
-            if done.returncode != 0:
-                raise RuntimeError(f"node failed for {spec.fixture}:\n{done.stderr[-4000:]}")
-            results = json.loads(done.stdout)
+            command = [node, "--import", "tsx", str(RUNNER), str(project), str(cases_path)]
+            results = run_node([*command, server.url], project, spec.fixture)
             requests = server.requests_by_case(len(cases))
     for case, result, made in zip(cases, results, requests, strict=True):
         case["node"] = result
         case["requests"] = made
-    out = DATA_DIR / f"{spec.fixture}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps({"fixture": spec.fixture, "cases": cases}, indent=2, ensure_ascii=False)
-    tmp_out = out.with_suffix(".json.tmp")
-    tmp_out.write_text(text + "\n", encoding="utf-8")
-    tmp_out.replace(out)
-    return out
+    return write_recording(DATA_DIR / f"{spec.fixture}.json", spec.fixture, cases)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -31,7 +30,7 @@ from lumos_compat.testing import FakeLLMServer
 from lumos_compat.testing.server import RecordedRequest
 from tests.translate.cases import schema_inputs
 from tests.translate.loopback import CASE_HEADER, LoopbackServer
-from tests.translate.record import DATA_DIR, REPO
+from tests.translate.record import DATA_DIR, REPO, run_node, write_recording
 from tests.translate.step_cases import AGENT_REPLY, STEP_CASES, FixtureSteps
 
 __all__ = ["build_step_cases", "main", "model_prompts", "project_root", "record", "user_messages"]
@@ -144,30 +143,14 @@ def record(spec: FixtureSteps) -> Path:
             if spec.legacy:  # the fixture's 0.x Step/Workflow imports (see legacy/hooks.mjs)
                 command += ["--import", str(LEGACY_HOOKS)]
             command += [str(RUNNER), str(project), str(cases_path)]
-            done = subprocess.run(
-                [*command, server.url, llm.url],
-                cwd=project,
-                capture_output=True,
-                text=True,
-                timeout=NODE_TIMEOUT_SECONDS,
-                check=False,
-            )
-            if done.returncode != 0:
-                raise RuntimeError(f"node failed for {spec.fixture}:\n{done.stderr[-4000:]}")
-            results = json.loads(done.stdout)
+            results = run_node([*command, server.url, llm.url], project, spec.fixture)
             requests = server.requests_by_case(len(cases))
             prompts = model_prompts(llm, len(cases))
     for case, result, made, prompt in zip(cases, results, requests, prompts, strict=True):
         case["node"] = result
         case["requests"] = made
         case["prompts"] = prompt
-    out = DATA_DIR / f"steps-{spec.fixture}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps({"fixture": spec.fixture, "cases": cases}, indent=2, ensure_ascii=False)
-    tmp_out = out.with_suffix(".json.tmp")
-    tmp_out.write_text(text + "\n", encoding="utf-8")
-    tmp_out.replace(out)
-    return out
+    return write_recording(DATA_DIR / f"steps-{spec.fixture}.json", spec.fixture, cases)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,14 +16,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from lumos_compat.testing import FakeLLMServer
 from tests.translate.loopback import LoopbackServer
-from tests.translate.record import DATA_DIR, REPO
+from tests.translate.record import DATA_DIR, REPO, run_node, write_recording
 from tests.translate.record_steps import model_prompts
 from tests.translate.step_cases import AGENT_REPLY
 from tests.translate.workflow_cases import WORKFLOW_CASES, FixtureWorkflows
@@ -50,29 +49,14 @@ def record(spec: FixtureWorkflows) -> Path:
             FakeLLMServer([AGENT_REPLY], loop=True) as llm,
         ):
             command = [node, "--import", "tsx", str(RUNNER), str(project), str(cases_path)]
-            done = subprocess.run(
-                [*command, server.url, llm.url],
-                cwd=project,
-                capture_output=True,
-                text=True,
-                timeout=NODE_TIMEOUT_SECONDS,
-                check=False,
-            )
-            if done.returncode != 0:
-                raise RuntimeError(f"node failed for {spec.fixture}:\n{done.stderr[-4000:]}")
-            results = json.loads(done.stdout)
+            results = run_node([*command, server.url, llm.url], project, spec.fixture)
             requests = server.requests_by_case(len(cases))
             prompts = model_prompts(llm, len(cases))
     for case, result, made, prompt in zip(cases, results, requests, prompts, strict=True):
         case["node"] = result
         case["requests"] = made
         case["prompts"] = prompt
-    out = DATA_DIR / f"workflows-{spec.fixture}.json"
-    text = json.dumps({"fixture": spec.fixture, "cases": cases}, indent=2, ensure_ascii=False)
-    tmp_out = out.with_suffix(".json.tmp")
-    tmp_out.write_text(text + "\n", encoding="utf-8")
-    tmp_out.replace(out)
-    return out
+    return write_recording(DATA_DIR / f"workflows-{spec.fixture}.json", spec.fixture, cases)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,22 +10,18 @@ and requests must match. No Node is needed.
 from __future__ import annotations
 
 import functools
-import importlib
 import json
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from converters.emit import emit_project
-from converters.scan import scan_project
 from lumos_compat import ToolExecutionContext
 from lumos_compat.tools import is_validation_error, to_jsonable
 from tests.translate.cases import FIXTURE_CASES, FixtureCases
 from tests.translate.loopback import LoopbackServer, RedirectTransport
+from tests.translate.ported import write_and_import
 from tests.translate.record import DATA_DIR, REPO, build_cases
 
 SPECS = {spec.fixture: spec for spec in FIXTURE_CASES}
@@ -49,33 +45,13 @@ def _comparable(value: Any) -> Any:
 @functools.cache
 def _converted(fixture: str, out: str) -> dict[str, Any]:
     """Convert a fixture into ``out`` and import its tools: binding -> Tool."""
-    project = scan_project(REPO / "fixtures" / fixture)
-    result = emit_project(project, Path(out))
-    for rel, data in result.files.items():
-        target = Path(out) / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    sys.path.insert(0, out)
-    tools: dict[str, Any] = {}
-    for item in result.converted:
-        if item.kind == "tool" and item.target:
-            module, name = item.target.split(":")
-            tools[item.name] = getattr(importlib.import_module(module), name)
+    result, tools = write_and_import(REPO / "fixtures" / fixture, out, "tool")
     return {"tools": tools, "package": result.package, "diagnostics": result.diagnostics}
 
 
 @pytest.fixture(scope="module")
 def out_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(tmp_path_factory.mktemp("translated"))
-
-
-@pytest.fixture(scope="module")
-def servers() -> Iterator[dict[str, LoopbackServer]]:
-    """One loopback server per fixture, started on first use, stopped with the module."""
-    started: dict[str, LoopbackServer] = {}
-    yield started
-    for server in started.values():
-        server.__exit__(None, None, None)
 
 
 def _cases() -> list[tuple[str, int]]:

@@ -13,24 +13,20 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import importlib
 import io
 import json
 import re
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from converters.emit import emit_project
-from converters.scan import scan_project
 from lumos_compat import Agent, Mastra, RequestContext, StepContext, create_step, create_workflow
 from lumos_compat.testing import FakeLLMServer
 from lumos_compat.tools import to_jsonable
 from tests.translate.loopback import LoopbackServer, RedirectTransport
+from tests.translate.ported import write_and_import
 from tests.translate.record import DATA_DIR
 from tests.translate.record_steps import build_step_cases, project_root, user_messages
 from tests.translate.step_cases import AGENT_REPLY, STEP_CASES, FixtureSteps
@@ -66,18 +62,7 @@ def _stable(value: Any) -> Any:
 @functools.cache
 def _converted(fixture: str, out: str) -> dict[str, Any]:
     """Convert a fixture into ``out`` and import its steps: binding -> Step."""
-    project = scan_project(project_root(SPECS[fixture]))
-    result = emit_project(project, Path(out))
-    for rel, data in result.files.items():
-        target = Path(out) / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    sys.path.insert(0, out)
-    steps: dict[str, Any] = {}
-    for item in result.converted:
-        if item.kind == "step" and item.target:
-            module, name = item.target.split(":")
-            steps[item.name] = getattr(importlib.import_module(module), name)
+    result, steps = write_and_import(project_root(SPECS[fixture]), out, "step")
     translated = {
         d.message.split("`")[1]
         for d in result.diagnostics
@@ -107,20 +92,6 @@ class _LoopbackOnly(RedirectTransport):
 @pytest.fixture(scope="module")
 def out_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(tmp_path_factory.mktemp("translated-steps"))
-
-
-@pytest.fixture(scope="module")
-def servers() -> Iterator[dict[str, LoopbackServer]]:
-    started: dict[str, LoopbackServer] = {}
-    yield started
-    for server in started.values():
-        server.__exit__(None, None, None)
-
-
-@pytest.fixture(scope="module")
-def llm() -> Iterator[FakeLLMServer]:
-    with FakeLLMServer([AGENT_REPLY], loop=True) as server:
-        yield server
 
 
 @pytest.mark.parametrize("fixture", sorted(SPECS))

@@ -11,23 +11,19 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import importlib
 import io
 import json
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from converters.emit import emit_project
-from converters.scan import scan_project
 from lumos_compat import Agent, Mastra, RequestContext
 from lumos_compat.testing import FakeLLMServer
 from lumos_compat.tools import to_jsonable
 from tests.translate.loopback import LoopbackServer
+from tests.translate.ported import write_and_import
 from tests.translate.record import DATA_DIR, REPO
 from tests.translate.record_steps import user_messages
 from tests.translate.step_cases import AGENT_REPLY
@@ -50,18 +46,7 @@ def _cases() -> list[tuple[str, int]]:
 @functools.cache
 def _converted(fixture: str, out: str) -> dict[str, Any]:
     """Convert a fixture into ``out``: workflow binding -> the converted workflow; the report."""
-    project = scan_project(REPO / "fixtures" / fixture)
-    result = emit_project(project, Path(out))
-    for rel, data in result.files.items():
-        target = Path(out) / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    sys.path.insert(0, out)
-    workflows: dict[str, Any] = {}
-    for item in result.converted:
-        if item.kind == "workflow" and item.target:
-            module, name = item.target.split(":")
-            workflows[item.name] = getattr(importlib.import_module(module), name)
+    result, workflows = write_and_import(REPO / "fixtures" / fixture, out, "workflow")
     todos = [d for d in result.diagnostics if d.rule in ("LM654", "LM655")]
     return {"workflows": workflows, "todos": todos}
 
@@ -69,20 +54,6 @@ def _converted(fixture: str, out: str) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def out_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(tmp_path_factory.mktemp("translated-workflows"))
-
-
-@pytest.fixture(scope="module")
-def servers() -> Iterator[dict[str, LoopbackServer]]:
-    started: dict[str, LoopbackServer] = {}
-    yield started
-    for server in started.values():
-        server.__exit__(None, None, None)
-
-
-@pytest.fixture(scope="module")
-def llm() -> Iterator[FakeLLMServer]:
-    with FakeLLMServer([AGENT_REPLY], loop=True) as server:
-        yield server
 
 
 def test_recordings_match_the_cases() -> None:
