@@ -19,6 +19,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+import { captureStdout, current, errorMessage, fakeAgents, redirectFetch, startCase } from './node_io.mjs';
+
 const [projectDir, casesPath, serverUrl, llmUrl] = process.argv.slice(2);
 if (!projectDir || !casesPath || !serverUrl || !llmUrl) {
   process.stderr.write('usage: node --import tsx run_step.mjs <project> <cases.json> <url> <llm-url>\n');
@@ -65,23 +67,7 @@ function seedStep(stepId, output) {
   return createStep({ id: stepId, inputSchema: z.any(), outputSchema: z.any(), execute: async () => output });
 }
 
-let currentCase = -1;
-const realFetch = globalThis.fetch;
-globalThis.fetch = async (input, init) => {
-  const original = new URL(typeof input === 'string' || input instanceof URL ? String(input) : input.url);
-  if (original.href.startsWith(llmUrl)) {
-    // the agents' model: only tag the request with its case
-    const headers = new Headers(init?.headers);
-    headers.set('x-lumos-case', String(currentCase));
-    return realFetch(input, { ...init, headers });
-  }
-  const rest = original.href.slice(original.origin.length).split('#')[0];
-  const target = serverUrl.replace(/\/$/, '') + rest;
-  const headers = new Headers(init?.headers);
-  headers.set('x-lumos-original-host', original.host);
-  headers.set('x-lumos-case', String(currentCase));
-  return realFetch(target, { ...init, headers });
-};
+redirectFetch(serverUrl, llmUrl);
 
 async function findStep(file, stepId) {
   const mod = await import(pathToFileURL(path.join(path.resolve(projectDir), file)).href);
@@ -94,41 +80,19 @@ async function findStep(file, stepId) {
   return undefined;
 }
 
-function errorMessage(error) {
-  if (!error) return null;
-  if (typeof error === 'string') return error;
-  return error.message ?? String(error);
-}
-
-// what steps print (process.stdout.write) is part of their behaviour: captured per case
-let printed = '';
-const realWrite = process.stdout.write.bind(process.stdout);
-process.stdout.write = (chunk, ...rest) => {
-  printed += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-  const callback = rest.find((r) => typeof r === 'function');
-  if (callback) callback();
-  return true;
-};
+// what the code prints (process.stdout.write) is part of its behaviour: captured per case
+const realWrite = captureStdout();
 
 const cases = JSON.parse(readFileSync(casesPath, 'utf8'));
 const results = [];
 for (const [index, c] of cases.entries()) {
-  currentCase = index;
-  printed = '';
+  startCase(index);
   const step = await findStep(c.file, c.stepId);
   if (!step) {
     results.push({ status: 'missing', error: `no step ${c.stepId} in ${c.file}` });
     continue;
   }
-  const agents = {};
-  for (const name of c.agents ?? []) {
-    agents[name] = new Agent({
-      id: name,
-      name,
-      instructions: 'You help.',
-      model: { id: 'fake/fake-model', url: `${llmUrl}/v1`, apiKey: 'test-key' },
-    });
-  }
+  const agents = fakeAgents(Agent, c.agents, llmUrl);
   const id = `diff-${index}`;
   let wf;
   if (c.legacy || c.seed) {
@@ -155,14 +119,14 @@ for (const [index, c] of cases.entries()) {
       result = await run.resume({ step: step.id, resumeData: c.resumeData, requestContext });
     }
   } catch (err) {
-    results.push({ status: 'thrown', error: errorMessage(err), stdout: printed });
+    results.push({ status: 'thrown', error: errorMessage(err), stdout: current.printed });
     continue;
   }
   const out = { status: result.status };
   if (result.status === 'success') out.result = result.result ?? null;
   if (result.status === 'failed') out.error = errorMessage(result.error);
   if (result.status === 'suspended') out.suspendPayload = result.steps?.[step.id]?.suspendPayload ?? null;
-  out.stdout = printed;
+  out.stdout = current.printed;
   results.push(JSON.parse(JSON.stringify(out)));
 }
 realWrite(JSON.stringify(results));

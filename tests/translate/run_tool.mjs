@@ -13,6 +13,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+import { redirectFetch, startCase } from './node_io.mjs';
+
 const [projectDir, casesPath, serverUrl] = process.argv.slice(2);
 if (!projectDir || !casesPath || !serverUrl) {
   process.stderr.write('usage: node --import tsx run_tool.mjs <project-dir> <cases.json> <url>\n');
@@ -22,23 +24,12 @@ if (!projectDir || !casesPath || !serverUrl) {
 const requireFromProject = createRequire(path.join(path.resolve(projectDir), 'package.json'));
 const { RequestContext } = requireFromProject('@mastra/core/request-context');
 
-let currentCase = -1;
-const realFetch = globalThis.fetch;
-globalThis.fetch = async (input, init) => {
-  const original = new URL(typeof input === 'string' || input instanceof URL ? String(input) : input.url);
-  // keep the path and query exactly as sent (a bare '?' included), drop the fragment
-  const rest = original.href.slice(original.origin.length).split('#')[0];
-  const target = serverUrl.replace(/\/$/, '') + rest;
-  const headers = new Headers(init?.headers);
-  headers.set('x-lumos-original-host', original.host);
-  headers.set('x-lumos-case', String(currentCase));
-  return realFetch(target, { ...init, headers });
-};
+redirectFetch(serverUrl);
 
 const cases = JSON.parse(readFileSync(casesPath, 'utf8'));
 const results = [];
 for (const [index, c] of cases.entries()) {
-  currentCase = index;
+  startCase(index);
   const mod = await import(pathToFileURL(path.join(path.resolve(projectDir), c.file)).href);
   const tool = mod[c.export];
   if (!tool) {

@@ -13,6 +13,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+import { captureStdout, current, errorMessage, fakeAgents, redirectFetch, startCase } from './node_io.mjs';
+
 const [projectDir, casesPath, serverUrl, llmUrl] = process.argv.slice(2);
 if (!projectDir || !casesPath || !serverUrl || !llmUrl) {
   process.stderr.write('usage: node --import tsx run_workflow.mjs <project> <cases.json> <url> <llm-url>\n');
@@ -25,32 +27,10 @@ const { Mastra } = req('@mastra/core');
 const { Agent } = req('@mastra/core/agent');
 const { LibSQLStore } = req('@mastra/libsql');
 
-let currentCase = -1;
-const realFetch = globalThis.fetch;
-globalThis.fetch = async (input, init) => {
-  const original = new URL(typeof input === 'string' || input instanceof URL ? String(input) : input.url);
-  const headers = new Headers(init?.headers);
-  headers.set('x-lumos-case', String(currentCase));
-  if (original.href.startsWith(llmUrl)) return realFetch(input, { ...init, headers });
-  const rest = original.href.slice(original.origin.length).split('#')[0];
-  headers.set('x-lumos-original-host', original.host);
-  return realFetch(serverUrl.replace(/\/$/, '') + rest, { ...init, headers });
-};
+redirectFetch(serverUrl, llmUrl);
 
-let printed = '';
-const realWrite = process.stdout.write.bind(process.stdout);
-process.stdout.write = (chunk, ...rest) => {
-  printed += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-  const callback = rest.find((r) => typeof r === 'function');
-  if (callback) callback();
-  return true;
-};
-
-function errorMessage(error) {
-  if (!error) return null;
-  if (typeof error === 'string') return error;
-  return error.message ?? String(error);
-}
+// what the code prints (process.stdout.write) is part of its behaviour: captured per case
+const realWrite = captureStdout();
 
 function outcome(result) {
   const out = { status: result.status, steps: {} };
@@ -70,19 +50,10 @@ function outcome(result) {
 const cases = JSON.parse(readFileSync(casesPath, 'utf8'));
 const results = [];
 for (const [index, c] of cases.entries()) {
-  currentCase = index;
-  printed = '';
+  startCase(index);
   const mod = await import(pathToFileURL(path.join(path.resolve(projectDir), c.file)).href);
   const workflow = mod[c.export];
-  const agents = {};
-  for (const name of c.agents ?? []) {
-    agents[name] = new Agent({
-      id: name,
-      name,
-      instructions: 'You help.',
-      model: { id: 'fake/fake-model', url: `${llmUrl}/v1`, apiKey: 'test-key' },
-    });
-  }
+  const agents = fakeAgents(Agent, c.agents, llmUrl);
   const mastra = new Mastra({
     workflows: { [workflow.id]: workflow },
     agents,
@@ -97,9 +68,9 @@ for (const [index, c] of cases.entries()) {
       if (result.status !== 'suspended') break;
       result = await run.resume({ step: resume.step, resumeData: resume.resumeData, requestContext });
     }
-    results.push(JSON.parse(JSON.stringify({ ...outcome(result), stdout: printed })));
+    results.push(JSON.parse(JSON.stringify({ ...outcome(result), stdout: current.printed })));
   } catch (err) {
-    results.push({ status: 'thrown', error: errorMessage(err), stdout: printed });
+    results.push({ status: 'thrown', error: errorMessage(err), stdout: current.printed });
   }
 }
 realWrite(JSON.stringify(results));
