@@ -22,7 +22,7 @@ from typing import Literal
 
 from converters.ir import Diagnostic, Loc, SourceFile
 from converters.rules import define
-from converters.ts import Node, Syntax, language_for_path, parse
+from converters.ts import Node, Syntax, language_for_path, parse, share
 
 __all__ = [
     "DEFAULT_IGNORES",
@@ -749,6 +749,7 @@ class ModuleGraph:
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
         syntax = parse(data, language)
+        share(syntax)  # the emitter reads this file again when translating its functions
         errors = syntax.errors() if syntax.has_errors else []
         for site in errors:
             if site.missing:

@@ -7,6 +7,7 @@ Supported: tree-sitter >=0.23,<0.27 with tree-sitter-typescript 0.23.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -16,7 +17,16 @@ from typing import Literal
 import tree_sitter
 import tree_sitter_typescript
 
-__all__ = ["Language", "Node", "Syntax", "SyntaxErrorSite", "language_for_path", "parse"]
+__all__ = [
+    "Language",
+    "Node",
+    "Syntax",
+    "SyntaxErrorSite",
+    "language_for_path",
+    "parse",
+    "parse_shared",
+    "share",
+]
 
 Node = tree_sitter.Node
 
@@ -149,3 +159,41 @@ def parse(source: bytes | str, language: Language) -> Syntax:
     grammar: Literal["typescript", "tsx"] = "tsx" if language in ("tsx", "jsx") else "typescript"
     tree = _parser(grammar).parse(data)
     return Syntax(data, tree, language)
+
+
+# Parses kept for reuse: a file is parsed once by the module graph while scanning, and its tree is
+# read again when the emitter translates function bodies of that file. Keyed by grammar and source
+# bytes (never by path: a tree does not know where it came from), oldest dropped first once the
+# sources kept add up to _SHARED_LIMIT bytes. Trees are only read, never edited, so sharing is safe.
+_SHARED: OrderedDict[tuple[str, bytes], Syntax] = OrderedDict()
+_SHARED_LIMIT = 64 * 1024 * 1024
+_shared_bytes = 0
+
+
+def _grammar(language: Language) -> Literal["typescript", "tsx"]:
+    return "tsx" if language in ("tsx", "jsx") else "typescript"
+
+
+def share(syntax: Syntax) -> None:
+    """Offer a parse for ``parse_shared`` to hand out again for the same source."""
+    global _shared_bytes
+    key = (_grammar(syntax.language), syntax.source)
+    if key in _SHARED:
+        _SHARED.move_to_end(key)
+        return
+    _SHARED[key] = syntax
+    _shared_bytes += len(syntax.source)
+    while _shared_bytes > _SHARED_LIMIT and len(_SHARED) > 1:
+        (_, dropped), _syntax = _SHARED.popitem(last=False)
+        _shared_bytes -= len(dropped)
+
+
+def parse_shared(source: bytes | str, language: Language) -> Syntax:
+    """``parse``, reusing a shared parse of the identical source (read the result, never edit it)."""
+    data = source.encode("utf-8") if isinstance(source, str) else source
+    found = _SHARED.get((_grammar(language), data))
+    if found is not None:
+        return found
+    syntax = parse(data, language)
+    share(syntax)
+    return syntax

@@ -9,7 +9,6 @@ keeps its TODO and reports the reason under rule LM371. The subset is documented
 
 from __future__ import annotations
 
-import functools
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from converters.translate.types import (
     Ty,
     schema_type,
 )
-from converters.ts import Language, Node, Syntax, language_for_path, parse
+from converters.ts import Language, Node, Syntax, language_for_path, parse, parse_shared
 
 __all__ = [
     "LM371",
@@ -103,10 +102,10 @@ class NotTranslated:
         return f"{self.construct} at {self.loc.file}:{self.loc.line}:{self.loc.column}"
 
 
-@functools.lru_cache(maxsize=32)
-def _parse_module(source: str, language: Language) -> Syntax:
-    """One parse per module: every tool of a file is translated from the same tree."""
-    return parse(source, language)
+def _parse_module(source: str | bytes, language: Language) -> Syntax:
+    """One parse per module: every function of a file is translated from the same tree (the one
+    the scan made, when it is still kept)."""
+    return parse_shared(source, language)
 
 
 _FUNCTIONS: weakref.WeakKeyDictionary[Syntax, list[Node]] = weakref.WeakKeyDictionary()
