@@ -900,7 +900,8 @@ class Evaluator:
 
 _GLOBALS = frozenset(
     {"JSON", "Math", "Object", "Array", "String", "Number", "Boolean", "Date", "URL", "Promise",
-     "process", "console", "Symbol", "Buffer", "require", "fetch", "Intl", "RegExp", "Error"}
+     "process", "console", "Symbol", "Buffer", "require", "fetch", "Intl", "RegExp", "Error",
+     "parseInt", "parseFloat"}
 )  # fmt: skip
 
 

@@ -224,7 +224,10 @@ def normalize_options(
             opts.memory = _memory(value)
         elif name == "max_steps":
             if value is not None:
-                if not isinstance(value, int) or value < 1:
+                # a whole float is a JavaScript number (``Number(process.env.MAX_STEPS)``) as ported
+                if isinstance(value, float) and value.is_integer():
+                    value = int(value)
+                if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                     raise AgentConfigError(f"max_steps must be a positive integer, got {value!r}")
                 opts.max_steps = value
         elif name == "tool_call_concurrency":

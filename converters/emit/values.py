@@ -218,6 +218,47 @@ def env_read(
     return call
 
 
+# JavaScript's global conversions of a value the evaluator reduced (``Number(process.env.X || 5)``)
+# and the lumos_compat.jsrt function with the same semantics (NaN, "" -> 0, whitespace, 0x...)
+_CONVERSIONS = {
+    "Number": "to_number",
+    "parseFloat": "parse_float",
+    "parseInt": "parse_int",
+    "String": "js_str",
+    "Boolean": "truthy",
+}
+_REDUCED = (StringValue, NumberValue, BoolValue, NullValue, EnvValue, TemplateValue)
+
+
+def _js_conversion(value: CallValue) -> str | None:
+    """The jsrt function for ``Number(x)``/``parseInt(x)``/... of a reduced value, else None."""
+    function = _CONVERSIONS.get(value.callee) if value.module is None else None
+    if function is None or not value.args or not isinstance(value.args[0], _REDUCED):
+        return None
+    if len(value.args) == 1:
+        return function
+    radix = value.args[1]  # parseInt(x, 10) is the only second argument read the same way
+    if (
+        function == "parse_int"
+        and len(value.args) == 2
+        and isinstance(radix, NumberValue)
+        and radix.value == 10
+    ):
+        return function
+    return None
+
+
+def _conversion_call(value: CallValue, scope: Scope, *, what: str) -> cst.BaseExpression:
+    function = _js_conversion(value)
+    assert function is not None
+    jsrt = scope.builder.import_from("lumos_compat", "jsrt")
+    argument = emit_value(value.args[0], scope, what=what)
+    return cst.Call(
+        func=cst.Attribute(value=cst.Name(jsrt), attr=cst.Name(function)),
+        args=[cst.Arg(argument)],
+    )
+
+
 def is_read_file(value: Value) -> bool:
     """Whether a value is ``readFileSync(...)`` (``fs.readFileSync``, ``node:fs``...)."""
     return isinstance(value, CallValue) and value.callee.split(".")[-1] in {
@@ -402,6 +443,8 @@ def emit_value(
         return cst.Name(scope.builder.import_from(symbol.module, symbol.name))
     if isinstance(value, CallValue) and is_read_file(value):
         return read_file_expression(value, scope, what=what)
+    if isinstance(value, CallValue) and _js_conversion(value) is not None:
+        return _conversion_call(value, scope, what=what)
     if isinstance(value, CallValue | FunctionValue | Opaque):
         reason = value.reason if isinstance(value, Opaque) else "not evaluated statically"
         scope.todo(LM901, f"{what}: could not convert ({reason})", value.loc, value.source)
