@@ -486,7 +486,7 @@ class _Reader:
                 hint=LM403.fix,
             )
         )
-        return SchemaNode(type="opaque", loc=loc, reason=reason, source=source)
+        return _schema(type="opaque", loc=loc, reason=reason, source=source)
 
     def _read(self, syntax: Syntax, node: tree_sitter.Node) -> SchemaNode:
         if node.type == "identifier":
@@ -506,7 +506,7 @@ class _Reader:
             raise _Unsupported(f"`{name}` could not be resolved to a zod schema")
         def_syntax, value, qualified = resolved
         if qualified in self.resolving:  # a cycle: only z.lazy makes this legal
-            return SchemaNode(type="ref", ref=qualified, source_name=name, loc=loc)
+            return _schema(type="ref", ref=qualified, source_name=name, loc=loc)
         if self.ctx.lookup_schema(qualified) is None:
             if _unwrap(value).type == "enum_declaration":
                 raise _Unsupported(f"`{name}` is a TypeScript enum, not a zod schema")
@@ -518,7 +518,7 @@ class _Reader:
             if target.source_name is None:
                 target = target.model_copy(update={"source_name": name})
             self.ctx.register_schema(qualified, target)
-        return SchemaNode(type="ref", ref=qualified, source_name=name, loc=loc)
+        return _schema(type="ref", ref=qualified, source_name=name, loc=loc)
 
     def _target(self, node: SchemaNode) -> SchemaNode:
         """Follow refs to the node they name (for operations that need the structure)."""
@@ -620,29 +620,29 @@ class _Reader:
         if namespace == "iso":
             if name not in ("datetime", "date", "time", "duration"):
                 raise _Unsupported(f"`z.iso.{name}` is not known")
-            return SchemaNode(type="string", loc=loc, constraints=self._format(syntax, name, args))
+            return _schema(type="string", loc=loc, constraints=self._format(syntax, name, args))
         if namespace:
             raise _Unsupported(f"`z.{namespace}.{name}` is not known")
         if name in _PRIMITIVE_FACTORIES:
-            return SchemaNode(type=_PRIMITIVE_FACTORIES[name], loc=loc)
+            return _schema(type=_PRIMITIVE_FACTORIES[name], loc=loc)
         if name in _INT_FORMATS:
-            return SchemaNode(type="integer", loc=loc, constraints={"int_format": name})
+            return _schema(type="integer", loc=loc, constraints={"int_format": name})
         if name in ("float32", "float64"):
-            return SchemaNode(type="number", loc=loc, constraints={"float_format": name})
+            return _schema(type="number", loc=loc, constraints={"float_format": name})
         if name in _STRING_FORMATS:
-            return SchemaNode(type="string", loc=loc, constraints=self._format(syntax, name, args))
+            return _schema(type="string", loc=loc, constraints=self._format(syntax, name, args))
         if name in ("object", "strictObject", "looseObject"):
             mode = {"object": "strip", "strictObject": "strict", "looseObject": "passthrough"}[name]
             props = self._shape(syntax, args[0]) if args else {}
-            return SchemaNode(type="object", loc=loc, properties=props, object_mode=mode)
+            return _schema(type="object", loc=loc, properties=props, object_mode=mode)
         if name == "array":
             self._need(args, 1, "z.array")
-            return SchemaNode(type="array", loc=loc, items=self.read(syntax, args[0]))
+            return _schema(type="array", loc=loc, items=self.read(syntax, args[0]))
         if name in ("set", "map"):
             items = [self.read(syntax, a) for a in args]
             if name == "set":
-                return SchemaNode(type="set", loc=loc, items=items[0] if items else None)
-            return SchemaNode(
+                return _schema(type="set", loc=loc, items=items[0] if items else None)
+            return _schema(
                 type="map",
                 loc=loc,
                 key=items[0] if items else None,
@@ -652,16 +652,16 @@ class _Reader:
             self._need(args, 1, "z.tuple")
             members = self._list(syntax, args[0])
             rest = self.read(syntax, args[1]) if len(args) > 1 else None
-            return SchemaNode(type="tuple", loc=loc, members=members, rest=rest)
+            return _schema(type="tuple", loc=loc, members=members, rest=rest)
         if name == "union":
             self._need(args, 1, "z.union")
-            return SchemaNode(type="union", loc=loc, members=self._list(syntax, args[0]))
+            return _schema(type="union", loc=loc, members=self._list(syntax, args[0]))
         if name == "discriminatedUnion":
             self._need(args, 2, "z.discriminatedUnion")
             disc = _string_value(syntax, args[0])
             if disc is None:
                 raise _Unsupported("the discriminator of z.discriminatedUnion must be a string")
-            return SchemaNode(
+            return _schema(
                 type="discriminated_union",
                 loc=loc,
                 discriminator=disc,
@@ -669,7 +669,7 @@ class _Reader:
             )
         if name == "intersection":
             self._need(args, 2, "z.intersection")
-            return SchemaNode(
+            return _schema(
                 type="intersection",
                 loc=loc,
                 members=[self.read(syntax, args[0]), self.read(syntax, args[1])],
@@ -677,12 +677,12 @@ class _Reader:
         if name in ("record", "partialRecord"):
             self._need(args, 1, "z.record")
             if len(args) == 1:
-                key = SchemaNode(type="string")
+                key = _schema(type="string")
                 value = self.read(syntax, args[0])
             else:
                 key = self.read(syntax, args[0])
                 value = self.read(syntax, args[1])
-            node = SchemaNode(type="record", loc=loc, key=key, items=value)
+            node = _schema(type="record", loc=loc, key=key, items=value)
             if name == "partialRecord":
                 node.constraints["partial"] = True
             return node
@@ -698,7 +698,7 @@ class _Reader:
             if value is _NO_VALUE:
                 raise _Unsupported("z.literal of a value that is not a literal")
             values = value if isinstance(value, list) else [value]
-            return SchemaNode(type="literal", loc=loc, values=values)
+            return _schema(type="literal", loc=loc, values=values)
         if name == "lazy":
             self._need(args, 1, "z.lazy")
             body = _arrow_body_expression(args[0])
@@ -718,7 +718,7 @@ class _Reader:
             node = self.read(syntax, args[0])
             return self._add_transform(syntax, call, node, "pipe", loc)
         if name in ("json",):
-            return SchemaNode(type="any", loc=loc)
+            return _schema(type="any", loc=loc)
         raise _Unsupported(f"`z.{name}(...)` is not supported")
 
     def _need(self, args: list[tree_sitter.Node], count: int, what: str) -> None:
@@ -775,9 +775,9 @@ class _Reader:
         node = _unwrap(node)
         value = _literal(syntax, node)
         if isinstance(value, list):
-            return SchemaNode(type="enum", loc=loc, values=value)
+            return _schema(type="enum", loc=loc, values=value)
         if isinstance(value, dict):
-            return SchemaNode(type="native_enum", loc=loc, values=_enum_object_values(value))
+            return _schema(type="native_enum", loc=loc, values=_enum_object_values(value))
         if node.type == "identifier":
             resolved = self.ctx.resolve_identifier(syntax, node)
             if resolved is not None:
@@ -788,12 +788,12 @@ class _Reader:
                     values = _ts_enum_values(def_syntax, decl)
                     if values is None:
                         raise _Unsupported(f"enum `{name}` has members that are not literals")
-                    return SchemaNode(type="native_enum", loc=loc, values=values, source_name=name)
+                    return _schema(type="native_enum", loc=loc, values=values, source_name=name)
                 literal = _literal(def_syntax, decl)
                 if isinstance(literal, list):
-                    return SchemaNode(type="enum", loc=loc, values=literal)
+                    return _schema(type="enum", loc=loc, values=literal)
                 if isinstance(literal, dict):
-                    return SchemaNode(
+                    return _schema(
                         type="native_enum",
                         loc=loc,
                         values=_enum_object_values(literal),
@@ -903,13 +903,13 @@ class _Reader:
         if method in _TRANSFORMS or method == "pipe":
             return self._add_transform(syntax, call, node, method, loc)
         if method == "array":
-            return SchemaNode(type="array", loc=loc, items=base)
+            return _schema(type="array", loc=loc, items=base)
         if method == "or":
             self._need(args, 1, ".or")
-            return SchemaNode(type="union", loc=loc, members=[base, self.read(syntax, args[0])])
+            return _schema(type="union", loc=loc, members=[base, self.read(syntax, args[0])])
         if method == "and":
             self._need(args, 1, ".and")
-            return SchemaNode(
+            return _schema(
                 type="intersection", loc=loc, members=[base, self.read(syntax, args[0])]
             )
         target = self._target(node) if node.type == "ref" else node
@@ -1258,15 +1258,58 @@ class _Reader:
             )
             return _deep_partial(self, fresh)
         if method == "keyof":
-            return SchemaNode(type="enum", loc=loc, values=list(node.properties))
+            return _schema(type="enum", loc=loc, values=list(node.properties))
         raise _Unsupported(f"`.{method}()` on an object schema is not supported")
 
 
 def _fresh(node: SchemaNode) -> SchemaNode:
     """A copy of ``node`` that a zod method may change: a shallow copy with its own
     ``constraints`` dict (the methods replace lists and child nodes, never mutate them; child
-    nodes are shared, which is safe because nothing edits a node after it is built)."""
-    return node.model_copy(update={"constraints": dict(node.constraints)})
+    nodes are shared, which is safe because nothing edits a node after it is built).
+
+    What ``node.model_copy(update={"constraints": ...})`` makes, without its generic steps."""
+    copy = _new_object(SchemaNode)
+    values = node.__dict__.copy()
+    values["constraints"] = dict(values["constraints"])
+    fields_set = set(node.__pydantic_fields_set__)
+    fields_set.add("constraints")
+    _set_attribute(copy, "__dict__", values)
+    _set_attribute(copy, "__pydantic_fields_set__", fields_set)
+    _set_attribute(copy, "__pydantic_extra__", None)
+    _set_attribute(copy, "__pydantic_private__", None)
+    return copy
+
+
+_new_object = object.__new__
+_set_attribute = object.__setattr__
+# every field of SchemaNode in declaration order with its default (None for ``type``, which has
+# none); the fields with a default factory get a fresh value in ``_schema``
+_SCHEMA_DEFAULTS: dict[str, Any] = {
+    name: None if info.is_required() or info.default_factory is not None else info.default
+    for name, info in SchemaNode.model_fields.items()
+}
+_SCHEMA_FACTORIES = tuple(
+    (name, info.default_factory)
+    for name, info in SchemaNode.model_fields.items()
+    if info.default_factory is not None
+)
+
+
+def _schema(**values: Any) -> SchemaNode:
+    """``SchemaNode(**values)`` for values the reader built itself (already of the fields' types
+    and not shared with anything else), without validation: the same fields, defaults and
+    fields-set as the validating constructor."""
+    fields = _SCHEMA_DEFAULTS.copy()
+    for name, factory in _SCHEMA_FACTORIES:
+        if name not in values:
+            fields[name] = factory()  # type: ignore[call-arg]
+    fields.update(values)
+    node = _new_object(SchemaNode)
+    _set_attribute(node, "__dict__", fields)
+    _set_attribute(node, "__pydantic_fields_set__", set(values))
+    _set_attribute(node, "__pydantic_extra__", None)
+    _set_attribute(node, "__pydantic_private__", None)
+    return node
 
 
 def _deep_partial(reader: _Reader, node: SchemaNode) -> SchemaNode:
