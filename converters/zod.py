@@ -909,9 +909,7 @@ class _Reader:
             return _schema(type="union", loc=loc, members=[base, self.read(syntax, args[0])])
         if method == "and":
             self._need(args, 1, ".and")
-            return _schema(
-                type="intersection", loc=loc, members=[base, self.read(syntax, args[0])]
-            )
+            return _schema(type="intersection", loc=loc, members=[base, self.read(syntax, args[0])])
         target = self._target(node) if node.type == "ref" else node
         return self._structural(syntax, call, target, method, args, loc)
 
