@@ -309,18 +309,19 @@ def zod_to_schema(syntax: Syntax, node: tree_sitter.Node, ctx: ZodContext) -> Sc
 # ---------------------------------------------------------------------------------------------
 
 
+_WRAPPERS = frozenset(
+    {"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression"}
+)
+
+
 def _unwrap(node: tree_sitter.Node) -> tree_sitter.Node:
     """Strip parentheses and type-only wrappers (``as``, ``satisfies``, ``!``)."""
-    while True:
-        wrapped = node.type in (
-            "parenthesized_expression",
-            "as_expression",
-            "satisfies_expression",
-            "non_null_expression",
-        )
-        if not wrapped or not node.named_children:
+    while node.type in _WRAPPERS:
+        children = node.named_children
+        if not children:
             return node
-        node = node.named_children[0]
+        node = children[0]
+    return node
 
 
 def _args(call: tree_sitter.Node) -> list[tree_sitter.Node]:
@@ -409,11 +410,12 @@ def _number(text: str) -> int | float | object:
 def _property_key(syntax: Syntax, key: tree_sitter.Node | None) -> str | None:
     if key is None:
         return None
-    if key.type in ("property_identifier", "identifier"):
+    kind = key.type
+    if kind == "property_identifier" or kind == "identifier":
         return syntax.text(key)
-    if key.type in ("string", "template_string"):
+    if kind == "string" or kind == "template_string":
         return _string_value(syntax, key)
-    if key.type == "number":
+    if kind == "number":
         return syntax.text(key)
     return None
 
@@ -489,13 +491,14 @@ class _Reader:
         return _schema(type="opaque", loc=loc, reason=reason, source=source)
 
     def _read(self, syntax: Syntax, node: tree_sitter.Node) -> SchemaNode:
-        if node.type == "identifier":
-            return self._reference(syntax, node)
-        if node.type == "member_expression":
-            return self._member(syntax, node)
-        if node.type == "call_expression":
+        kind = node.type
+        if kind == "call_expression":
             return self._call(syntax, node)
-        raise _Unsupported(f"expected a zod schema, found a {node.type.replace('_', ' ')}")
+        if kind == "identifier":
+            return self._reference(syntax, node)
+        if kind == "member_expression":
+            return self._member(syntax, node)
+        raise _Unsupported(f"expected a zod schema, found a {kind.replace('_', ' ')}")
 
     # names -------------------------------------------------------------------------------------
     def _reference(self, syntax: Syntax, ident: tree_sitter.Node) -> SchemaNode:
@@ -565,12 +568,12 @@ class _Reader:
         if fn is None:
             raise _Unsupported("call without a callee")
         fn = _unwrap(fn)
-        args = _args(call)
         zod = self.ctx.zod_names(syntax)
-        if fn.type == "identifier" and syntax.text(fn) in zod:
-            raise _Unsupported("the zod namespace is not callable")
         if fn.type != "member_expression":
+            if fn.type == "identifier" and syntax.text(fn) in zod:
+                raise _Unsupported("the zod namespace is not callable")
             raise _Unsupported(f"`{_short(syntax.text(fn))}(...)` is not a zod call")
+        args = _args(call)
         obj = fn.child_by_field_name("object")
         prop = fn.child_by_field_name("property")
         if obj is None or prop is None:
@@ -578,9 +581,10 @@ class _Reader:
         obj = _unwrap(obj)
         method = syntax.text(prop)
         loc = self.ctx.loc(syntax, call)
-        if obj.type == "identifier" and syntax.text(obj) in zod:
+        obj_kind = obj.type
+        if obj_kind == "identifier" and syntax.text(obj) in zod:
             return self._factory(syntax, call, method, args, loc, namespace="")
-        if obj.type == "member_expression":
+        if obj_kind == "member_expression":
             ns_obj = obj.child_by_field_name("object")
             ns_prop = obj.child_by_field_name("property")
             if (
@@ -751,22 +755,23 @@ class _Reader:
             raise _Unsupported("expected an object literal of fields")
         props: dict[str, SchemaNode] = {}
         for entry in node.named_children:
-            if entry.type == "comment":
+            entry_kind = entry.type
+            if entry_kind == "comment":
                 continue
-            if entry.type == "pair":
+            if entry_kind == "pair":
                 key = _property_key(syntax, entry.child_by_field_name("key"))
                 value = entry.child_by_field_name("value")
                 if key is None or value is None:
                     raise _Unsupported("a computed field name")
                 props[key] = self.read(syntax, value)
-            elif entry.type == "shorthand_property_identifier":
+            elif entry_kind == "shorthand_property_identifier":
                 key = syntax.text(entry)
                 props[key] = self._reference(syntax, entry)
-            elif entry.type == "spread_element":
+            elif entry_kind == "spread_element":
                 inner = entry.named_children[0]
                 props.update(self._shape(syntax, inner))
             else:
-                raise _Unsupported(f"unexpected {entry.type} in an object shape")
+                raise _Unsupported(f"unexpected {entry_kind} in an object shape")
         return props
 
     def _enum(
