@@ -470,9 +470,18 @@ class _Reader:
 
     # entry ---------------------------------------------------------------------------------
     def read(self, syntax: Syntax, node: tree_sitter.Node) -> SchemaNode:
-        node = _unwrap(node)
+        kind = node.type
+        if kind in _WRAPPERS:
+            node = _unwrap(node)
+            kind = node.type
         try:
-            return self._read(syntax, node)
+            if kind == "call_expression":
+                return self._call(syntax, node)
+            if kind == "identifier":
+                return self._reference(syntax, node)
+            if kind == "member_expression":
+                return self._member(syntax, node)
+            raise _Unsupported(f"expected a zod schema, found a {kind.replace('_', ' ')}")
         except _Unsupported as exc:
             return self._opaque(syntax, node, str(exc))
 
@@ -489,16 +498,6 @@ class _Reader:
             )
         )
         return _schema(type="opaque", loc=loc, reason=reason, source=source)
-
-    def _read(self, syntax: Syntax, node: tree_sitter.Node) -> SchemaNode:
-        kind = node.type
-        if kind == "call_expression":
-            return self._call(syntax, node)
-        if kind == "identifier":
-            return self._reference(syntax, node)
-        if kind == "member_expression":
-            return self._member(syntax, node)
-        raise _Unsupported(f"expected a zod schema, found a {kind.replace('_', ' ')}")
 
     # names -------------------------------------------------------------------------------------
     def _reference(self, syntax: Syntax, ident: tree_sitter.Node) -> SchemaNode:
@@ -567,10 +566,12 @@ class _Reader:
         fn = call.child_by_field_name("function")
         if fn is None:
             raise _Unsupported("call without a callee")
-        fn = _unwrap(fn)
-        zod = self.ctx.zod_names(syntax)
-        if fn.type != "member_expression":
-            if fn.type == "identifier" and syntax.text(fn) in zod:
+        fn_kind = fn.type
+        if fn_kind in _WRAPPERS:
+            fn = _unwrap(fn)
+            fn_kind = fn.type
+        if fn_kind != "member_expression":
+            if fn_kind == "identifier" and syntax.text(fn) in self.ctx.zod_names(syntax):
                 raise _Unsupported("the zod namespace is not callable")
             raise _Unsupported(f"`{_short(syntax.text(fn))}(...)` is not a zod call")
         args = _args(call)
@@ -578,11 +579,13 @@ class _Reader:
         prop = fn.child_by_field_name("property")
         if obj is None or prop is None:
             raise _Unsupported("incomplete call")
-        obj = _unwrap(obj)
+        obj_kind = obj.type
+        if obj_kind in _WRAPPERS:
+            obj = _unwrap(obj)
+            obj_kind = obj.type
         method = syntax.text(prop)
         loc = self.ctx.loc(syntax, call)
-        obj_kind = obj.type
-        if obj_kind == "identifier" and syntax.text(obj) in zod:
+        if obj_kind == "identifier" and syntax.text(obj) in self.ctx.zod_names(syntax):
             return self._factory(syntax, call, method, args, loc, namespace="")
         if obj_kind == "member_expression":
             ns_obj = obj.child_by_field_name("object")
@@ -591,7 +594,7 @@ class _Reader:
                 ns_obj is not None
                 and ns_prop is not None
                 and _unwrap(ns_obj).type == "identifier"
-                and syntax.text(ns_obj) in zod
+                and syntax.text(ns_obj) in self.ctx.zod_names(syntax)
             ):
                 return self._factory(
                     syntax, call, method, args, loc, namespace=syntax.text(ns_prop)
@@ -1286,27 +1289,30 @@ def _fresh(node: SchemaNode) -> SchemaNode:
 _new_object = object.__new__
 _set_attribute = object.__setattr__
 # every field of SchemaNode in declaration order with its default (None for ``type``, which has
-# none); the fields with a default factory get a fresh value in ``_schema``
+# none, and for the fields with a default factory: ``_schema`` gives them a fresh value)
 _SCHEMA_DEFAULTS: dict[str, Any] = {
     name: None if info.is_required() or info.default_factory is not None else info.default
     for name, info in SchemaNode.model_fields.items()
 }
-_SCHEMA_FACTORIES = tuple(
-    (name, info.default_factory)
-    for name, info in SchemaNode.model_fields.items()
-    if info.default_factory is not None
-)
 
 
 def _schema(**values: Any) -> SchemaNode:
     """``SchemaNode(**values)`` for values the reader built itself (already of the fields' types
     and not shared with anything else), without validation: the same fields, defaults and
     fields-set as the validating constructor."""
-    fields = _SCHEMA_DEFAULTS.copy()
-    for name, factory in _SCHEMA_FACTORIES:
-        if name not in values:
-            fields[name] = factory()  # type: ignore[call-arg]
-    fields.update(values)
+    fields = {
+        **_SCHEMA_DEFAULTS,
+        # the fields with a default factory (checked against the model in the tests)
+        "properties": {},
+        "members": [],
+        "values": [],
+        "constraints": {},
+        "refinements": [],
+        "transforms": [],
+        "effects": [],
+        "modifiers": [],
+        **values,
+    }
     node = _new_object(SchemaNode)
     _set_attribute(node, "__dict__", fields)
     _set_attribute(node, "__pydantic_fields_set__", set(values))
