@@ -714,6 +714,9 @@ class ModuleGraph:
         # what resolve_local / resolve_export answered (path, name) with when called afresh
         # (without a ``_seen`` set): it depends only on the files, which never change
         self._local_cache: dict[tuple[str, str], Symbol | None] = {}
+        # alias specifiers resolved through a tsconfig (kept alive by self.tsconfigs): id -> path
+        self._alias_cache: dict[tuple[int, str], str | None] = {}
+        self._tsconfig_by_dir: dict[str, TsConfigPaths | None] = {}
         self._export_cache: dict[tuple[str, str], Symbol | None] = {}
 
     # -- files --------------------------------------------------------------------------------
@@ -739,6 +742,13 @@ class ModuleGraph:
 
     def tsconfig_for(self, path: str) -> TsConfigPaths | None:
         """The nearest tsconfig.json above a file, if any."""
+        directory = path.rpartition("/")[0]
+        found = self._tsconfig_by_dir.get(directory, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self._tsconfig_by_dir[directory] = self._nearest_tsconfig(path)
+        return found  # type: ignore[return-value]
+
+    def _nearest_tsconfig(self, path: str) -> TsConfigPaths | None:
         current = PurePosixPath(path).parent
         while True:
             cfg = self.tsconfigs.get(str(current))
@@ -885,6 +895,14 @@ class ModuleGraph:
         cfg = self.tsconfig_for(from_path)
         if cfg is None:
             return None
+        # the answer depends on the tsconfig, not on the importing file: many files share one
+        key = (id(cfg), specifier)
+        found = self._alias_cache.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self._alias_cache[key] = self._resolve_alias(cfg, specifier)
+        return found  # type: ignore[return-value]
+
+    def _resolve_alias(self, cfg: TsConfigPaths, specifier: str) -> str | None:
         for pattern, targets in cfg.paths:
             star = _alias_match(pattern, specifier)
             if star is None:
