@@ -584,8 +584,8 @@ class _Reader:
             obj = _unwrap(obj)
             obj_kind = obj.type
         method = syntax.text(prop)
-        loc = self.ctx.loc(syntax, call)
         if obj_kind == "identifier" and syntax.text(obj) in self.ctx.zod_names(syntax):
+            loc = self.ctx.loc(syntax, call)
             return self._factory(syntax, call, method, args, loc, namespace="")
         if obj_kind == "member_expression":
             ns_obj = obj.child_by_field_name("object")
@@ -596,13 +596,19 @@ class _Reader:
                 and _unwrap(ns_obj).type == "identifier"
                 and syntax.text(ns_obj) in self.ctx.zod_names(syntax)
             ):
+                loc = self.ctx.loc(syntax, call)
                 return self._factory(
                     syntax, call, method, args, loc, namespace=syntax.text(ns_prop)
                 )
         base = self.read(syntax, obj)
         if base.type == "opaque":
             return base
-        return self._method(syntax, call, base, method, args, loc)
+        # the location of the call is made when a branch needs it (most modifiers keep base's)
+        return self._method(syntax, call, base, method, args, None)
+
+    def _loc(self, syntax: Syntax, call: tree_sitter.Node, loc: Loc | None) -> Loc:
+        """``loc``, or the location of ``call`` when it was not made yet."""
+        return loc if loc is not None else self.ctx.loc(syntax, call)
 
     # z.xxx(...) --------------------------------------------------------------------------------
     def _factory(
@@ -827,7 +833,7 @@ class _Reader:
         base: SchemaNode,
         method: str,
         args: list[tree_sitter.Node],
-        loc: Loc,
+        loc: Loc | None,
     ) -> SchemaNode:
         node = _fresh(base)
         if method in ("optional", "nullable", "nullish"):
@@ -845,6 +851,7 @@ class _Reader:
                 value = _literal(syntax, body) if body is not None else _NO_VALUE
             if value is _NO_VALUE:
                 raise _Unsupported("`.catch()` with a value that is not a literal")
+            loc = self._loc(syntax, call, loc)
             node.constraints["catch"] = value
             node.modifiers = [*node.modifiers, "catch"]
             node.effects = [
@@ -884,6 +891,7 @@ class _Reader:
             source = (
                 f".{method}{syntax.text(arguments)}" if arguments is not None else syntax.text(call)
             )
+            loc = self._loc(syntax, call, loc)
             effect = self._effect(syntax, node, method, args, source, loc)
             node.refinements = [*node.refinements, source]
             node.constraints["refinement_locs"] = [
@@ -909,14 +917,16 @@ class _Reader:
             )
             return node
         if method in _TRANSFORMS or method == "pipe":
-            return self._add_transform(syntax, call, node, method, loc)
+            return self._add_transform(syntax, call, node, method, self._loc(syntax, call, loc))
         if method == "array":
-            return _schema(type="array", loc=loc, items=base)
+            return _schema(type="array", loc=self._loc(syntax, call, loc), items=base)
         if method == "or":
             self._need(args, 1, ".or")
+            loc = self._loc(syntax, call, loc)
             return _schema(type="union", loc=loc, members=[base, self.read(syntax, args[0])])
         if method == "and":
             self._need(args, 1, ".and")
+            loc = self._loc(syntax, call, loc)
             return _schema(type="intersection", loc=loc, members=[base, self.read(syntax, args[0])])
         target = self._target(node) if node.type == "ref" else node
         return self._structural(syntax, call, target, method, args, loc)
@@ -927,7 +937,7 @@ class _Reader:
         call: tree_sitter.Node,
         node: SchemaNode,
         arg: tree_sitter.Node,
-        loc: Loc,
+        loc: Loc | None,
     ) -> SchemaNode:
         value = _literal(syntax, arg)
         if value is _NO_VALUE:
@@ -940,7 +950,7 @@ class _Reader:
                     rule=LM404.id,
                     severity="todo" if value is _NO_VALUE else "info",
                     message=f"default computed by `{_short(factory_source)}`",
-                    loc=loc,
+                    loc=self._loc(syntax, call, loc),
                     hint=LM404.fix,
                 )
             )
@@ -1078,7 +1088,7 @@ class _Reader:
         node: SchemaNode,
         method: str,
         args: list[tree_sitter.Node],
-        loc: Loc,
+        loc: Loc | None,
     ) -> SchemaNode:
         node = _fresh(node)
         c = node.constraints
@@ -1130,7 +1140,12 @@ class _Reader:
                 if method != "normalize":  # zod 4 overwrites the string before its checks
                     node.effects = [
                         *node.effects,
-                        ZodEffect(kind="coerce", source=f".{method}()", loc=loc, value=method),
+                        ZodEffect(
+                            kind="coerce",
+                            source=f".{method}()",
+                            loc=self._loc(syntax, call, loc),
+                            value=method,
+                        ),
                     ]
                 return node
             if method in ("ip",):
@@ -1172,7 +1187,7 @@ class _Reader:
         if kind == "date" and method in ("min", "max"):
             return node
         if kind == "object":
-            return self._object_method(syntax, node, method, args, loc)
+            return self._object_method(syntax, node, method, args, self._loc(syntax, call, loc))
         if kind == "tuple" and method == "rest":
             self._need(args, 1, ".rest")
             node.rest = self.read(syntax, args[0])
