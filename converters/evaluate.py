@@ -84,18 +84,33 @@ _FS_MODULES = frozenset({"fs", "node:fs", "fs/promises", "node:fs/promises"})
 _DEDENT_MODULES = frozenset({"dedent", "ts-dedent", "dedent-js"})
 
 
+_LOC_FIELDS = frozenset(("file", "line", "column", "end_line", "end_column"))
+_new_object = object.__new__
+_set_attribute = object.__setattr__
+
+
 def node_loc(path: str, node: Node) -> Loc:
     """The IR location of a node in a project file."""
     start_row, start_col = node.start_point
     end_row, end_col = node.end_point
-    # built without validation: this is the hottest constructor of a scan, and its fields are ints
-    return Loc.model_construct(
-        file=path,
-        line=start_row + 1,
-        column=start_col + 1,
-        end_line=end_row + 1,
-        end_column=end_col + 1,
+    # The hottest constructor of a scan: its fields are ints, so it is built without validation,
+    # setting what ``Loc.model_construct`` would (all five fields set) without its generic loop.
+    loc = _new_object(Loc)
+    _set_attribute(
+        loc,
+        "__dict__",
+        {
+            "file": path,
+            "line": start_row + 1,
+            "column": start_col + 1,
+            "end_line": end_row + 1,
+            "end_column": end_col + 1,
+        },
     )
+    _set_attribute(loc, "__pydantic_fields_set__", set(_LOC_FIELDS))
+    _set_attribute(loc, "__pydantic_extra__", None)
+    _set_attribute(loc, "__pydantic_private__", None)
+    return loc
 
 
 def function_value(syntax: Syntax, path: str, node: Node) -> FunctionValue:

@@ -555,6 +555,11 @@ _SITE_NAME_RE = (
     "^(Agent|createTool|Tool|Mastra|Memory|createWorkflow|Workflow|LegacyWorkflow|createStep|"
     "Step|LegacyStep|MCPClient|MCPConfiguration|MastraMCPClient|[A-Z][A-Za-z0-9]*(Store|Vector|Storage))$"
 )
+# Every name _SITE_NAME_RE matches contains one of these words, and no two of them can overlap
+# (none starts inside another), so a plain search of the source finds every such name.
+_SITE_WORDS_RE = re.compile(rb"Agent|Tool|Mastra|Memory|Workflow|Step|MCP|Stor|Vector")
+_SITE_NAME_PATTERN = re.compile(_SITE_NAME_RE)
+# what _named_sites finds; the query is kept as the definition (and for tests)
 _SITE_QUERY = f"""
 ((new_expression constructor: (identifier) @name) @site (#match? @name "{_SITE_NAME_RE}"))
 ((new_expression constructor: (member_expression property: (property_identifier) @name)) @site
@@ -581,6 +586,46 @@ _FUNCTIONS = frozenset(
 )
 _LOOPS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
 _PASS_THROUGH = _WRAPPERS | {"await_expression"}
+
+
+def _named_sites(syntax: Syntax) -> list[Node]:
+    """The calls and ``new`` expressions ``_SITE_QUERY`` matches, in the order it returns them
+    (by the position of the name), found from the construct words in the source text instead
+    of a walk of the whole tree: most of a file is never looked at."""
+    root = syntax.root
+    sites: list[Node] = []
+    seen: set[int] = set()
+    for word in _SITE_WORDS_RE.finditer(syntax.source):
+        name = root.descendant_for_byte_range(word.start(), word.end())
+        if name is None or name.start_byte in seen:
+            continue
+        kind = name.type
+        if kind == "identifier":
+            callee = name
+        elif kind == "property_identifier":
+            callee = name.parent
+            if (
+                callee is None
+                or callee.type != "member_expression"
+                or callee.child_by_field_name("property") != name
+            ):
+                continue
+        else:
+            continue
+        seen.add(name.start_byte)
+        site = callee.parent
+        if site is None:
+            continue
+        site_kind = site.type
+        if site_kind == "new_expression":
+            if site.child_by_field_name("constructor") != callee:
+                continue
+        elif site_kind != "call_expression" or site.child_by_field_name("function") != callee:
+            continue
+        if _SITE_NAME_PATTERN.search(syntax.text(name)) is None:
+            continue
+        sites.append(site)
+    return sites
 
 
 @dataclass(slots=True)
@@ -640,6 +685,10 @@ def _loc(path: str, node: Node) -> Loc:
     return Loc(file=path, line=line, column=col, end_line=end_line, end_column=end_col)
 
 
+# "not cached yet" (None is a cached answer)
+_UNKNOWN = object()
+
+
 class ModuleGraph:
     """The project's files and the names they import from each other.
 
@@ -662,6 +711,13 @@ class ModuleGraph:
             tsconfigs = self._find_tsconfigs()
         self.tsconfigs = tsconfigs
         self._resolve_cache: dict[tuple[str, str], str | None] = {}
+        # what resolve_local / resolve_export answered (path, name) with when called afresh
+        # (without a ``_seen`` set): it depends only on the files, which never change
+        self._local_cache: dict[tuple[str, str], Symbol | None] = {}
+        # alias specifiers resolved through a tsconfig (kept alive by self.tsconfigs): id -> path
+        self._alias_cache: dict[tuple[int, str], str | None] = {}
+        self._tsconfig_by_dir: dict[str, TsConfigPaths | None] = {}
+        self._export_cache: dict[tuple[str, str], Symbol | None] = {}
 
     # -- files --------------------------------------------------------------------------------
 
@@ -686,6 +742,13 @@ class ModuleGraph:
 
     def tsconfig_for(self, path: str) -> TsConfigPaths | None:
         """The nearest tsconfig.json above a file, if any."""
+        directory = path.rpartition("/")[0]
+        found = self._tsconfig_by_dir.get(directory, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self._tsconfig_by_dir[directory] = self._nearest_tsconfig(path)
+        return found  # type: ignore[return-value]
+
+    def _nearest_tsconfig(self, path: str) -> TsConfigPaths | None:
         current = PurePosixPath(path).parent
         while True:
             cfg = self.tsconfigs.get(str(current))
@@ -833,6 +896,14 @@ class ModuleGraph:
         cfg = self.tsconfig_for(from_path)
         if cfg is None:
             return None
+        # the answer depends on the tsconfig, not on the importing file: many files share one
+        key = (id(cfg), specifier)
+        found = self._alias_cache.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self._alias_cache[key] = self._resolve_alias(cfg, specifier)
+        return found  # type: ignore[return-value]
+
+    def _resolve_alias(self, cfg: TsConfigPaths, specifier: str) -> str | None:
         for pattern, targets in cfg.paths:
             star = _alias_match(pattern, specifier)
             if star is None:
@@ -882,6 +953,17 @@ class ModuleGraph:
         self, path: str, name: str, _seen: set[tuple[str, str]] | None = None
     ) -> Symbol | None:
         """What a top-level name of a file refers to (its declaration, or through its import)."""
+        if _seen is not None:
+            return self._resolve_local(path, name, _seen)
+        key = (path, name)
+        found = self._local_cache.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self._local_cache[key] = self._resolve_local(path, name, None)
+        return found  # type: ignore[return-value]
+
+    def _resolve_local(
+        self, path: str, name: str, _seen: set[tuple[str, str]] | None
+    ) -> Symbol | None:
         parsed = self.get(path)
         if parsed is None:
             return None
@@ -903,7 +985,15 @@ class ModuleGraph:
         self, path: str, name: str, _seen: set[tuple[str, str]] | None = None
     ) -> Symbol | None:
         """What ``import { name } from '<path>'`` refers to, following re-exports and barrels."""
-        seen = _seen if _seen is not None else set()
+        if _seen is not None:
+            return self._resolve_export(path, name, _seen)
+        key = (path, name)
+        found = self._export_cache.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self._export_cache[key] = self._resolve_export(path, name, set())
+        return found  # type: ignore[return-value]
+
+    def _resolve_export(self, path: str, name: str, seen: set[tuple[str, str]]) -> Symbol | None:
         if (path, name) in seen or len(seen) > 64:
             return None
         seen.add((path, name))
@@ -993,10 +1083,13 @@ class ModuleGraph:
             )
             for local, b in info.imports.items()
         )
-        query = _ALL_CALLS_QUERY if aliased else _SITE_QUERY
+        candidates = (
+            [match["site"][0] for match in syntax.matches(_ALL_CALLS_QUERY)]
+            if aliased
+            else _named_sites(syntax)
+        )
         found: list[tuple[Node, SiteKind, str, str]] = []
-        for match in syntax.matches(query):
-            site_node = match["site"][0]
+        for site_node in candidates:
             callee = site_node.child_by_field_name(
                 "constructor" if site_node.type == "new_expression" else "function"
             )

@@ -309,18 +309,19 @@ def zod_to_schema(syntax: Syntax, node: tree_sitter.Node, ctx: ZodContext) -> Sc
 # ---------------------------------------------------------------------------------------------
 
 
+_WRAPPERS = frozenset(
+    {"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression"}
+)
+
+
 def _unwrap(node: tree_sitter.Node) -> tree_sitter.Node:
     """Strip parentheses and type-only wrappers (``as``, ``satisfies``, ``!``)."""
-    while True:
-        wrapped = node.type in (
-            "parenthesized_expression",
-            "as_expression",
-            "satisfies_expression",
-            "non_null_expression",
-        )
-        if not wrapped or not node.named_children:
+    while node.type in _WRAPPERS:
+        children = node.named_children
+        if not children:
             return node
-        node = node.named_children[0]
+        node = children[0]
+    return node
 
 
 def _args(call: tree_sitter.Node) -> list[tree_sitter.Node]:
@@ -409,11 +410,12 @@ def _number(text: str) -> int | float | object:
 def _property_key(syntax: Syntax, key: tree_sitter.Node | None) -> str | None:
     if key is None:
         return None
-    if key.type in ("property_identifier", "identifier"):
+    kind = key.type
+    if kind == "property_identifier" or kind == "identifier":
         return syntax.text(key)
-    if key.type in ("string", "template_string"):
+    if kind == "string" or kind == "template_string":
         return _string_value(syntax, key)
-    if key.type == "number":
+    if kind == "number":
         return syntax.text(key)
     return None
 
@@ -468,9 +470,18 @@ class _Reader:
 
     # entry ---------------------------------------------------------------------------------
     def read(self, syntax: Syntax, node: tree_sitter.Node) -> SchemaNode:
-        node = _unwrap(node)
+        kind = node.type
+        if kind in _WRAPPERS:
+            node = _unwrap(node)
+            kind = node.type
         try:
-            return self._read(syntax, node)
+            if kind == "call_expression":
+                return self._call(syntax, node)
+            if kind == "identifier":
+                return self._reference(syntax, node)
+            if kind == "member_expression":
+                return self._member(syntax, node)
+            raise _Unsupported(f"expected a zod schema, found a {kind.replace('_', ' ')}")
         except _Unsupported as exc:
             return self._opaque(syntax, node, str(exc))
 
@@ -486,16 +497,7 @@ class _Reader:
                 hint=LM403.fix,
             )
         )
-        return SchemaNode(type="opaque", loc=loc, reason=reason, source=source)
-
-    def _read(self, syntax: Syntax, node: tree_sitter.Node) -> SchemaNode:
-        if node.type == "identifier":
-            return self._reference(syntax, node)
-        if node.type == "member_expression":
-            return self._member(syntax, node)
-        if node.type == "call_expression":
-            return self._call(syntax, node)
-        raise _Unsupported(f"expected a zod schema, found a {node.type.replace('_', ' ')}")
+        return _schema(type="opaque", loc=loc, reason=reason, source=source)
 
     # names -------------------------------------------------------------------------------------
     def _reference(self, syntax: Syntax, ident: tree_sitter.Node) -> SchemaNode:
@@ -506,7 +508,7 @@ class _Reader:
             raise _Unsupported(f"`{name}` could not be resolved to a zod schema")
         def_syntax, value, qualified = resolved
         if qualified in self.resolving:  # a cycle: only z.lazy makes this legal
-            return SchemaNode(type="ref", ref=qualified, source_name=name, loc=loc)
+            return _schema(type="ref", ref=qualified, source_name=name, loc=loc)
         if self.ctx.lookup_schema(qualified) is None:
             if _unwrap(value).type == "enum_declaration":
                 raise _Unsupported(f"`{name}` is a TypeScript enum, not a zod schema")
@@ -518,7 +520,7 @@ class _Reader:
             if target.source_name is None:
                 target = target.model_copy(update={"source_name": name})
             self.ctx.register_schema(qualified, target)
-        return SchemaNode(type="ref", ref=qualified, source_name=name, loc=loc)
+        return _schema(type="ref", ref=qualified, source_name=name, loc=loc)
 
     def _target(self, node: SchemaNode) -> SchemaNode:
         """Follow refs to the node they name (for operations that need the structure)."""
@@ -564,38 +566,49 @@ class _Reader:
         fn = call.child_by_field_name("function")
         if fn is None:
             raise _Unsupported("call without a callee")
-        fn = _unwrap(fn)
-        args = _args(call)
-        zod = self.ctx.zod_names(syntax)
-        if fn.type == "identifier" and syntax.text(fn) in zod:
-            raise _Unsupported("the zod namespace is not callable")
-        if fn.type != "member_expression":
+        fn_kind = fn.type
+        if fn_kind in _WRAPPERS:
+            fn = _unwrap(fn)
+            fn_kind = fn.type
+        if fn_kind != "member_expression":
+            if fn_kind == "identifier" and syntax.text(fn) in self.ctx.zod_names(syntax):
+                raise _Unsupported("the zod namespace is not callable")
             raise _Unsupported(f"`{_short(syntax.text(fn))}(...)` is not a zod call")
+        args = _args(call)
         obj = fn.child_by_field_name("object")
         prop = fn.child_by_field_name("property")
         if obj is None or prop is None:
             raise _Unsupported("incomplete call")
-        obj = _unwrap(obj)
+        obj_kind = obj.type
+        if obj_kind in _WRAPPERS:
+            obj = _unwrap(obj)
+            obj_kind = obj.type
         method = syntax.text(prop)
-        loc = self.ctx.loc(syntax, call)
-        if obj.type == "identifier" and syntax.text(obj) in zod:
+        if obj_kind == "identifier" and syntax.text(obj) in self.ctx.zod_names(syntax):
+            loc = self.ctx.loc(syntax, call)
             return self._factory(syntax, call, method, args, loc, namespace="")
-        if obj.type == "member_expression":
+        if obj_kind == "member_expression":
             ns_obj = obj.child_by_field_name("object")
             ns_prop = obj.child_by_field_name("property")
             if (
                 ns_obj is not None
                 and ns_prop is not None
                 and _unwrap(ns_obj).type == "identifier"
-                and syntax.text(ns_obj) in zod
+                and syntax.text(ns_obj) in self.ctx.zod_names(syntax)
             ):
+                loc = self.ctx.loc(syntax, call)
                 return self._factory(
                     syntax, call, method, args, loc, namespace=syntax.text(ns_prop)
                 )
         base = self.read(syntax, obj)
         if base.type == "opaque":
             return base
-        return self._method(syntax, call, base, method, args, loc)
+        # the location of the call is made when a branch needs it (most modifiers keep base's)
+        return self._method(syntax, call, base, method, args, None)
+
+    def _loc(self, syntax: Syntax, call: tree_sitter.Node, loc: Loc | None) -> Loc:
+        """``loc``, or the location of ``call`` when it was not made yet."""
+        return loc if loc is not None else self.ctx.loc(syntax, call)
 
     # z.xxx(...) --------------------------------------------------------------------------------
     def _factory(
@@ -620,29 +633,29 @@ class _Reader:
         if namespace == "iso":
             if name not in ("datetime", "date", "time", "duration"):
                 raise _Unsupported(f"`z.iso.{name}` is not known")
-            return SchemaNode(type="string", loc=loc, constraints=self._format(syntax, name, args))
+            return _schema(type="string", loc=loc, constraints=self._format(syntax, name, args))
         if namespace:
             raise _Unsupported(f"`z.{namespace}.{name}` is not known")
         if name in _PRIMITIVE_FACTORIES:
-            return SchemaNode(type=_PRIMITIVE_FACTORIES[name], loc=loc)
+            return _schema(type=_PRIMITIVE_FACTORIES[name], loc=loc)
         if name in _INT_FORMATS:
-            return SchemaNode(type="integer", loc=loc, constraints={"int_format": name})
+            return _schema(type="integer", loc=loc, constraints={"int_format": name})
         if name in ("float32", "float64"):
-            return SchemaNode(type="number", loc=loc, constraints={"float_format": name})
+            return _schema(type="number", loc=loc, constraints={"float_format": name})
         if name in _STRING_FORMATS:
-            return SchemaNode(type="string", loc=loc, constraints=self._format(syntax, name, args))
+            return _schema(type="string", loc=loc, constraints=self._format(syntax, name, args))
         if name in ("object", "strictObject", "looseObject"):
             mode = {"object": "strip", "strictObject": "strict", "looseObject": "passthrough"}[name]
             props = self._shape(syntax, args[0]) if args else {}
-            return SchemaNode(type="object", loc=loc, properties=props, object_mode=mode)
+            return _schema(type="object", loc=loc, properties=props, object_mode=mode)
         if name == "array":
             self._need(args, 1, "z.array")
-            return SchemaNode(type="array", loc=loc, items=self.read(syntax, args[0]))
+            return _schema(type="array", loc=loc, items=self.read(syntax, args[0]))
         if name in ("set", "map"):
             items = [self.read(syntax, a) for a in args]
             if name == "set":
-                return SchemaNode(type="set", loc=loc, items=items[0] if items else None)
-            return SchemaNode(
+                return _schema(type="set", loc=loc, items=items[0] if items else None)
+            return _schema(
                 type="map",
                 loc=loc,
                 key=items[0] if items else None,
@@ -652,16 +665,16 @@ class _Reader:
             self._need(args, 1, "z.tuple")
             members = self._list(syntax, args[0])
             rest = self.read(syntax, args[1]) if len(args) > 1 else None
-            return SchemaNode(type="tuple", loc=loc, members=members, rest=rest)
+            return _schema(type="tuple", loc=loc, members=members, rest=rest)
         if name == "union":
             self._need(args, 1, "z.union")
-            return SchemaNode(type="union", loc=loc, members=self._list(syntax, args[0]))
+            return _schema(type="union", loc=loc, members=self._list(syntax, args[0]))
         if name == "discriminatedUnion":
             self._need(args, 2, "z.discriminatedUnion")
             disc = _string_value(syntax, args[0])
             if disc is None:
                 raise _Unsupported("the discriminator of z.discriminatedUnion must be a string")
-            return SchemaNode(
+            return _schema(
                 type="discriminated_union",
                 loc=loc,
                 discriminator=disc,
@@ -669,7 +682,7 @@ class _Reader:
             )
         if name == "intersection":
             self._need(args, 2, "z.intersection")
-            return SchemaNode(
+            return _schema(
                 type="intersection",
                 loc=loc,
                 members=[self.read(syntax, args[0]), self.read(syntax, args[1])],
@@ -677,12 +690,12 @@ class _Reader:
         if name in ("record", "partialRecord"):
             self._need(args, 1, "z.record")
             if len(args) == 1:
-                key = SchemaNode(type="string")
+                key = _schema(type="string")
                 value = self.read(syntax, args[0])
             else:
                 key = self.read(syntax, args[0])
                 value = self.read(syntax, args[1])
-            node = SchemaNode(type="record", loc=loc, key=key, items=value)
+            node = _schema(type="record", loc=loc, key=key, items=value)
             if name == "partialRecord":
                 node.constraints["partial"] = True
             return node
@@ -698,7 +711,7 @@ class _Reader:
             if value is _NO_VALUE:
                 raise _Unsupported("z.literal of a value that is not a literal")
             values = value if isinstance(value, list) else [value]
-            return SchemaNode(type="literal", loc=loc, values=values)
+            return _schema(type="literal", loc=loc, values=values)
         if name == "lazy":
             self._need(args, 1, "z.lazy")
             body = _arrow_body_expression(args[0])
@@ -718,7 +731,7 @@ class _Reader:
             node = self.read(syntax, args[0])
             return self._add_transform(syntax, call, node, "pipe", loc)
         if name in ("json",):
-            return SchemaNode(type="any", loc=loc)
+            return _schema(type="any", loc=loc)
         raise _Unsupported(f"`z.{name}(...)` is not supported")
 
     def _need(self, args: list[tree_sitter.Node], count: int, what: str) -> None:
@@ -751,22 +764,23 @@ class _Reader:
             raise _Unsupported("expected an object literal of fields")
         props: dict[str, SchemaNode] = {}
         for entry in node.named_children:
-            if entry.type == "comment":
+            entry_kind = entry.type
+            if entry_kind == "comment":
                 continue
-            if entry.type == "pair":
+            if entry_kind == "pair":
                 key = _property_key(syntax, entry.child_by_field_name("key"))
                 value = entry.child_by_field_name("value")
                 if key is None or value is None:
                     raise _Unsupported("a computed field name")
                 props[key] = self.read(syntax, value)
-            elif entry.type == "shorthand_property_identifier":
+            elif entry_kind == "shorthand_property_identifier":
                 key = syntax.text(entry)
                 props[key] = self._reference(syntax, entry)
-            elif entry.type == "spread_element":
+            elif entry_kind == "spread_element":
                 inner = entry.named_children[0]
                 props.update(self._shape(syntax, inner))
             else:
-                raise _Unsupported(f"unexpected {entry.type} in an object shape")
+                raise _Unsupported(f"unexpected {entry_kind} in an object shape")
         return props
 
     def _enum(
@@ -775,9 +789,9 @@ class _Reader:
         node = _unwrap(node)
         value = _literal(syntax, node)
         if isinstance(value, list):
-            return SchemaNode(type="enum", loc=loc, values=value)
+            return _schema(type="enum", loc=loc, values=value)
         if isinstance(value, dict):
-            return SchemaNode(type="native_enum", loc=loc, values=_enum_object_values(value))
+            return _schema(type="native_enum", loc=loc, values=_enum_object_values(value))
         if node.type == "identifier":
             resolved = self.ctx.resolve_identifier(syntax, node)
             if resolved is not None:
@@ -788,12 +802,12 @@ class _Reader:
                     values = _ts_enum_values(def_syntax, decl)
                     if values is None:
                         raise _Unsupported(f"enum `{name}` has members that are not literals")
-                    return SchemaNode(type="native_enum", loc=loc, values=values, source_name=name)
+                    return _schema(type="native_enum", loc=loc, values=values, source_name=name)
                 literal = _literal(def_syntax, decl)
                 if isinstance(literal, list):
-                    return SchemaNode(type="enum", loc=loc, values=literal)
+                    return _schema(type="enum", loc=loc, values=literal)
                 if isinstance(literal, dict):
-                    return SchemaNode(
+                    return _schema(
                         type="native_enum",
                         loc=loc,
                         values=_enum_object_values(literal),
@@ -819,7 +833,7 @@ class _Reader:
         base: SchemaNode,
         method: str,
         args: list[tree_sitter.Node],
-        loc: Loc,
+        loc: Loc | None,
     ) -> SchemaNode:
         node = _fresh(base)
         if method in ("optional", "nullable", "nullish"):
@@ -837,6 +851,7 @@ class _Reader:
                 value = _literal(syntax, body) if body is not None else _NO_VALUE
             if value is _NO_VALUE:
                 raise _Unsupported("`.catch()` with a value that is not a literal")
+            loc = self._loc(syntax, call, loc)
             node.constraints["catch"] = value
             node.modifiers = [*node.modifiers, "catch"]
             node.effects = [
@@ -876,6 +891,7 @@ class _Reader:
             source = (
                 f".{method}{syntax.text(arguments)}" if arguments is not None else syntax.text(call)
             )
+            loc = self._loc(syntax, call, loc)
             effect = self._effect(syntax, node, method, args, source, loc)
             node.refinements = [*node.refinements, source]
             node.constraints["refinement_locs"] = [
@@ -901,17 +917,17 @@ class _Reader:
             )
             return node
         if method in _TRANSFORMS or method == "pipe":
-            return self._add_transform(syntax, call, node, method, loc)
+            return self._add_transform(syntax, call, node, method, self._loc(syntax, call, loc))
         if method == "array":
-            return SchemaNode(type="array", loc=loc, items=base)
+            return _schema(type="array", loc=self._loc(syntax, call, loc), items=base)
         if method == "or":
             self._need(args, 1, ".or")
-            return SchemaNode(type="union", loc=loc, members=[base, self.read(syntax, args[0])])
+            loc = self._loc(syntax, call, loc)
+            return _schema(type="union", loc=loc, members=[base, self.read(syntax, args[0])])
         if method == "and":
             self._need(args, 1, ".and")
-            return SchemaNode(
-                type="intersection", loc=loc, members=[base, self.read(syntax, args[0])]
-            )
+            loc = self._loc(syntax, call, loc)
+            return _schema(type="intersection", loc=loc, members=[base, self.read(syntax, args[0])])
         target = self._target(node) if node.type == "ref" else node
         return self._structural(syntax, call, target, method, args, loc)
 
@@ -921,7 +937,7 @@ class _Reader:
         call: tree_sitter.Node,
         node: SchemaNode,
         arg: tree_sitter.Node,
-        loc: Loc,
+        loc: Loc | None,
     ) -> SchemaNode:
         value = _literal(syntax, arg)
         if value is _NO_VALUE:
@@ -934,7 +950,7 @@ class _Reader:
                     rule=LM404.id,
                     severity="todo" if value is _NO_VALUE else "info",
                     message=f"default computed by `{_short(factory_source)}`",
-                    loc=loc,
+                    loc=self._loc(syntax, call, loc),
                     hint=LM404.fix,
                 )
             )
@@ -1072,7 +1088,7 @@ class _Reader:
         node: SchemaNode,
         method: str,
         args: list[tree_sitter.Node],
-        loc: Loc,
+        loc: Loc | None,
     ) -> SchemaNode:
         node = _fresh(node)
         c = node.constraints
@@ -1124,7 +1140,12 @@ class _Reader:
                 if method != "normalize":  # zod 4 overwrites the string before its checks
                     node.effects = [
                         *node.effects,
-                        ZodEffect(kind="coerce", source=f".{method}()", loc=loc, value=method),
+                        ZodEffect(
+                            kind="coerce",
+                            source=f".{method}()",
+                            loc=self._loc(syntax, call, loc),
+                            value=method,
+                        ),
                     ]
                 return node
             if method in ("ip",):
@@ -1166,7 +1187,7 @@ class _Reader:
         if kind == "date" and method in ("min", "max"):
             return node
         if kind == "object":
-            return self._object_method(syntax, node, method, args, loc)
+            return self._object_method(syntax, node, method, args, self._loc(syntax, call, loc))
         if kind == "tuple" and method == "rest":
             self._need(args, 1, ".rest")
             node.rest = self.read(syntax, args[0])
@@ -1258,15 +1279,61 @@ class _Reader:
             )
             return _deep_partial(self, fresh)
         if method == "keyof":
-            return SchemaNode(type="enum", loc=loc, values=list(node.properties))
+            return _schema(type="enum", loc=loc, values=list(node.properties))
         raise _Unsupported(f"`.{method}()` on an object schema is not supported")
 
 
 def _fresh(node: SchemaNode) -> SchemaNode:
     """A copy of ``node`` that a zod method may change: a shallow copy with its own
     ``constraints`` dict (the methods replace lists and child nodes, never mutate them; child
-    nodes are shared, which is safe because nothing edits a node after it is built)."""
-    return node.model_copy(update={"constraints": dict(node.constraints)})
+    nodes are shared, which is safe because nothing edits a node after it is built).
+
+    What ``node.model_copy(update={"constraints": ...})`` makes, without its generic steps."""
+    copy = _new_object(SchemaNode)
+    values = node.__dict__.copy()
+    values["constraints"] = dict(values["constraints"])
+    fields_set = set(node.__pydantic_fields_set__)
+    fields_set.add("constraints")
+    _set_attribute(copy, "__dict__", values)
+    _set_attribute(copy, "__pydantic_fields_set__", fields_set)
+    _set_attribute(copy, "__pydantic_extra__", None)
+    _set_attribute(copy, "__pydantic_private__", None)
+    return copy
+
+
+_new_object = object.__new__
+_set_attribute = object.__setattr__
+# every field of SchemaNode in declaration order with its default (None for ``type``, which has
+# none, and for the fields with a default factory: ``_schema`` gives them a fresh value)
+_SCHEMA_DEFAULTS: dict[str, Any] = {
+    name: None if info.is_required() or info.default_factory is not None else info.default
+    for name, info in SchemaNode.model_fields.items()
+}
+
+
+def _schema(**values: Any) -> SchemaNode:
+    """``SchemaNode(**values)`` for values the reader built itself (already of the fields' types
+    and not shared with anything else), without validation: the same fields, defaults and
+    fields-set as the validating constructor."""
+    fields = {
+        **_SCHEMA_DEFAULTS,
+        # the fields with a default factory (checked against the model in the tests)
+        "properties": {},
+        "members": [],
+        "values": [],
+        "constraints": {},
+        "refinements": [],
+        "transforms": [],
+        "effects": [],
+        "modifiers": [],
+        **values,
+    }
+    node = _new_object(SchemaNode)
+    _set_attribute(node, "__dict__", fields)
+    _set_attribute(node, "__pydantic_fields_set__", set(values))
+    _set_attribute(node, "__pydantic_extra__", None)
+    _set_attribute(node, "__pydantic_private__", None)
+    return node
 
 
 def _deep_partial(reader: _Reader, node: SchemaNode) -> SchemaNode:

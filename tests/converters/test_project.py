@@ -7,11 +7,14 @@ from pathlib import Path
 import pytest
 
 from converters.project import (
+    _SITE_QUERY,
     ModuleGraph,
+    _named_sites,
     detect_version,
     discover_files,
     parse_jsonc,
 )
+from converters.ts import Language, parse
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -350,3 +353,21 @@ def test_version_from_import_style(tmp_path: Path) -> None:
     info = detect_version(other, graph_of(other))
     assert info.generation == "1.x"
     assert info.reason == "no version found; assumed 1.x from subpath imports"
+
+
+@pytest.mark.parametrize("language", ["ts", "tsx"])
+def test_named_sites_find_what_the_site_query_matches(language: Language) -> None:
+    """The text search for construct names returns the query's matches, in its order."""
+    source = b"""
+    new AgentStore(); new x.y.Agent(); Agent<T>(); createStep(a).createTool(b);
+    createTool(createStep(a).Agent(c)).Memory(d); const s = `${createTool({})}`;
+    new \\u0041gent(); new \xc3\xa9Agent(); new Agent\xc3\xa9(); 1Agent(); new MastraMCPClient();
+    x?.Agent(); new (Agent)(); Agent``; new Agent; o.Agent(); a[Agent](); LibSQLStore();
+    new PgVector({}); new UpstashStorage(); new MyStorageX(); class A { Agent() {} }
+    const o = { Agent: 1, createTool() {} }; "new Agent()"; // new Agent()
+    createWorkflow(a).then(Step(b)).commit(); new MCPConfiguration({}); x.LegacyWorkflow();
+    """
+    syntax = parse(source, language)
+    expected = [m["site"][0] for m in syntax.matches(_SITE_QUERY)]
+    assert len(expected) > 15
+    assert _named_sites(syntax) == expected

@@ -278,3 +278,28 @@ def test_refs_across_files_use_the_defining_files_zod_name() -> None:
     assert point_loc is not None and (point_loc.file, point_loc.line) == ("src/shared.ts", 2)
     out = to_json_schema(node, resolve=ctx.schemas.__getitem__)
     assert out["properties"]["p"]["anyOf"][1] == {"type": "null"}
+
+
+def test_unvalidated_constructors_match_pydantic() -> None:
+    """``_schema`` and ``_fresh`` build what SchemaNode(...) and model_copy would."""
+    from converters.zod import _fresh, _schema
+
+    loc = Loc(file="a.ts", line=1, column=2)
+    for values in (
+        {"type": "string"},
+        {"type": "object", "loc": loc, "properties": {"a": SchemaNode(type="any")}},
+        {"type": "enum", "values": [1, "x"], "source_name": "E", "items": None},
+    ):
+        fast, slow = _schema(**values), SchemaNode(**values)
+        assert list(fast.__dict__) == list(slow.__dict__)
+        assert fast == slow and fast.model_fields_set == slow.model_fields_set
+        assert fast.model_dump_json() == slow.model_dump_json()
+        copy = _fresh(fast)
+        expected = slow.model_copy(update={"constraints": dict(slow.constraints)})
+        assert copy == expected and copy.model_fields_set == expected.model_fields_set
+        assert copy.constraints is not fast.constraints
+    # fresh containers for every default factory
+    first, second = _schema(type="any"), _schema(type="any")
+    for name, info in SchemaNode.model_fields.items():
+        if info.default_factory is not None:
+            assert getattr(first, name) is not getattr(second, name), name
