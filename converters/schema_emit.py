@@ -185,6 +185,26 @@ def _walk(node: SchemaNode) -> Iterable[SchemaNode]:
         stack.extend(reversed(list(_children(current))))
 
 
+def _ref_nodes(node: SchemaNode) -> list[SchemaNode]:
+    """The ``ref`` nodes of a tree in ``_walk`` order (pre-order), without following them."""
+    found: list[SchemaNode] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "ref" and current.ref is not None:
+            found.append(current)
+        members = current.members
+        # the children of ``_children`` pushed in reverse, so the first is visited first
+        if members:
+            stack.extend(reversed(members))
+        for child in (current.rest, current.key, current.items, current.catchall):
+            if child is not None:
+                stack.append(child)
+        if current.properties:
+            stack.extend(reversed(current.properties.values()))
+    return found
+
+
 def modifier_order(node: SchemaNode) -> list[str]:
     """The wrapping methods in the order zod applied them (derived from flags when not recorded)."""
     if node.modifiers:
@@ -353,9 +373,8 @@ class _JsonBuilder:
         done: set[str] = set()
 
         def visit(node: SchemaNode, stack: list[str]) -> None:
-            for child in _walk(node):
-                if child.type != "ref" or child.ref is None:
-                    continue
+            for child in _ref_nodes(node):
+                assert child.ref is not None
                 if child.ref in stack:
                     self.cyclic.add(child.ref)
                     continue
@@ -584,6 +603,8 @@ _RESERVED_FIELDS = {
 
 def pascal_case(name: str) -> str:
     """``weather-tool`` / ``weather_tool`` / ``weatherTool`` -> ``WeatherTool``."""
+    if name.isascii() and name.isalnum():  # one part: what the split below gives
+        return name[0].upper() + name[1:] if name[0].isalpha() else f"M{name}"
     parts = re.split(r"[^0-9A-Za-z]+", name)
     out = "".join(p[:1].upper() + p[1:] for p in parts if p)
     if not out:
@@ -905,6 +926,8 @@ class PydanticModule:
             return []
         effects = [*(target.effects if target is not node else []), *node.effects]
         out: list[str] = []
+        if not effects:
+            return out
         base = _fresh_identifier(name)
         for index, effect in enumerate(effects):
             suffix = f"_{index + 1}" if len(effects) > 1 else ""
@@ -1178,6 +1201,8 @@ class PydanticModule:
             return []  # object-level checks become model validators of the nested class
         effects = [*target.effects, *(prop.effects if target is not prop else [])]
         out: list[cst.BaseStatement] = []
+        if not effects:
+            return out
         field = _fresh_identifier(py_name)
         for index, effect in enumerate(effects):
             suffix = f"_{index + 1}" if len(effects) > 1 else ""
@@ -1300,7 +1325,7 @@ class PydanticModule:
             target = "__pydantic_config__" if spec.base == "TypedDict" else "model_config"
             body.append(_statement(f"{target} = ConfigDict({', '.join(config)})"))
         for py_name, _key, fspec in spec.fields:
-            if re.search(r"\bAny\b", fspec.annotation):
+            if "Any" in fspec.annotation and _ANY_WORD.search(fspec.annotation):
                 self._import("typing", "Any")
             body.append(_with_comments(_field_statement(py_name, fspec), fspec.comments))
         for validator in spec.validators:
@@ -1311,13 +1336,17 @@ class PydanticModule:
             )
         if not body:
             body.append(cst.SimpleStatementLine([cst.Pass()]))
-        cls = cst.ClassDef(
+        # every whitespace given, from shared nodes: libcst would build (and validate) each default
+        return cst.ClassDef(
             name=cst.Name(spec.name),
-            bases=[cst.Arg(cst.Name(spec.base))],
-            body=cst.IndentedBlock(body=body),
-            leading_lines=[cst.EmptyLine(), cst.EmptyLine()],
+            body=cst.IndentedBlock(body=body, header=_LINE_END),
+            bases=[_base_arg(spec.base)],
+            leading_lines=[_BLANK_LINE, _BLANK_LINE],
+            whitespace_after_class=_SPACE,
+            whitespace_after_name=_NO_SPACE,
+            whitespace_before_colon=_NO_SPACE,
+            whitespace_after_type_parameters=_NO_SPACE,
         )
-        return cls
 
     @property
     def helper_statements(self) -> list[cst.BaseStatement]:
@@ -1418,10 +1447,28 @@ def _lines(text: str) -> list[str]:
 # many trees, and a field line is assembled from its pieces instead of being parsed whole (the
 # same line, e.g. ``id: str``, is assembled once).
 _STRING_LITERAL = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
+# Whitespace and punctuation nodes are shared too, and passed explicitly where libcst would
+# otherwise build a default for each field of each node.
+_ANY_WORD = re.compile(r"\bAny\b")
 _NO_SPACE = cst.SimpleWhitespace("")
 _SPACE = cst.SimpleWhitespace(" ")
+_NEWLINE = cst.Newline()
+_LINE_END = cst.TrailingWhitespace(whitespace=_NO_SPACE, newline=_NEWLINE)
+_BLANK_LINE = cst.EmptyLine(whitespace=_NO_SPACE, newline=_NEWLINE)
 _KEYWORD_EQUAL = cst.AssignEqual(whitespace_before=_NO_SPACE, whitespace_after=_NO_SPACE)
+_ASSIGN_EQUAL = cst.AssignEqual(whitespace_before=_SPACE, whitespace_after=_SPACE)
 _ARG_COMMA = cst.Comma(whitespace_before=_NO_SPACE, whitespace_after=_SPACE)
+_FIELD = cst.Name("Field")
+
+
+@functools.lru_cache(maxsize=4096)
+def _name(value: str) -> cst.Name:
+    return cst.Name(value)
+
+
+@functools.lru_cache(maxsize=64)
+def _base_arg(base: str) -> cst.Arg:
+    return cst.Arg(_name(base), whitespace_after_star=_NO_SPACE, whitespace_after_arg=_NO_SPACE)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -1450,35 +1497,39 @@ def _field_line(
 ) -> cst.BaseStatement:
     value: cst.BaseExpression | None = None
     if args is not None:
+        last = len(args) - 1
         value = cst.Call(
-            func=cst.Name("Field"),
+            func=_FIELD,
             args=[
                 cst.Arg(
                     value=_expression(arg),
-                    keyword=cst.Name(name),
+                    keyword=_name(name),
                     equal=_KEYWORD_EQUAL,
-                    comma=_ARG_COMMA if i < len(args) - 1 else cst.MaybeSentinel.DEFAULT,
+                    comma=_ARG_COMMA if i < last else cst.MaybeSentinel.DEFAULT,
+                    whitespace_after_star=_NO_SPACE,
+                    whitespace_after_arg=_NO_SPACE,
                 )
                 for i, (name, arg) in enumerate(args)
             ],
+            whitespace_after_func=_NO_SPACE,
+            whitespace_before_args=_NO_SPACE,
         )
     elif default is not None:
         value = _expression(default)
     return cst.SimpleStatementLine(
         [
             cst.AnnAssign(
-                target=cst.Name(py_name),
+                target=_name(py_name),
                 annotation=cst.Annotation(
                     _expression(annotation),
                     whitespace_before_indicator=_NO_SPACE,
                     whitespace_after_indicator=_SPACE,
                 ),
                 value=value,
-                equal=cst.AssignEqual(whitespace_before=_SPACE, whitespace_after=_SPACE)
-                if value is not None
-                else cst.MaybeSentinel.DEFAULT,
+                equal=_ASSIGN_EQUAL if value is not None else cst.MaybeSentinel.DEFAULT,
             )
-        ]
+        ],
+        trailing_whitespace=_LINE_END,
     )
 
 
