@@ -370,20 +370,24 @@ class _JsonBuilder:
             ) from None
 
     def find_cycles(self, root: SchemaNode) -> None:
+        self.find_cycles_through(_ref_nodes(root))
+
+    def find_cycles_through(self, refs: list[SchemaNode]) -> None:
+        """``find_cycles`` for a root whose ``ref`` nodes, in ``_walk`` order, are ``refs``."""
         done: set[str] = set()
 
-        def visit(node: SchemaNode, stack: list[str]) -> None:
-            for child in _ref_nodes(node):
+        def visit(children: list[SchemaNode], stack: list[str]) -> None:
+            for child in children:
                 assert child.ref is not None
                 if child.ref in stack:
                     self.cyclic.add(child.ref)
                     continue
                 if child.ref in done:
                     continue
-                visit(self.target(child), [*stack, child.ref])
+                visit(_ref_nodes(self.target(child)), [*stack, child.ref])
                 done.add(child.ref)
 
-        visit(root, [])
+        visit(refs, [])
 
     # -----------------------------------------------------------------------------------------
     def full(self, node: SchemaNode, *, skip_ref: bool = False) -> dict[str, Any]:
@@ -477,7 +481,8 @@ class _JsonBuilder:
         # any, unknown, bigint, map, set, opaque: zod's "unrepresentable: any" gives {}
         return {}
 
-    def _string(self, c: dict[str, Any]) -> dict[str, Any]:
+    @staticmethod
+    def _string(c: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "string"}
         if "min_length" in c:
             out["minLength"] = c["min_length"]
@@ -720,6 +725,7 @@ class PydanticModule:
         self._named: dict[str, str] = {}  # qualified ref -> class name
         self._in_progress: set[str] = set()
         self._cyclic: set[str] = set()
+        self._cycles: dict[tuple[str, ...], frozenset[str]] = {}  # find_cycles by root refs
         self._imports: dict[str, set[str]] = {}
         self._extra_statements: list[cst.BaseStatement] = []
         self._forward: set[str] = set()
@@ -728,9 +734,15 @@ class PydanticModule:
     # public ------------------------------------------------------------------------------------
     def add_model(self, node: SchemaNode, class_name: str) -> str:
         """Emit what ``node`` needs; return the type expression to annotate with."""
-        finder = _JsonBuilder(self._resolve)
-        finder.find_cycles(node)
-        self._cyclic |= finder.cyclic
+        # which refs are cyclic depends only on the names the root refers to, in order
+        refs = _ref_nodes(node)
+        key = tuple(ref.ref or "" for ref in refs)
+        cyclic = self._cycles.get(key)
+        if cyclic is None:
+            finder = _JsonBuilder(self._resolve)
+            finder.find_cycles_through(refs)
+            cyclic = self._cycles[key] = frozenset(finder.cyclic)
+        self._cyclic |= cyclic
         return self._type_for(node, class_name, top=True).annotation
 
     def build(self) -> EmittedModels:
@@ -788,12 +800,14 @@ class PydanticModule:
             return _FieldSpec(self._object_class(node, name, owner=self._generated_owner(node)))
         if kind == "string":
             spec = _FieldSpec("str")
+            if not c:
+                return spec  # no constraints: no Field arguments, no JSON Schema extras
             if "min_length" in c:
                 spec.kwargs.append(("min_length", repr(c["min_length"])))
             if "max_length" in c:
                 spec.kwargs.append(("max_length", repr(c["max_length"])))
             extra: dict[str, Any] = {}
-            js = _JsonBuilder(self._resolve)._string(c)
+            js = _JsonBuilder._string(c)
             for key in ("format", "contentEncoding", "allOf"):
                 if key in js:
                     extra[key] = js[key]
