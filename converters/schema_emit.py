@@ -625,6 +625,7 @@ def model_name_for(source_name: str) -> str:
     return base
 
 
+@functools.lru_cache(maxsize=4096)
 def python_field_name(key: str) -> str:
     """A valid, non-reserved Python identifier for an object key (the key itself when possible)."""
     if key.isidentifier() and not keyword.iskeyword(key):
@@ -644,17 +645,17 @@ def _fresh_identifier(text: str) -> str:
     return f"{words}_" if keyword.iskeyword(words) else words
 
 
-@dataclass
+@dataclass(slots=True)
 class _FieldSpec:
     annotation: str
     kwargs: list[tuple[str, str]] = field(default_factory=list)
     default: str | None = None  # source of the default; None means required
     comments: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # json_schema_extra
-    field_args: list[tuple[str, str]] | None = None  # the arguments of a ``Field(...)`` default
+    field_args: tuple[tuple[str, str], ...] | None = None  # the arguments of a ``Field(...)``
 
 
-@dataclass
+@dataclass(slots=True)
 class _ClassSpec:
     name: str
     node: SchemaNode
@@ -1066,7 +1067,8 @@ class PydanticModule:
             used.add(py_name)
             spec = self._field(prop, f"{cls}{pascal_case(key)}", key, py_name)
             fields.append((py_name, key, spec))
-            validators.extend(self._field_validators(prop, py_name, key))
+            if prop.effects or prop.type == "ref":  # else _field_validators has none
+                validators.extend(self._field_validators(prop, py_name, key))
         validators.extend(self._model_validators(node))
         extra = None
         if node.catchall is not None and node.catchall.type not in ("any", "unknown"):
@@ -1153,11 +1155,8 @@ class PydanticModule:
             kwargs.append(("alias", _py_literal(key)))
         if kwargs:
             self._import("pydantic", "Field")
-            args = ([f"default={default}"] if default is not None else []) + [
-                f"{k}={v}" for k, v in kwargs
-            ]
-            spec.default = f"Field({', '.join(args)})"
-            spec.field_args = [*([("default", default)] if default is not None else []), *kwargs]
+            # the default goes into Field(...), written from these arguments
+            spec.field_args = (("default", default), *kwargs) if default is not None else (*kwargs,)
         else:
             spec.default = default
         spec.kwargs = []
@@ -1166,25 +1165,37 @@ class PydanticModule:
     def _exact_json(self, prop: SchemaNode) -> dict[str, Any] | None:
         """The exact JSON Schema to pin on a field whose natural pydantic form would render
         differently from zod (None when the natural form already matches)."""
-        target = self._deref(prop) if prop.type == "ref" else prop
-        if prop.type == "ref" and prop.ref in self._cyclic:
-            return None
-        kind = target.type
-        order = modifier_order(prop)
-        needs = kind in ("bigint", "map", "set", "never", "date")
-        needs |= kind in ("enum", "native_enum") and len(target.values) == 1
-        needs |= (
-            kind == "record"
-            and target.key is not None
-            and (self._deref(target.key).type in ("enum", "native_enum", "literal"))
-        )
-        needs |= kind == "union" and any(self._deref(m).type == "null" for m in target.members[:-1])
-        needs |= kind == "intersection" and not self._foldable(target)
+        target = prop
+        kind = prop.type
+        if kind == "ref":
+            target = self._deref(prop)
+            if prop.ref in self._cyclic:
+                return None
+            kind = target.type
+        # at most one of the kind checks applies
+        if kind in ("bigint", "map", "set", "never", "date"):
+            needs = True
+        elif kind in ("enum", "native_enum"):
+            needs = len(target.values) == 1
+        elif kind == "record":
+            needs = target.key is not None and (
+                self._deref(target.key).type in ("enum", "native_enum", "literal")
+            )
+        elif kind == "union":
+            needs = any(self._deref(m).type == "null" for m in target.members[:-1])
+        elif kind == "intersection":
+            needs = not self._foldable(target)
+        else:
+            needs = False
+        # a wrapper applied before nullable/nullish; the order modifier_order derives when
+        # none was recorded starts with those two, so only a recorded order can have one
+        order = prop.modifiers
         for late in ("nullable", "nullish"):
-            if late in order:
+            if not needs and late in order:
                 index = order.index(late)
-                needs |= any(m in ("describe", "default", "catch") for m in order[:index])
-        needs |= (prop.nullable or prop.nullish) and prop.has_default and prop.default is None
+                needs = any(m in ("describe", "default", "catch") for m in order[:index])
+        if not needs:
+            needs = (prop.nullable or prop.nullish) and prop.has_default and prop.default is None
         if not needs:
             return None
         return _JsonBuilder(self._resolve).full(prop)
@@ -1341,7 +1352,7 @@ class PydanticModule:
         for py_name, _key, fspec in spec.fields:
             if "Any" in fspec.annotation and _ANY_WORD.search(fspec.annotation):
                 self._import("typing", "Any")
-            body.append(_with_comments(_field_statement(py_name, fspec), fspec.comments))
+            body.append(_field_statement(py_name, fspec))
         for validator in spec.validators:
             body.append(
                 validator.with_changes(
@@ -1501,8 +1512,8 @@ def _statement(code: str) -> cst.BaseStatement:
 
 def _field_statement(py_name: str, spec: _FieldSpec) -> cst.BaseStatement:
     """``name: annotation = default``: what parsing that line gives, without parsing it whole."""
-    args = tuple(spec.field_args) if spec.field_args is not None else None
-    return _field_line(py_name, spec.annotation, spec.default, args)
+    statement = _field_line(py_name, spec.annotation, spec.default, spec.field_args)
+    return _with_comments(statement, spec.comments) if spec.comments else statement
 
 
 @functools.lru_cache(maxsize=16384)
@@ -1511,39 +1522,50 @@ def _field_line(
 ) -> cst.BaseStatement:
     value: cst.BaseExpression | None = None
     if args is not None:
-        last = len(args) - 1
-        value = cst.Call(
-            func=_FIELD,
-            args=[
-                cst.Arg(
-                    value=_expression(arg),
-                    keyword=_name(name),
-                    equal=_KEYWORD_EQUAL,
-                    comma=_ARG_COMMA if i < last else cst.MaybeSentinel.DEFAULT,
-                    whitespace_after_star=_NO_SPACE,
-                    whitespace_after_arg=_NO_SPACE,
-                )
-                for i, (name, arg) in enumerate(args)
-            ],
-            whitespace_after_func=_NO_SPACE,
-            whitespace_before_args=_NO_SPACE,
-        )
+        value = _field_call(args)
     elif default is not None:
         value = _expression(default)
     return cst.SimpleStatementLine(
         [
             cst.AnnAssign(
                 target=_name(py_name),
-                annotation=cst.Annotation(
-                    _expression(annotation),
-                    whitespace_before_indicator=_NO_SPACE,
-                    whitespace_after_indicator=_SPACE,
-                ),
+                annotation=_annotation(annotation),
                 value=value,
                 equal=_ASSIGN_EQUAL if value is not None else cst.MaybeSentinel.DEFAULT,
             )
         ],
         trailing_whitespace=_LINE_END,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _annotation(code: str) -> cst.Annotation:
+    return cst.Annotation(
+        _expression(code), whitespace_before_indicator=_NO_SPACE, whitespace_after_indicator=_SPACE
+    )
+
+
+@functools.lru_cache(maxsize=16384)
+def _field_call(args: tuple[tuple[str, str], ...]) -> cst.Call:
+    """``Field(name=value, ...)``; an argument (e.g. ``default=None``) is shared by many calls."""
+    last = len(args) - 1
+    return cst.Call(
+        func=_FIELD,
+        args=[_keyword_arg(name, value, i < last) for i, (name, value) in enumerate(args)],
+        whitespace_after_func=_NO_SPACE,
+        whitespace_before_args=_NO_SPACE,
+    )
+
+
+@functools.lru_cache(maxsize=16384)
+def _keyword_arg(name: str, value: str, comma: bool) -> cst.Arg:
+    return cst.Arg(
+        value=_expression(value),
+        keyword=_name(name),
+        equal=_KEYWORD_EQUAL,
+        comma=_ARG_COMMA if comma else cst.MaybeSentinel.DEFAULT,
+        whitespace_after_star=_NO_SPACE,
+        whitespace_after_arg=_NO_SPACE,
     )
 
 
