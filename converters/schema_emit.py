@@ -498,14 +498,15 @@ class _JsonBuilder:
                 out["contentEncoding"] = spec["contentEncoding"]
             if "pattern" in spec:
                 patterns.append(spec["pattern"])
-        for key, fmt_name, make in (
-            ("starts_with", "starts_with", lambda s: f"^{_escape_regex(s)}.*"),
-            ("ends_with", "ends_with", lambda s: f".*{_escape_regex(s)}$"),
-            ("includes", "includes", _escape_regex),
-        ):
-            if key in c:
-                out["format"] = fmt_name
-                patterns.append(make(c[key]))
+        if "starts_with" in c:
+            out["format"] = "starts_with"
+            patterns.append(f"^{_escape_regex(c['starts_with'])}.*")
+        if "ends_with" in c:
+            out["format"] = "ends_with"
+            patterns.append(f".*{_escape_regex(c['ends_with'])}$")
+        if "includes" in c:
+            out["format"] = "includes"
+            patterns.append(_escape_regex(c["includes"]))
         if "pattern" in c:
             patterns.append(c["pattern"])
         if patterns:
@@ -664,6 +665,7 @@ class _ClassSpec:
     validators: list[cst.BaseStatement]
     forward: bool = False
     base: str = "BaseModel"
+    aliased: bool = False  # a field's Python name differs from its key
 
 
 @dataclass
@@ -781,7 +783,10 @@ class PydanticModule:
         return name
 
     def _import(self, module: str, name: str) -> None:
-        self._imports.setdefault(module, set()).add(name)
+        names = self._imports.get(module)
+        if names is None:
+            names = self._imports[module] = set()
+        names.add(name)
 
     # types -----------------------------------------------------------------------------------------
     def _type_for(self, node: SchemaNode, name: str, *, top: bool = False) -> _FieldSpec:
@@ -1060,12 +1065,17 @@ class PydanticModule:
         fields: list[tuple[str, str, _FieldSpec]] = []
         used: set[str] = set()
         validators: list[cst.BaseStatement] = []
+        aliased = False
         for key, prop in node.properties.items():
             py_name = python_field_name(key)
             while py_name in used:
                 py_name += "_"
             used.add(py_name)
-            spec = self._field(prop, f"{cls}{pascal_case(key)}", key, py_name)
+            if py_name != key and key:
+                aliased = True
+            # a leaf schema never names a nested class: no name to make for it
+            nested = cls if prop.type in _UNNAMED_KINDS else f"{cls}{pascal_case(key)}"
+            spec = self._field(prop, nested, key, py_name)
             fields.append((py_name, key, spec))
             if prop.effects or prop.type == "ref":  # else _field_validators has none
                 validators.extend(self._field_validators(prop, py_name, key))
@@ -1081,7 +1091,7 @@ class PydanticModule:
             extra = "allow"
         elif node.object_mode == "strict":
             extra = "forbid"
-        spec = _ClassSpec(cls, node, fields, extra, validators)
+        spec = _ClassSpec(cls, node, fields, extra, validators, aliased=aliased)
         if cls in self._forward:
             spec.forward = True
         self._classes.append(spec)
@@ -1343,7 +1353,7 @@ class PydanticModule:
         config: list[str] = []
         if spec.extra:
             config.append(f"extra={_py_literal(spec.extra)}")
-        if any(py != key and key for py, key, _ in spec.fields):
+        if spec.aliased:
             config.append("populate_by_name=True")
         if config:
             self._import("pydantic", "ConfigDict")
@@ -1380,6 +1390,25 @@ class PydanticModule:
 
 
 _TRANSFORM_KINDS = frozenset({"transform", "overwrite", "pipe", "preprocess"})
+# kinds whose type never uses the name offered for nested classes (see PydanticModule._bare)
+_UNNAMED_KINDS = frozenset(
+    {
+        "string",
+        "number",
+        "integer",
+        "boolean",
+        "null",
+        "bigint",
+        "date",
+        "literal",
+        "enum",
+        "native_enum",
+        "opaque",
+        "any",
+        "unknown",
+        "never",
+    }
+)
 _EFFECT_NAMES = {
     "refine": "refine",
     "superRefine": "super_refine",
