@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import keyword
 
 import libcst as cst
@@ -121,6 +122,17 @@ class SchemaModels:
         return self._types.get((tool.binding, "Suspend")), self._types.get((tool.binding, "Resume"))
 
 
+# shared leaf nodes, given where libcst would build a default per node (libcst nodes are immutable)
+_NO_SPACE = cst.SimpleWhitespace("")
+_SPACE = cst.SimpleWhitespace(" ")
+_LINE_END = cst.TrailingWhitespace(whitespace=_NO_SPACE, newline=cst.Newline())
+
+
+@functools.lru_cache(maxsize=32)
+def _keyword(name: str) -> cst.Name:
+    return cst.Name(name)
+
+
 def _execute_comment(tool: ToolNode) -> list[str]:
     if tool.execute_style == "0.x":
         return [
@@ -137,7 +149,14 @@ def emit_tool(tool: ToolNode, scope: Scope, name: str, schemas: SchemaModels) ->
 
     def arg(keyword: str, value: cst.BaseExpression | None) -> None:
         if value is not None:
-            args.append(cst.Arg(value, keyword=cst.Name(keyword)))
+            args.append(
+                cst.Arg(
+                    value,
+                    keyword=_keyword(keyword),
+                    whitespace_after_star=_NO_SPACE,
+                    whitespace_after_arg=_NO_SPACE,
+                )
+            )
 
     if tool.id is not None:
         arg("id", emit_value(tool.id, scope, what=f"id of tool {tool.binding}"))
@@ -227,10 +246,22 @@ def emit_tool(tool: ToolNode, scope: Scope, name: str, schemas: SchemaModels) ->
         cst.SimpleStatementLine(
             [
                 cst.Assign(
-                    targets=[cst.AssignTarget(cst.Name(name))],
-                    value=cst.Call(func=cst.Name(create_tool), args=args),
+                    targets=[
+                        cst.AssignTarget(
+                            cst.Name(name),
+                            whitespace_before_equal=_SPACE,
+                            whitespace_after_equal=_SPACE,
+                        )
+                    ],
+                    value=cst.Call(
+                        func=cst.Name(create_tool),
+                        args=args,
+                        whitespace_after_func=_NO_SPACE,
+                        whitespace_before_args=_NO_SPACE,
+                    ),
                 )
-            ]
+            ],
+            trailing_whitespace=_LINE_END,
         )
     )
     scope.ctx.converted.append(
