@@ -185,6 +185,26 @@ def _walk(node: SchemaNode) -> Iterable[SchemaNode]:
         stack.extend(reversed(list(_children(current))))
 
 
+def _ref_nodes(node: SchemaNode) -> list[SchemaNode]:
+    """The ``ref`` nodes of a tree in ``_walk`` order (pre-order), without following them."""
+    found: list[SchemaNode] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "ref" and current.ref is not None:
+            found.append(current)
+        members = current.members
+        # the children of ``_children`` pushed in reverse, so the first is visited first
+        if members:
+            stack.extend(reversed(members))
+        for child in (current.rest, current.key, current.items, current.catchall):
+            if child is not None:
+                stack.append(child)
+        if current.properties:
+            stack.extend(reversed(current.properties.values()))
+    return found
+
+
 def modifier_order(node: SchemaNode) -> list[str]:
     """The wrapping methods in the order zod applied them (derived from flags when not recorded)."""
     if node.modifiers:
@@ -350,21 +370,24 @@ class _JsonBuilder:
             ) from None
 
     def find_cycles(self, root: SchemaNode) -> None:
+        self.find_cycles_through(_ref_nodes(root))
+
+    def find_cycles_through(self, refs: list[SchemaNode]) -> None:
+        """``find_cycles`` for a root whose ``ref`` nodes, in ``_walk`` order, are ``refs``."""
         done: set[str] = set()
 
-        def visit(node: SchemaNode, stack: list[str]) -> None:
-            for child in _walk(node):
-                if child.type != "ref" or child.ref is None:
-                    continue
+        def visit(children: list[SchemaNode], stack: list[str]) -> None:
+            for child in children:
+                assert child.ref is not None
                 if child.ref in stack:
                     self.cyclic.add(child.ref)
                     continue
                 if child.ref in done:
                     continue
-                visit(self.target(child), [*stack, child.ref])
+                visit(_ref_nodes(self.target(child)), [*stack, child.ref])
                 done.add(child.ref)
 
-        visit(root, [])
+        visit(refs, [])
 
     # -----------------------------------------------------------------------------------------
     def full(self, node: SchemaNode, *, skip_ref: bool = False) -> dict[str, Any]:
@@ -458,7 +481,8 @@ class _JsonBuilder:
         # any, unknown, bigint, map, set, opaque: zod's "unrepresentable: any" gives {}
         return {}
 
-    def _string(self, c: dict[str, Any]) -> dict[str, Any]:
+    @staticmethod
+    def _string(c: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "string"}
         if "min_length" in c:
             out["minLength"] = c["min_length"]
@@ -474,14 +498,15 @@ class _JsonBuilder:
                 out["contentEncoding"] = spec["contentEncoding"]
             if "pattern" in spec:
                 patterns.append(spec["pattern"])
-        for key, fmt_name, make in (
-            ("starts_with", "starts_with", lambda s: f"^{_escape_regex(s)}.*"),
-            ("ends_with", "ends_with", lambda s: f".*{_escape_regex(s)}$"),
-            ("includes", "includes", _escape_regex),
-        ):
-            if key in c:
-                out["format"] = fmt_name
-                patterns.append(make(c[key]))
+        if "starts_with" in c:
+            out["format"] = "starts_with"
+            patterns.append(f"^{_escape_regex(c['starts_with'])}.*")
+        if "ends_with" in c:
+            out["format"] = "ends_with"
+            patterns.append(f".*{_escape_regex(c['ends_with'])}$")
+        if "includes" in c:
+            out["format"] = "includes"
+            patterns.append(_escape_regex(c["includes"]))
         if "pattern" in c:
             patterns.append(c["pattern"])
         if patterns:
@@ -584,6 +609,8 @@ _RESERVED_FIELDS = {
 
 def pascal_case(name: str) -> str:
     """``weather-tool`` / ``weather_tool`` / ``weatherTool`` -> ``WeatherTool``."""
+    if name.isascii() and name.isalnum():  # one part: what the split below gives
+        return name[0].upper() + name[1:] if name[0].isalpha() else f"M{name}"
     parts = re.split(r"[^0-9A-Za-z]+", name)
     out = "".join(p[:1].upper() + p[1:] for p in parts if p)
     if not out:
@@ -599,6 +626,7 @@ def model_name_for(source_name: str) -> str:
     return base
 
 
+@functools.lru_cache(maxsize=4096)
 def python_field_name(key: str) -> str:
     """A valid, non-reserved Python identifier for an object key (the key itself when possible)."""
     if key.isidentifier() and not keyword.iskeyword(key):
@@ -618,17 +646,17 @@ def _fresh_identifier(text: str) -> str:
     return f"{words}_" if keyword.iskeyword(words) else words
 
 
-@dataclass
+@dataclass(slots=True)
 class _FieldSpec:
     annotation: str
     kwargs: list[tuple[str, str]] = field(default_factory=list)
     default: str | None = None  # source of the default; None means required
     comments: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # json_schema_extra
-    field_args: list[tuple[str, str]] | None = None  # the arguments of a ``Field(...)`` default
+    field_args: tuple[tuple[str, str], ...] | None = None  # the arguments of a ``Field(...)``
 
 
-@dataclass
+@dataclass(slots=True)
 class _ClassSpec:
     name: str
     node: SchemaNode
@@ -637,6 +665,7 @@ class _ClassSpec:
     validators: list[cst.BaseStatement]
     forward: bool = False
     base: str = "BaseModel"
+    aliased: bool = False  # a field's Python name differs from its key
 
 
 @dataclass
@@ -699,6 +728,7 @@ class PydanticModule:
         self._named: dict[str, str] = {}  # qualified ref -> class name
         self._in_progress: set[str] = set()
         self._cyclic: set[str] = set()
+        self._cycles: dict[tuple[str, ...], frozenset[str]] = {}  # find_cycles by root refs
         self._imports: dict[str, set[str]] = {}
         self._extra_statements: list[cst.BaseStatement] = []
         self._forward: set[str] = set()
@@ -707,9 +737,15 @@ class PydanticModule:
     # public ------------------------------------------------------------------------------------
     def add_model(self, node: SchemaNode, class_name: str) -> str:
         """Emit what ``node`` needs; return the type expression to annotate with."""
-        finder = _JsonBuilder(self._resolve)
-        finder.find_cycles(node)
-        self._cyclic |= finder.cyclic
+        # which refs are cyclic depends only on the names the root refers to, in order
+        refs = _ref_nodes(node)
+        key = tuple(ref.ref or "" for ref in refs)
+        cyclic = self._cycles.get(key)
+        if cyclic is None:
+            finder = _JsonBuilder(self._resolve)
+            finder.find_cycles_through(refs)
+            cyclic = self._cycles[key] = frozenset(finder.cyclic)
+        self._cyclic |= cyclic
         return self._type_for(node, class_name, top=True).annotation
 
     def build(self) -> EmittedModels:
@@ -747,7 +783,10 @@ class PydanticModule:
         return name
 
     def _import(self, module: str, name: str) -> None:
-        self._imports.setdefault(module, set()).add(name)
+        names = self._imports.get(module)
+        if names is None:
+            names = self._imports[module] = set()
+        names.add(name)
 
     # types -----------------------------------------------------------------------------------------
     def _type_for(self, node: SchemaNode, name: str, *, top: bool = False) -> _FieldSpec:
@@ -767,12 +806,14 @@ class PydanticModule:
             return _FieldSpec(self._object_class(node, name, owner=self._generated_owner(node)))
         if kind == "string":
             spec = _FieldSpec("str")
+            if not c:
+                return spec  # no constraints: no Field arguments, no JSON Schema extras
             if "min_length" in c:
                 spec.kwargs.append(("min_length", repr(c["min_length"])))
             if "max_length" in c:
                 spec.kwargs.append(("max_length", repr(c["max_length"])))
             extra: dict[str, Any] = {}
-            js = _JsonBuilder(self._resolve)._string(c)
+            js = _JsonBuilder._string(c)
             for key in ("format", "contentEncoding", "allOf"):
                 if key in js:
                     extra[key] = js[key]
@@ -905,6 +946,8 @@ class PydanticModule:
             return []
         effects = [*(target.effects if target is not node else []), *node.effects]
         out: list[str] = []
+        if not effects:
+            return out
         base = _fresh_identifier(name)
         for index, effect in enumerate(effects):
             suffix = f"_{index + 1}" if len(effects) > 1 else ""
@@ -1022,14 +1065,20 @@ class PydanticModule:
         fields: list[tuple[str, str, _FieldSpec]] = []
         used: set[str] = set()
         validators: list[cst.BaseStatement] = []
+        aliased = False
         for key, prop in node.properties.items():
             py_name = python_field_name(key)
             while py_name in used:
                 py_name += "_"
             used.add(py_name)
-            spec = self._field(prop, f"{cls}{pascal_case(key)}", key, py_name)
+            if py_name != key and key:
+                aliased = True
+            # a leaf schema never names a nested class: no name to make for it
+            nested = cls if prop.type in _UNNAMED_KINDS else f"{cls}{pascal_case(key)}"
+            spec = self._field(prop, nested, key, py_name)
             fields.append((py_name, key, spec))
-            validators.extend(self._field_validators(prop, py_name, key))
+            if prop.effects or prop.type == "ref":  # else _field_validators has none
+                validators.extend(self._field_validators(prop, py_name, key))
         validators.extend(self._model_validators(node))
         extra = None
         if node.catchall is not None and node.catchall.type not in ("any", "unknown"):
@@ -1042,7 +1091,7 @@ class PydanticModule:
             extra = "allow"
         elif node.object_mode == "strict":
             extra = "forbid"
-        spec = _ClassSpec(cls, node, fields, extra, validators)
+        spec = _ClassSpec(cls, node, fields, extra, validators, aliased=aliased)
         if cls in self._forward:
             spec.forward = True
         self._classes.append(spec)
@@ -1116,11 +1165,8 @@ class PydanticModule:
             kwargs.append(("alias", _py_literal(key)))
         if kwargs:
             self._import("pydantic", "Field")
-            args = ([f"default={default}"] if default is not None else []) + [
-                f"{k}={v}" for k, v in kwargs
-            ]
-            spec.default = f"Field({', '.join(args)})"
-            spec.field_args = [*([("default", default)] if default is not None else []), *kwargs]
+            # the default goes into Field(...), written from these arguments
+            spec.field_args = (("default", default), *kwargs) if default is not None else (*kwargs,)
         else:
             spec.default = default
         spec.kwargs = []
@@ -1129,25 +1175,37 @@ class PydanticModule:
     def _exact_json(self, prop: SchemaNode) -> dict[str, Any] | None:
         """The exact JSON Schema to pin on a field whose natural pydantic form would render
         differently from zod (None when the natural form already matches)."""
-        target = self._deref(prop) if prop.type == "ref" else prop
-        if prop.type == "ref" and prop.ref in self._cyclic:
-            return None
-        kind = target.type
-        order = modifier_order(prop)
-        needs = kind in ("bigint", "map", "set", "never", "date")
-        needs |= kind in ("enum", "native_enum") and len(target.values) == 1
-        needs |= (
-            kind == "record"
-            and target.key is not None
-            and (self._deref(target.key).type in ("enum", "native_enum", "literal"))
-        )
-        needs |= kind == "union" and any(self._deref(m).type == "null" for m in target.members[:-1])
-        needs |= kind == "intersection" and not self._foldable(target)
+        target = prop
+        kind = prop.type
+        if kind == "ref":
+            target = self._deref(prop)
+            if prop.ref in self._cyclic:
+                return None
+            kind = target.type
+        # at most one of the kind checks applies
+        if kind in ("bigint", "map", "set", "never", "date"):
+            needs = True
+        elif kind in ("enum", "native_enum"):
+            needs = len(target.values) == 1
+        elif kind == "record":
+            needs = target.key is not None and (
+                self._deref(target.key).type in ("enum", "native_enum", "literal")
+            )
+        elif kind == "union":
+            needs = any(self._deref(m).type == "null" for m in target.members[:-1])
+        elif kind == "intersection":
+            needs = not self._foldable(target)
+        else:
+            needs = False
+        # a wrapper applied before nullable/nullish; the order modifier_order derives when
+        # none was recorded starts with those two, so only a recorded order can have one
+        order = prop.modifiers
         for late in ("nullable", "nullish"):
-            if late in order:
+            if not needs and late in order:
                 index = order.index(late)
-                needs |= any(m in ("describe", "default", "catch") for m in order[:index])
-        needs |= (prop.nullable or prop.nullish) and prop.has_default and prop.default is None
+                needs = any(m in ("describe", "default", "catch") for m in order[:index])
+        if not needs:
+            needs = (prop.nullable or prop.nullish) and prop.has_default and prop.default is None
         if not needs:
             return None
         return _JsonBuilder(self._resolve).full(prop)
@@ -1178,6 +1236,8 @@ class PydanticModule:
             return []  # object-level checks become model validators of the nested class
         effects = [*target.effects, *(prop.effects if target is not prop else [])]
         out: list[cst.BaseStatement] = []
+        if not effects:
+            return out
         field = _fresh_identifier(py_name)
         for index, effect in enumerate(effects):
             suffix = f"_{index + 1}" if len(effects) > 1 else ""
@@ -1293,16 +1353,16 @@ class PydanticModule:
         config: list[str] = []
         if spec.extra:
             config.append(f"extra={_py_literal(spec.extra)}")
-        if any(py != key and key for py, key, _ in spec.fields):
+        if spec.aliased:
             config.append("populate_by_name=True")
         if config:
             self._import("pydantic", "ConfigDict")
             target = "__pydantic_config__" if spec.base == "TypedDict" else "model_config"
             body.append(_statement(f"{target} = ConfigDict({', '.join(config)})"))
         for py_name, _key, fspec in spec.fields:
-            if re.search(r"\bAny\b", fspec.annotation):
+            if "Any" in fspec.annotation and _ANY_WORD.search(fspec.annotation):
                 self._import("typing", "Any")
-            body.append(_with_comments(_field_statement(py_name, fspec), fspec.comments))
+            body.append(_field_statement(py_name, fspec))
         for validator in spec.validators:
             body.append(
                 validator.with_changes(
@@ -1311,13 +1371,17 @@ class PydanticModule:
             )
         if not body:
             body.append(cst.SimpleStatementLine([cst.Pass()]))
-        cls = cst.ClassDef(
+        # every whitespace given, from shared nodes: libcst would build (and validate) each default
+        return cst.ClassDef(
             name=cst.Name(spec.name),
-            bases=[cst.Arg(cst.Name(spec.base))],
-            body=cst.IndentedBlock(body=body),
-            leading_lines=[cst.EmptyLine(), cst.EmptyLine()],
+            body=cst.IndentedBlock(body=body, header=_LINE_END),
+            bases=[_base_arg(spec.base)],
+            leading_lines=[_BLANK_LINE, _BLANK_LINE],
+            whitespace_after_class=_SPACE,
+            whitespace_after_name=_NO_SPACE,
+            whitespace_before_colon=_NO_SPACE,
+            whitespace_after_type_parameters=_NO_SPACE,
         )
-        return cls
 
     @property
     def helper_statements(self) -> list[cst.BaseStatement]:
@@ -1326,6 +1390,25 @@ class PydanticModule:
 
 
 _TRANSFORM_KINDS = frozenset({"transform", "overwrite", "pipe", "preprocess"})
+# kinds whose type never uses the name offered for nested classes (see PydanticModule._bare)
+_UNNAMED_KINDS = frozenset(
+    {
+        "string",
+        "number",
+        "integer",
+        "boolean",
+        "null",
+        "bigint",
+        "date",
+        "literal",
+        "enum",
+        "native_enum",
+        "opaque",
+        "any",
+        "unknown",
+        "never",
+    }
+)
 _EFFECT_NAMES = {
     "refine": "refine",
     "superRefine": "super_refine",
@@ -1418,10 +1501,28 @@ def _lines(text: str) -> list[str]:
 # many trees, and a field line is assembled from its pieces instead of being parsed whole (the
 # same line, e.g. ``id: str``, is assembled once).
 _STRING_LITERAL = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
+# Whitespace and punctuation nodes are shared too, and passed explicitly where libcst would
+# otherwise build a default for each field of each node.
+_ANY_WORD = re.compile(r"\bAny\b")
 _NO_SPACE = cst.SimpleWhitespace("")
 _SPACE = cst.SimpleWhitespace(" ")
+_NEWLINE = cst.Newline()
+_LINE_END = cst.TrailingWhitespace(whitespace=_NO_SPACE, newline=_NEWLINE)
+_BLANK_LINE = cst.EmptyLine(whitespace=_NO_SPACE, newline=_NEWLINE)
 _KEYWORD_EQUAL = cst.AssignEqual(whitespace_before=_NO_SPACE, whitespace_after=_NO_SPACE)
+_ASSIGN_EQUAL = cst.AssignEqual(whitespace_before=_SPACE, whitespace_after=_SPACE)
 _ARG_COMMA = cst.Comma(whitespace_before=_NO_SPACE, whitespace_after=_SPACE)
+_FIELD = cst.Name("Field")
+
+
+@functools.lru_cache(maxsize=4096)
+def _name(value: str) -> cst.Name:
+    return cst.Name(value)
+
+
+@functools.lru_cache(maxsize=64)
+def _base_arg(base: str) -> cst.Arg:
+    return cst.Arg(_name(base), whitespace_after_star=_NO_SPACE, whitespace_after_arg=_NO_SPACE)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -1440,8 +1541,8 @@ def _statement(code: str) -> cst.BaseStatement:
 
 def _field_statement(py_name: str, spec: _FieldSpec) -> cst.BaseStatement:
     """``name: annotation = default``: what parsing that line gives, without parsing it whole."""
-    args = tuple(spec.field_args) if spec.field_args is not None else None
-    return _field_line(py_name, spec.annotation, spec.default, args)
+    statement = _field_line(py_name, spec.annotation, spec.default, spec.field_args)
+    return _with_comments(statement, spec.comments) if spec.comments else statement
 
 
 @functools.lru_cache(maxsize=16384)
@@ -1450,35 +1551,50 @@ def _field_line(
 ) -> cst.BaseStatement:
     value: cst.BaseExpression | None = None
     if args is not None:
-        value = cst.Call(
-            func=cst.Name("Field"),
-            args=[
-                cst.Arg(
-                    value=_expression(arg),
-                    keyword=cst.Name(name),
-                    equal=_KEYWORD_EQUAL,
-                    comma=_ARG_COMMA if i < len(args) - 1 else cst.MaybeSentinel.DEFAULT,
-                )
-                for i, (name, arg) in enumerate(args)
-            ],
-        )
+        value = _field_call(args)
     elif default is not None:
         value = _expression(default)
     return cst.SimpleStatementLine(
         [
             cst.AnnAssign(
-                target=cst.Name(py_name),
-                annotation=cst.Annotation(
-                    _expression(annotation),
-                    whitespace_before_indicator=_NO_SPACE,
-                    whitespace_after_indicator=_SPACE,
-                ),
+                target=_name(py_name),
+                annotation=_annotation(annotation),
                 value=value,
-                equal=cst.AssignEqual(whitespace_before=_SPACE, whitespace_after=_SPACE)
-                if value is not None
-                else cst.MaybeSentinel.DEFAULT,
+                equal=_ASSIGN_EQUAL if value is not None else cst.MaybeSentinel.DEFAULT,
             )
-        ]
+        ],
+        trailing_whitespace=_LINE_END,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _annotation(code: str) -> cst.Annotation:
+    return cst.Annotation(
+        _expression(code), whitespace_before_indicator=_NO_SPACE, whitespace_after_indicator=_SPACE
+    )
+
+
+@functools.lru_cache(maxsize=16384)
+def _field_call(args: tuple[tuple[str, str], ...]) -> cst.Call:
+    """``Field(name=value, ...)``; an argument (e.g. ``default=None``) is shared by many calls."""
+    last = len(args) - 1
+    return cst.Call(
+        func=_FIELD,
+        args=[_keyword_arg(name, value, i < last) for i, (name, value) in enumerate(args)],
+        whitespace_after_func=_NO_SPACE,
+        whitespace_before_args=_NO_SPACE,
+    )
+
+
+@functools.lru_cache(maxsize=16384)
+def _keyword_arg(name: str, value: str, comma: bool) -> cst.Arg:
+    return cst.Arg(
+        value=_expression(value),
+        keyword=_name(name),
+        equal=_KEYWORD_EQUAL,
+        comma=_ARG_COMMA if comma else cst.MaybeSentinel.DEFAULT,
+        whitespace_after_star=_NO_SPACE,
+        whitespace_after_arg=_NO_SPACE,
     )
 
 
