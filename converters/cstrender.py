@@ -36,6 +36,8 @@ _SW = cst.SimpleWhitespace
 _NAME = cst.Name
 _COMMA_OP = cst.Comma
 _ASSIGN_EQUAL = cst.AssignEqual
+# nodes whose text is their ``value`` when they have no parentheses: inlined in the hot renderers
+_LEAVES = frozenset({cst.Name, cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary})
 
 
 class _NoPosition:
@@ -161,7 +163,10 @@ def _trailing_whitespace(node: cst.TrailingWhitespace, cx: Ctx) -> str:
 
 
 def _empty_line(node: cst.EmptyLine, cx: Ctx) -> str:
-    text = cx[0] + _w(node.whitespace, cx) if node.indent else _w(node.whitespace, cx)
+    ws = node.whitespace
+    text = ws.value if type(ws) is _SW else _w(ws, cx)
+    if node.indent:
+        text = cx[0] + text
     comment = node.comment
     if comment is not None:
         text += _G[type(comment)](comment, cx)
@@ -271,14 +276,16 @@ _G[cst.ImportStar] = lambda node, cx: "*"
 
 def _left(token: str) -> Callable[[Any, Ctx], str]:
     def render_left(node: Any, cx: Ctx) -> str:
-        return token + _w(node.whitespace_after, cx)
+        ws = node.whitespace_after
+        return token + (ws.value if type(ws) is _SW else _w(ws, cx))
 
     return render_left
 
 
 def _right(token: str) -> Callable[[Any, Ctx], str]:
     def render_right(node: Any, cx: Ctx) -> str:
-        return _w(node.whitespace_before, cx) + token
+        ws = node.whitespace_before
+        return (ws.value if type(ws) is _SW else _w(ws, cx)) + token
 
     return render_right
 
@@ -409,7 +416,14 @@ def _binary_operation(node: Any, cx: Ctx) -> str:
     left = node.left
     op = node.operator
     right = node.right
-    text = g[type(left)](left, cx) + g[type(op)](op, cx) + g[type(right)](right, cx)
+    if type(left) in _LEAVES and not left.lpar and not left.rpar:
+        text = left.value + g[type(op)](op, cx)
+    else:
+        text = g[type(left)](left, cx) + g[type(op)](op, cx)
+    if type(right) in _LEAVES and not right.lpar and not right.rpar:
+        text += right.value
+    else:
+        text += g[type(right)](right, cx)
     if node.lpar or node.rpar:
         return _parens(node, text, cx)
     return text
@@ -420,9 +434,16 @@ def _attribute(node: cst.Attribute, cx: Ctx) -> str:
     dot = node.dot
     attr = node.attr
     g = _G
-    text = g[type(value)](value, cx)
-    if type(dot) is cst.Dot and type(dot.whitespace_before) is _SW:
-        text += dot.whitespace_before.value + "." + _w(dot.whitespace_after, cx)
+    if type(value) is _NAME and not value.lpar and not value.rpar:
+        text = value.value
+    else:
+        text = g[type(value)](value, cx)
+    if (
+        type(dot) is cst.Dot
+        and type(dot.whitespace_before) is _SW
+        and type(dot.whitespace_after) is _SW
+    ):
+        text += dot.whitespace_before.value + "." + dot.whitespace_after.value
     else:
         text += g[type(dot)](dot, cx)
     if type(attr) is _NAME and not attr.lpar and not attr.rpar:
@@ -452,6 +473,8 @@ def _index(node: cst.Index, cx: Ctx) -> str:
     if after_star is not None:
         text += _w(after_star, cx)
     value = node.value
+    if type(value) in _LEAVES and not value.lpar and not value.rpar:
+        return text + value.value
     return text + _G[type(value)](value, cx)
 
 
@@ -515,6 +538,8 @@ def _annotation(node: cst.Annotation, cx: Ctx, indicator: str | None) -> str:
     after = node.whitespace_after_indicator
     text += after.value if type(after) is _SW else _w(after, cx)
     annotation = node.annotation
+    if type(annotation) in _LEAVES and not annotation.lpar and not annotation.rpar:
+        return text + annotation.value
     return text + _G[type(annotation)](annotation, cx)
 
 
@@ -636,7 +661,10 @@ def _arg(node: cst.Arg, cx: Ctx, default_comma: bool) -> str:
     elif type(equal) is _ASSIGN_EQUAL or isinstance(equal, _ASSIGN_EQUAL):
         text += g[type(equal)](equal, cx)
     value = node.value
-    text += g[type(value)](value, cx)
+    if type(value) in _LEAVES and not value.lpar and not value.rpar:
+        text += value.value
+    else:
+        text += g[type(value)](value, cx)
     comma = node.comma
     if comma is _DEFAULT:
         if default_comma:
@@ -737,10 +765,17 @@ def _dict_element(node: cst.DictElement, cx: Ctx, default_comma: bool, spaced: b
     value = node.value
     before = node.whitespace_before_colon
     after = node.whitespace_after_colon
-    if type(before) is _SW and type(after) is _SW:
-        text = g[type(key)](key, cx) + before.value + ":" + after.value + g[type(value)](value, cx)
+    if type(key) in _LEAVES and not key.lpar and not key.rpar:
+        text = key.value
     else:
-        text = g[type(key)](key, cx) + _w(before, cx) + ":" + _w(after, cx)
+        text = g[type(key)](key, cx)
+    if type(before) is _SW and type(after) is _SW:
+        text += before.value + ":" + after.value
+    else:
+        text += _w(before, cx) + ":" + _w(after, cx)
+    if type(value) in _LEAVES and not value.lpar and not value.rpar:
+        text += value.value
+    else:
         text += g[type(value)](value, cx)
     return text + _element_comma(node.comma, cx, default_comma, spaced)
 
@@ -961,11 +996,16 @@ def _ann_assign(node: cst.AnnAssign, cx: Ctx, default_semicolon: bool) -> str:
         text = target.value
     else:
         text = g[type(target)](target, cx)
-    if type(annotation) is cst.Annotation and annotation.whitespace_before_indicator is _DEFAULT:
-        after = annotation.whitespace_after_indicator  # the common case of _annotation(..., ":")
+    before = annotation.whitespace_before_indicator if type(annotation) is cst.Annotation else None
+    if before is _DEFAULT or type(before) is _SW:
+        after = annotation.whitespace_after_indicator  # _annotation(annotation, cx, ":") inlined
+        text += "" if before is _DEFAULT else before.value
         text += ":" + (after.value if type(after) is _SW else _w(after, cx))
         annotation = annotation.annotation
-        text += g[type(annotation)](annotation, cx)
+        if type(annotation) in _LEAVES and not annotation.lpar and not annotation.rpar:
+            text += annotation.value
+        else:
+            text += g[type(annotation)](annotation, cx)
     else:
         text += _ANNOTATION[type(annotation)](annotation, cx, ":")
     equal = node.equal
@@ -1268,9 +1308,24 @@ def _function_def(node: cst.FunctionDef, cx: Ctx) -> str:
 
 
 def _class_def(node: cst.ClassDef, cx: Ctx) -> str:
-    text = _definition_opening(node, cx) + "class" + _w(node.whitespace_after_class, cx)
-    text += _node(node.name, cx) + _w(node.whitespace_after_name, cx)
-    text += _type_parameters_of(node, cx)
+    after_class = node.whitespace_after_class
+    name = node.name
+    after_name = node.whitespace_after_name
+    after_params = node.whitespace_after_type_parameters
+    if (
+        type(after_class) is _SW
+        and type(name) is _NAME
+        and not name.lpar
+        and not name.rpar
+        and type(after_name) is _SW
+        and node.type_parameters is None
+        and type(after_params) is _SW
+    ):
+        text = "class" + after_class.value + name.value + after_name.value + after_params.value
+    else:
+        text = "class" + _w(after_class, cx) + _node(name, cx) + _w(after_name, cx)
+        text += _type_parameters_of(node, cx)
+    text = _definition_opening(node, cx) + text
     bases = node.bases
     keywords = node.keywords
     lpar = node.lpar
