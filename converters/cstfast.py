@@ -3,22 +3,18 @@
 libcst's ``node.visit(visitor)`` rebuilds (and re-validates) every node it passes, even for a
 read-only ``CSTVisitor``, and ``Module.code`` enters a context manager per node; on a large project
 that is most of the convert time. The helpers here read the same trees without either cost:
-``walk`` reads each node's dataclass fields directly, ``code`` renders through a code-generation
-state whose position bookkeeping is a no-op. The text they produce is the text libcst produces.
+``walk`` reads each node's dataclass fields directly, ``code`` renders with one plain function per
+node class (``converters.cstrender``). The text they produce is the text libcst produces.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from contextlib import AbstractContextManager
 from typing import Any
 
 import libcst as cst
 
-try:  # libcst's (private) code-generation state; libcst>=1.4,<2 has it here
-    from libcst._nodes.internal import CodegenState
-except ImportError:  # pragma: no cover - moved: render through Module.code_for_node
-    CodegenState = None  # type: ignore[assignment,misc]
+from converters.cstrender import FastState, render
 
 __all__ = ["code", "contains", "walk"]
 
@@ -67,31 +63,12 @@ def contains(node: cst.CSTNode, types: type | tuple[type, ...]) -> bool:
     return any(isinstance(n, types) for n in walk(node))
 
 
-class _NoPosition(AbstractContextManager[None]):
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
-_NO_POSITION = _NoPosition()
-
-
-if CodegenState is not None:
-
-    class _FastState(CodegenState):
-        """libcst's code-generation state without the per-node position context manager."""
-
-        def record_syntactic_position(self, node: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-            return _NO_POSITION
-
-
 def code(node: cst.CSTNode, module: cst.Module | None = None) -> str:
     """The source text of ``node`` (a whole module, or a node rendered as in ``module``)."""
     owner = module if module is not None else (node if isinstance(node, cst.Module) else _EMPTY)
-    if CodegenState is None:  # pragma: no cover
+    if FastState is None:  # pragma: no cover
         return owner.code_for_node(node)
-    state = _FastState(default_indent=owner.default_indent, default_newline=owner.default_newline)
-    node._codegen(state)
-    return "".join(state.tokens)
+    return render(node, owner.default_indent, owner.default_newline)
 
 
 _EMPTY = cst.Module(body=[])
