@@ -154,11 +154,23 @@ def emit_translated_workflow_function(
     return None
 
 
+_SOURCE_KEY = "translate.module_source"
+
+
 def _module_source(scope: Scope, file: str) -> str | None:
+    """The text of ``file``, read once for the tools and steps of one module in a row.
+
+    The last file read is kept on the emit context (one entry: bounded, per conversion).
+    """
+    last = scope.ctx.lazy.get(_SOURCE_KEY)
+    if isinstance(last, tuple) and last[0] == file:
+        return last[1]  # type: ignore[no-any-return]
     try:
-        return (Path(scope.ctx.project.root) / file).read_text(encoding="utf-8")
+        text: str | None = (Path(scope.ctx.project.root) / file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        return None
+        text = None
+    scope.ctx.lazy[_SOURCE_KEY] = (file, text)
+    return text
 
 
 def _add_function(

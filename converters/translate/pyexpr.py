@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import libcst as cst
@@ -42,10 +43,36 @@ _BINARY_PREC: dict[type[cst.BaseBinaryOp], int] = {
 }
 
 
+# the precedence of expressions by their class, where the class alone says it
+_PREC_OF_TYPE: dict[type, int] = {
+    cst.Name: P_ATOM,
+    cst.SimpleString: P_ATOM,
+    cst.Integer: P_ATOM,
+    cst.Float: P_ATOM,
+    cst.FormattedString: P_ATOM,
+    cst.Dict: P_ATOM,
+    cst.List: P_ATOM,
+    cst.ListComp: P_ATOM,
+    cst.GeneratorExp: P_ATOM,
+    cst.Tuple: P_ATOM,
+    cst.NamedExpr: -1,
+    cst.Lambda: P_LAMBDA,
+    cst.IfExp: P_IFEXP,
+    cst.Comparison: P_CMP,
+    cst.Await: P_AWAIT,
+    cst.Attribute: P_PRIMARY,
+    cst.Call: P_PRIMARY,
+    cst.Subscript: P_PRIMARY,
+}
+
+
 def prec(expr: cst.BaseExpression) -> int:
     """The precedence of an expression's outermost operator (parenthesised: an atom)."""
     if getattr(expr, "lpar", None):
         return P_ATOM
+    known = _PREC_OF_TYPE.get(type(expr))
+    if known is not None:
+        return known
     if isinstance(expr, cst.NamedExpr):
         return -1
     if isinstance(expr, cst.Lambda):
@@ -216,27 +243,73 @@ def number(value: int | float) -> cst.BaseExpression:
     return cst.Float(text) if ("." in text or "e" in text) else cst.Integer(text)
 
 
-def _fstring_ok(expr: cst.BaseExpression) -> bool:
+_NOT_IN_FSTRING = ("\\", "\n", '"', "{", "}")
+
+# node classes whose code is fixed punctuation and keywords (no quote, brace, backslash or
+# newline) besides their text fields: an expression made of them fits an f-string when its
+# text fields do
+_PLAIN_CODE = frozenset(
+    {
+        cst.Name, cst.Attribute, cst.Dot, cst.Call, cst.Arg, cst.Subscript, cst.SubscriptElement,
+        cst.Index, cst.Integer, cst.Float, cst.SimpleString, cst.LeftParen, cst.RightParen,
+        cst.LeftSquareBracket, cst.RightSquareBracket, cst.SimpleWhitespace, cst.Comma,
+        cst.AssignEqual, cst.BinaryOperation, cst.Add, cst.Subtract, cst.Multiply,
+        cst.Comparison, cst.ComparisonTarget, cst.Is, cst.IsNot, cst.Equal, cst.NotEqual,
+        cst.BooleanOperation, cst.And, cst.Or, cst.Not, cst.UnaryOperation, cst.Minus,
+        cst.IfExp, cst.Await, cst.List, cst.Element, cst.Tuple,
+    }
+)  # fmt: skip
+_TEXT_FIELDS: dict[type, tuple[str, ...]] = {}  # per class: its fields holding text
+
+
+def _text_fields(cls: type) -> tuple[str, ...]:
+    found = _TEXT_FIELDS.get(cls)
+    if found is None:
+        found = _TEXT_FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return found
+
+
+def _fstring_ok(expr: cst.BaseExpression, nodes: list[cst.CSTNode] | None = None) -> bool:
+    """Whether ``expr``'s code can sit in ``f"{...}"`` (``nodes``: ``expr`` and all below it)."""
+    if nodes is not None and _plain_code(nodes):
+        return True  # the same answer as reading the code, without rendering it
     code = cstfast.code(expr)
-    return not ("\\" in code or "\n" in code or '"' in code or "{" in code or "}" in code)
+    return not any(ch in code for ch in _NOT_IN_FSTRING)
 
 
-def _single_quote_strings(expr: cst.BaseExpression) -> cst.BaseExpression:
-    class _Requote(cst.CSTTransformer):
-        def leave_SimpleString(
-            self, original_node: cst.SimpleString, updated_node: cst.SimpleString
-        ) -> cst.SimpleString:
-            value = original_node.evaluated_value
-            if (
-                isinstance(value, str)
-                and "'" not in value
-                and "\\" not in value
-                and value.isprintable()
-            ):
-                return cst.SimpleString("'" + value + "'")
-            return updated_node
+def _plain_code(nodes: list[cst.CSTNode]) -> bool:
+    """Whether the code of ``nodes`` surely holds no character an f-string part refuses."""
+    for node in nodes:
+        cls = type(node)
+        if cls not in _PLAIN_CODE:
+            return False
+        for name in _text_fields(cls):
+            value = getattr(node, name)
+            if type(value) is str and any(ch in value for ch in _NOT_IN_FSTRING):
+                return False
+    return True
 
-    if not cstfast.contains(expr, cst.SimpleString):
+
+class _Requote(cst.CSTTransformer):
+    """String literals in single quotes where the value allows (inside an f-string)."""
+
+    def leave_SimpleString(
+        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
+    ) -> cst.SimpleString:
+        value = original_node.evaluated_value
+        if (
+            isinstance(value, str)
+            and "'" not in value
+            and "\\" not in value
+            and value.isprintable()
+        ):
+            return cst.SimpleString("'" + value + "'")
+        return updated_node
+
+
+def _single_quote_strings(expr: cst.BaseExpression, nodes: list[cst.CSTNode]) -> cst.BaseExpression:
+    """``expr`` with its strings single-quoted (``nodes``: ``expr`` and all below it)."""
+    if not any(isinstance(n, cst.SimpleString) for n in nodes):
         return expr  # nothing to requote: skip rebuilding the tree
     return expr.visit(_Requote())  # type: ignore[return-value]
 
@@ -258,8 +331,9 @@ def fstring(
                 text = _escape(part, '"').replace("{", "{{").replace("}", "}}")
                 pieces.append(cst.FormattedStringText(text))
         else:
-            inner = _single_quote_strings(part)
-            if not _fstring_ok(inner):
+            nodes = cstfast.walk(part)
+            inner = _single_quote_strings(part, nodes)
+            if not _fstring_ok(inner, nodes if inner is part else None):
                 fits = False
                 break
             pieces.append(cst.FormattedStringExpression(wrap(inner, P_IFEXP)))

@@ -8,6 +8,7 @@ is; the caller then keeps the TODO body (all or nothing per function).
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -120,6 +121,9 @@ class _Func:
 
 
 E = tuple[cst.BaseExpression, Ty]
+
+# a parsed module's top-level declarations by name (dropped with the parsed module)
+_MODULE_DECLS: weakref.WeakKeyDictionary[Syntax, dict[str, Node]] = weakref.WeakKeyDictionary()
 _R = TypeVar("_R")
 
 
@@ -190,6 +194,11 @@ class FunctionTranslator:
 
     # -- module-level declarations -------------------------------------------------------------
     def _collect_module_decls(self) -> dict[str, Node]:
+        # every tool of a module reads the same declarations: found once per parsed module
+        # (read only: nothing adds to or removes from the mapping)
+        known = _MODULE_DECLS.get(self.syntax)
+        if known is not None:
+            return known
         decls: dict[str, Node] = {}
         for child in self.syntax.root.named_children:
             node = child
@@ -212,6 +221,7 @@ class FunctionTranslator:
                 for ident in self._walk(node):
                     if ident.type == "identifier":
                         decls.setdefault(self.text(ident), node)
+        _MODULE_DECLS[self.syntax] = decls
         return decls
 
     def _walk(self, node: Node) -> Iterator[Node]:
