@@ -529,10 +529,8 @@ def _name_counts(stmt: cst.CSTNode, counts: dict[str, int], step: int = 1) -> bo
             continue  # nothing but parentheses below a name
         if kind is attribute_type:
             # `context.abort_signal`: the attribute's Name is not a use of a local of that name
-            attr = node.attr.value
-            counts[attr] = get(attr, 0) - step
             push(node.value)
-            continue  # the attribute's own name is counted and uncounted: skip it
+            continue
         if kind is arg_type and node.keyword is not None:
             # `f(timeout=...)`: the keyword is not a use of a local of that name
             push(node.value)

@@ -200,6 +200,8 @@ def ifexp(
 
 
 def _escape(text: str, quote: str) -> str:
+    if text.isprintable() and "\\" not in text and quote not in text:
+        return text  # nothing to escape
     out: list[str] = []
     for ch in text:
         if ch == "\\":
@@ -269,6 +271,20 @@ def _text_fields(cls: type) -> tuple[str, ...]:
     return found
 
 
+_DEFAULT_DOT = cst.Attribute.__dataclass_fields__["dot"].default
+
+
+def _reference(expr: cst.BaseExpression) -> bool:
+    """Whether ``expr`` is ``a`` or ``a.b.c`` as libcst writes it by default (no parentheses,
+    no spaces): its code is names and dots, so it fits an f-string and has no string to requote."""
+    while type(expr) is cst.Attribute:
+        if expr.lpar or expr.rpar or expr.dot is not _DEFAULT_DOT or expr.attr.lpar:
+            return False
+        expr = expr.value
+    # a Name's value is a valid identifier (libcst checks): no quote, brace or backslash
+    return type(expr) is cst.Name and not expr.lpar and not expr.rpar
+
+
 def _fstring_ok(expr: cst.BaseExpression, nodes: list[cst.CSTNode] | None = None) -> bool:
     """Whether ``expr``'s code can sit in ``f"{...}"`` (``nodes``: ``expr`` and all below it)."""
     if nodes is not None and _plain_code(nodes):
@@ -331,6 +347,9 @@ def fstring(
                 text = _escape(part, '"').replace("{", "{{").replace("}", "}}")
                 pieces.append(cst.FormattedStringText(text))
         else:
+            if _reference(part):
+                pieces.append(cst.FormattedStringExpression(part))
+                continue
             nodes = cstfast.walk(part)
             inner = _single_quote_strings(part, nodes)
             if not _fstring_ok(inner, nodes if inner is part else None):
