@@ -10,6 +10,8 @@ keeps its TODO and reports the reason under rule LM371. The subset is documented
 from __future__ import annotations
 
 import dataclasses
+import functools
+import typing
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -141,12 +143,18 @@ def _find_function(syntax: Syntax, line: int, column: int, text: str) -> Node | 
     return None
 
 
+@functools.lru_cache(maxsize=1024)
+def _language(path: str) -> Language:
+    """The grammar of a file (by its suffix; TypeScript when unknown), asked once per path."""
+    return language_for_path(path) or "ts"
+
+
 def _locate(
     function: FunctionValue, module_source: str | bytes | None, file: str | None
 ) -> tuple[Syntax, Node | None, int, Loc]:
     """The parsed module and the function's node in it (or the function parsed on its own)."""
     path = file or (function.loc.file if function.loc else "<execute>")
-    language = language_for_path(path) or "ts"
+    language = _language(path)
     line = function.loc.line if function.loc else 1
     column = function.loc.column if function.loc else 1
     node: Node | None = None
@@ -505,10 +513,25 @@ def _name_fields(cls: type) -> tuple[str, ...]:
         found = tuple(
             f.name
             for f in dataclasses.fields(cls)
-            if f.name not in _NO_NAMES and not f.name.startswith("whitespace")
+            if f.name not in _NO_NAMES
+            and not f.name.startswith("whitespace")
+            and _may_hold_node(f.type)
         )
         _NAME_FIELDS[cls] = found
     return found
+
+
+def _may_hold_node(annotation: object) -> bool:
+    """Whether a field annotated ``annotation`` may hold a libcst node: all but text and flags
+    (``str``, ``bool``, a ``Literal``, or an optional one of them)."""
+    if annotation in (str, bool, type(None)):
+        return False
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return False
+    if origin is typing.Union:
+        return any(_may_hold_node(arg) for arg in typing.get_args(annotation))
+    return True  # a node, a sequence, a forward reference: look
 
 
 def _name_counts(stmt: cst.CSTNode, counts: dict[str, int], step: int = 1) -> bool:

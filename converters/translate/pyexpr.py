@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 
 import libcst as cst
@@ -246,6 +247,7 @@ def number(value: int | float) -> cst.BaseExpression:
 
 
 _NOT_IN_FSTRING = ("\\", "\n", '"', "{", "}")
+_REFUSED_IN_FSTRING = re.compile(r'[\\\n"{}]').search
 
 # node classes whose code is fixed punctuation and keywords (no quote, brace, backslash or
 # newline) besides their text fields: an expression made of them fits an f-string when its
@@ -301,7 +303,7 @@ def _plain_code(nodes: list[cst.CSTNode]) -> bool:
             return False
         for name in _text_fields(cls):
             value = getattr(node, name)
-            if type(value) is str and any(ch in value for ch in _NOT_IN_FSTRING):
+            if type(value) is str and _REFUSED_IN_FSTRING(value):
                 return False
     return True
 

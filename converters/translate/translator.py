@@ -81,6 +81,8 @@ _CONTEXT_ATTRS = {
 }
 _ERRORS = {"Error": "RuntimeError", "TypeError": "TypeError", "RangeError": "ValueError"}
 _PASS_THROUGH = {"as_expression", "satisfies_expression", "non_null_expression", "type_assertion"}
+_WRAPPERS = frozenset({*_PASS_THROUGH, "parenthesized_expression"})
+_OPTIONAL_MARKS = frozenset({"optional_chain", "?."})
 
 
 class Unsupported(Exception):
@@ -1521,7 +1523,7 @@ class FunctionTranslator:
 
     # member access ----------------------------------------------------------------------------
     def _optional_chain(self, node: Node) -> bool:
-        return any(c.type == "optional_chain" or c.type == "?." for c in node.children)
+        return not _OPTIONAL_MARKS.isdisjoint([c.type for c in node.children])
 
     def access(self, node: Node, *, lenient: bool = False) -> E:
         """``a.b`` and ``a[b]``, by what ``a`` is; optional chaining reads as None when absent."""
@@ -1562,9 +1564,7 @@ class FunctionTranslator:
             current = current.child_by_field_name("object") or current.child_by_field_name(
                 "function"
             )
-            while current is not None and current.type in _PASS_THROUGH | {
-                "parenthesized_expression"
-            }:
+            while current is not None and current.type in _WRAPPERS:
                 current = current.named_children[0]
         return False
 
