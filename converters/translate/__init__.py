@@ -314,7 +314,7 @@ def translate_dynamic(
             stmts = translator.statements(body_node.named_children)
         else:
             value, _ = translator.expr(body_node)
-            stmts = [cst.SimpleStatementLine([cst.Return(value)])]
+            stmts = [px.line(cst.Return(value))]
         if translator.uses_http:
             raise translator.fail("`fetch` in a dynamic agent argument", node)
     except Unsupported as exc:
@@ -394,21 +394,26 @@ def _finish_body(
         stmts = t.statements(body_node.named_children)
     else:
         value, _ = t.expr(body_node)
-        stmts = [cst.SimpleStatementLine([cst.Return(value)])]
+        stmts = [px.line(cst.Return(value))]
     body = _drop_unused(prologue + stmts)  # parenthesized as well
     if t.helpers:
         body = [_parenthesize(h) for h in t.helpers] + body
     if t.uses_http:
         client = px.call("httpx.AsyncClient", follow_redirects=cst.Name("True"))
+        http = cst.AsName(
+            cst.Name("http"), whitespace_before_as=px.SPACE, whitespace_after_as=px.SPACE
+        )
         body = [
             cst.With(
-                items=[cst.WithItem(client, asname=cst.AsName(cst.Name("http")))],
-                body=cst.IndentedBlock(body),
-                asynchronous=cst.Asynchronous(),
+                items=[cst.WithItem(client, asname=http)],
+                body=px.block(body),
+                asynchronous=px.ASYNC,
+                whitespace_after_with=px.SPACE,
+                whitespace_before_colon=px.NO_SPACE,
             )
         ]
     if not any(isinstance(s, cst.SimpleStatementLine | cst.BaseCompoundStatement) for s in body):
-        body = [cst.SimpleStatementLine([cst.Return(cst.Name("None"))])]
+        body = [px.line(cst.Return(cst.Name("None")))]
     return body
 
 

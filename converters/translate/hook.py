@@ -16,6 +16,7 @@ from converters.translate import (
     translate_execute,
     translate_step_execute,
 )
+from converters.translate import pyexpr as px
 
 if TYPE_CHECKING:
     from converters.emit.context import Scope
@@ -193,15 +194,29 @@ def _add_function(
             name=cst.Name(name),
             params=cst.Parameters(
                 params=[
-                    cst.Param(cst.Name(p), annotation=cst.Annotation(a) if a is not None else None)
+                    cst.Param(
+                        cst.Name(p),
+                        annotation=_annotation(a) if a is not None else None,
+                        whitespace_after_star=px.NO_SPACE,
+                        whitespace_after_param=px.NO_SPACE,
+                    )
                     for p, a in params
                 ]
             ),
-            returns=cst.Annotation(returns) if returns is not None else None,
-            body=cst.IndentedBlock(body=result.body),
-            asynchronous=cst.Asynchronous(),
+            returns=_annotation(returns) if returns is not None else None,
+            body=px.block(result.body),
+            asynchronous=px.ASYNC,
+            whitespace_after_def=px.SPACE,
+            whitespace_after_name=px.NO_SPACE,
+            whitespace_before_params=px.NO_SPACE,
+            whitespace_before_colon=px.NO_SPACE,
+            whitespace_after_type_parameters=px.NO_SPACE,
         ),
         [
             f"Translated from {file}:{function.loc.line if function.loc else fallback.line} by lumos-migrate [{LM372.id}]."
         ],
     )
+
+
+def _annotation(expr: cst.BaseExpression) -> cst.Annotation:
+    return cst.Annotation(expr, whitespace_after_indicator=px.SPACE)

@@ -11,15 +11,26 @@ import libcst as cst
 from converters import cstfast
 
 __all__ = [
+    "ASYNC",
+    "END_OF_LINE",
+    "NO_SPACE",
+    "SPACE",
+    "arg",
+    "assign",
     "attr",
+    "await_",
     "binop",
+    "block",
     "boolop",
     "call",
     "compare",
+    "dict_",
+    "dict_element",
     "dotted",
     "fstring",
     "ifexp",
     "index",
+    "line",
     "name",
     "not_",
     "number",
@@ -28,6 +39,19 @@ __all__ = [
     "string",
     "wrap",
 ]
+
+# Whitespace and punctuation shared by the nodes built here, written as libcst writes them by
+# default. libcst nodes are immutable, so one can sit in many trees (the schema emitter shares its
+# pieces the same way); left to its defaults, libcst makes new ones for every node, about half of
+# all the nodes of a translated body.
+NO_SPACE = cst.SimpleWhitespace("")
+SPACE = cst.SimpleWhitespace(" ")
+END_OF_LINE = cst.TrailingWhitespace(whitespace=NO_SPACE, comment=None, newline=cst.Newline())
+ASYNC = cst.Asynchronous(whitespace_after=SPACE)
+_LBRACE = cst.LeftCurlyBrace(whitespace_after=NO_SPACE)
+_RBRACE = cst.RightCurlyBrace(whitespace_before=NO_SPACE)
+_LBRACKET = cst.LeftSquareBracket(whitespace_after=NO_SPACE)
+_RBRACKET = cst.RightSquareBracket(whitespace_before=NO_SPACE)
 
 # precedence levels (higher binds tighter)
 P_LAMBDA, P_IFEXP, P_OR, P_AND, P_NOT, P_CMP = 0, 1, 2, 3, 4, 5
@@ -127,7 +151,21 @@ def attr(value: cst.BaseExpression, attribute: str) -> cst.Attribute:
 def index(value: cst.BaseExpression, key: cst.BaseExpression) -> cst.Subscript:
     """``value[key]``."""
     return cst.Subscript(
-        value=wrap(value, P_PRIMARY), slice=[cst.SubscriptElement(cst.Index(wrap(key, 0)))]
+        value=wrap(value, P_PRIMARY),
+        slice=[cst.SubscriptElement(cst.Index(wrap(key, 0)))],
+        lbracket=_LBRACKET,
+        rbracket=_RBRACKET,
+        whitespace_after_value=NO_SPACE,
+    )
+
+
+def arg(value: cst.BaseExpression, keyword: str | None = None) -> cst.Arg:
+    """An argument ``value`` (``keyword=value`` when ``keyword`` is given)."""
+    return cst.Arg(
+        value,
+        keyword=cst.Name(keyword) if keyword is not None else None,
+        whitespace_after_star=NO_SPACE,
+        whitespace_after_arg=NO_SPACE,
     )
 
 
@@ -138,14 +176,51 @@ def call(
 ) -> cst.Call:
     """``func(*args, **kwargs)``; ``func`` may be dotted text."""
     callee = dotted(func) if isinstance(func, str) else wrap(func, P_PRIMARY)
-    arguments = [a if isinstance(a, cst.Arg) else cst.Arg(wrap(a, 0)) for a in args]
-    arguments += [cst.Arg(wrap(v, 0), keyword=cst.Name(k)) for k, v in kwargs.items()]
+    arguments = [a if isinstance(a, cst.Arg) else arg(wrap(a, 0)) for a in args]
+    arguments += [arg(wrap(v, 0), k) for k, v in kwargs.items()]
     if len(arguments) == 1 and isinstance(arguments[0].value, cst.GeneratorExp):
         # f(x for x in y): a lone generator argument needs no parentheses of its own
         arguments = [
             arguments[0].with_changes(value=arguments[0].value.with_changes(lpar=[], rpar=[]))
         ]
-    return cst.Call(func=callee, args=arguments)
+    return cst.Call(
+        func=callee, args=arguments, whitespace_after_func=NO_SPACE, whitespace_before_args=NO_SPACE
+    )
+
+
+def await_(expr: cst.BaseExpression) -> cst.Await:
+    """``await expr`` (``expr`` as given: wrap it first where it binds looser)."""
+    return cst.Await(expr, whitespace_after_await=SPACE)
+
+
+def line(statement: cst.BaseSmallStatement) -> cst.SimpleStatementLine:
+    """A statement on a line of its own."""
+    return cst.SimpleStatementLine([statement], trailing_whitespace=END_OF_LINE)
+
+
+def block(body: Sequence[cst.BaseStatement]) -> cst.IndentedBlock:
+    """An indented block of ``body``."""
+    return cst.IndentedBlock(body, header=END_OF_LINE)
+
+
+def assign(target: cst.BaseAssignTargetExpression, value: cst.BaseExpression) -> cst.Assign:
+    """``target = value``."""
+    return cst.Assign(
+        [cst.AssignTarget(target, whitespace_before_equal=SPACE, whitespace_after_equal=SPACE)],
+        value,
+    )
+
+
+def dict_(elements: Sequence[cst.BaseDictElement]) -> cst.Dict:
+    """``{...}`` of ``elements``."""
+    return cst.Dict(elements, lbrace=_LBRACE, rbrace=_RBRACE)
+
+
+def dict_element(key: cst.BaseExpression, value: cst.BaseExpression) -> cst.DictElement:
+    """``key: value`` in a dict."""
+    return cst.DictElement(
+        key, value, whitespace_before_colon=NO_SPACE, whitespace_after_colon=SPACE
+    )
 
 
 def binop(
@@ -197,7 +272,15 @@ def ifexp(
     test: cst.BaseExpression, body: cst.BaseExpression, orelse: cst.BaseExpression
 ) -> cst.IfExp:
     """``body if test else orelse``."""
-    return cst.IfExp(test=wrap(test, P_OR), body=wrap(body, P_OR), orelse=wrap(orelse, P_IFEXP))
+    return cst.IfExp(
+        test=wrap(test, P_OR),
+        body=wrap(body, P_OR),
+        orelse=wrap(orelse, P_IFEXP),
+        whitespace_before_if=SPACE,
+        whitespace_after_if=SPACE,
+        whitespace_before_else=SPACE,
+        whitespace_after_else=SPACE,
+    )
 
 
 def _escape(text: str, quote: str) -> str:
@@ -332,6 +415,12 @@ def _single_quote_strings(expr: cst.BaseExpression, nodes: list[cst.CSTNode]) ->
     return expr.visit(_Requote())  # type: ignore[return-value]
 
 
+def _formatted(expr: cst.BaseExpression) -> cst.FormattedStringExpression:
+    return cst.FormattedStringExpression(
+        expr, whitespace_before_expression=NO_SPACE, whitespace_after_expression=NO_SPACE
+    )
+
+
 def fstring(
     parts: Sequence[str | cst.BaseExpression], *, not_str: Sequence[cst.BaseExpression] = ()
 ) -> cst.BaseExpression:
@@ -350,14 +439,14 @@ def fstring(
                 pieces.append(cst.FormattedStringText(text))
         else:
             if _reference(part):
-                pieces.append(cst.FormattedStringExpression(part))
+                pieces.append(_formatted(part))
                 continue
             nodes = cstfast.walk(part)
             inner = _single_quote_strings(part, nodes)
             if not _fstring_ok(inner, nodes if inner is part else None):
                 fits = False
                 break
-            pieces.append(cst.FormattedStringExpression(wrap(inner, P_IFEXP)))
+            pieces.append(_formatted(wrap(inner, P_IFEXP)))
     if fits:
         return cst.FormattedString(parts=pieces, start='f"', end='"')
     result: cst.BaseExpression | None = None
