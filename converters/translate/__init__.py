@@ -9,10 +9,13 @@ keeps its TODO and reports the reason under rule LM371. The subset is documented
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import typing
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import libcst as cst
 
@@ -140,12 +143,18 @@ def _find_function(syntax: Syntax, line: int, column: int, text: str) -> Node | 
     return None
 
 
+@functools.lru_cache(maxsize=1024)
+def _language(path: str) -> Language:
+    """The grammar of a file (by its suffix; TypeScript when unknown), asked once per path."""
+    return language_for_path(path) or "ts"
+
+
 def _locate(
     function: FunctionValue, module_source: str | bytes | None, file: str | None
 ) -> tuple[Syntax, Node | None, int, Loc]:
     """The parsed module and the function's node in it (or the function parsed on its own)."""
     path = file or (function.loc.file if function.loc else "<execute>")
-    language = language_for_path(path) or "ts"
+    language = _language(path)
     line = function.loc.line if function.loc else 1
     column = function.loc.column if function.loc else 1
     node: Node | None = None
@@ -305,7 +314,7 @@ def translate_dynamic(
             stmts = translator.statements(body_node.named_children)
         else:
             value, _ = translator.expr(body_node)
-            stmts = [cst.SimpleStatementLine([cst.Return(value)])]
+            stmts = [px.line(cst.Return(value))]
         if translator.uses_http:
             raise translator.fail("`fetch` in a dynamic agent argument", node)
     except Unsupported as exc:
@@ -385,21 +394,26 @@ def _finish_body(
         stmts = t.statements(body_node.named_children)
     else:
         value, _ = t.expr(body_node)
-        stmts = [cst.SimpleStatementLine([cst.Return(value)])]
+        stmts = [px.line(cst.Return(value))]
     body = _drop_unused(prologue + stmts)  # parenthesized as well
     if t.helpers:
         body = [_parenthesize(h) for h in t.helpers] + body
     if t.uses_http:
         client = px.call("httpx.AsyncClient", follow_redirects=cst.Name("True"))
+        http = cst.AsName(
+            cst.Name("http"), whitespace_before_as=px.SPACE, whitespace_after_as=px.SPACE
+        )
         body = [
             cst.With(
-                items=[cst.WithItem(client, asname=cst.AsName(cst.Name("http")))],
-                body=cst.IndentedBlock(body),
-                asynchronous=cst.Asynchronous(),
+                items=[cst.WithItem(client, asname=http)],
+                body=px.block(body),
+                asynchronous=px.ASYNC,
+                whitespace_after_with=px.SPACE,
+                whitespace_before_colon=px.NO_SPACE,
             )
         ]
     if not any(isinstance(s, cst.SimpleStatementLine | cst.BaseCompoundStatement) for s in body):
-        body = [cst.SimpleStatementLine([cst.Return(cst.Name("None"))])]
+        body = [px.line(cst.Return(cst.Name("None")))]
     return body
 
 
@@ -481,22 +495,87 @@ def _single(pattern: Node, item: Node) -> Node:
     return _OneItemPattern(item)  # type: ignore[return-value]
 
 
+# fields that hold only whitespace and punctuation (no name is ever below them), besides the
+# `whitespace_*` ones
+_NO_NAMES = frozenset(
+    {
+        "lpar", "rpar", "comma", "colon", "first_colon", "second_colon", "semicolon", "dot",
+        "relative", "equal", "operator", "asynchronous", "lbrace", "rbrace", "lbracket",
+        "rbracket", "leading_lines", "lines_after_decorators", "empty_lines", "header",
+        "footer", "trailing_whitespace", "newline", "first_line", "last_line",
+        "leading_whitespace", "comment", "trailing_comma", "separator", "posonly_ind",
+    }
+)  # fmt: skip
+# per libcst node class: the fields a name may be below (bounded: one entry a class)
+_NAME_FIELDS: dict[type, tuple[str, ...]] = {}
+# per class of a field's value: whether it is a libcst node (bounded: one entry a class)
+_IS_NODE: dict[type, bool] = {str: False, type(None): False}
+
+
+def _name_fields(cls: type) -> tuple[str, ...]:
+    found = _NAME_FIELDS.get(cls)
+    if found is None:
+        found = tuple(
+            f.name
+            for f in dataclasses.fields(cls)
+            if f.name not in _NO_NAMES
+            and not f.name.startswith("whitespace")
+            and _may_hold_node(f.type)
+        )
+        _NAME_FIELDS[cls] = found
+    return found
+
+
+def _may_hold_node(annotation: object) -> bool:
+    """Whether a field annotated ``annotation`` may hold a libcst node: all but text and flags
+    (``str``, ``bool``, a ``Literal``, or an optional one of them)."""
+    if annotation in (str, bool, type(None)):
+        return False
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return False
+    if origin is typing.Union:
+        return any(_may_hold_node(arg) for arg in typing.get_args(annotation))
+    return True  # a node, a sequence, a forward reference: look
+
+
 def _name_counts(stmt: cst.CSTNode, counts: dict[str, int], step: int = 1) -> bool:
-    """Add ``step`` to the count of every name in ``stmt``; whether it has a comprehension."""
+    """Add ``step`` to the count of every name in ``stmt``; whether it has a comprehension.
+
+    Reads the nodes' fields directly and skips whitespace and punctuation, where no name is.
+    """
     comprehension = False
-    for node in cstfast.walk(stmt):
+    stack: list[Any] = [stmt]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    fields_of, is_node, get = _NAME_FIELDS.get, _IS_NODE.get, counts.get
+    name_type, attribute_type, arg_type = cst.Name, cst.Attribute, cst.Arg
+    while stack:
+        node = pop()
         kind = type(node)
-        if kind is cst.Name:
-            counts[node.value] = counts.get(node.value, 0) + step  # type: ignore[attr-defined]
-        elif kind is cst.Attribute:
+        if kind is name_type:
+            counts[node.value] = get(node.value, 0) + step
+            continue  # nothing but parentheses below a name
+        if kind is attribute_type:
             # `context.abort_signal`: the attribute's Name is not a use of a local of that name
-            attr = node.attr.value  # type: ignore[attr-defined]
-            counts[attr] = counts.get(attr, 0) - step
-        elif kind is cst.Arg and node.keyword is not None:  # type: ignore[attr-defined]
-            keyword = node.keyword.value  # type: ignore[attr-defined]
-            counts[keyword] = counts.get(keyword, 0) - step
-        elif kind is cst.CompFor or kind is cst.CompIf:
+            push(node.value)
+            continue
+        if kind is arg_type and node.keyword is not None:
+            # `f(timeout=...)`: the keyword is not a use of a local of that name
+            push(node.value)
+            continue
+        if kind is cst.CompFor or kind is cst.CompIf:
             comprehension = True
+        for field_name in fields_of(kind) or _name_fields(kind):
+            value = getattr(node, field_name)
+            cls = type(value)
+            if cls is tuple or cls is list:
+                extend(value)  # libcst sequences hold nodes only
+            else:
+                known = is_node(cls)
+                if known is None:
+                    known = _IS_NODE[cls] = issubclass(cls, cst.CSTNode)
+                if known:
+                    push(value)
     return comprehension
 
 

@@ -16,6 +16,7 @@ from converters.translate import (
     translate_execute,
     translate_step_execute,
 )
+from converters.translate import pyexpr as px
 
 if TYPE_CHECKING:
     from converters.emit.context import Scope
@@ -154,11 +155,23 @@ def emit_translated_workflow_function(
     return None
 
 
+_SOURCE_KEY = "translate.module_source"
+
+
 def _module_source(scope: Scope, file: str) -> str | None:
+    """The text of ``file``, read once for the tools and steps of one module in a row.
+
+    The last file read is kept on the emit context (one entry: bounded, per conversion).
+    """
+    last = scope.ctx.lazy.get(_SOURCE_KEY)
+    if isinstance(last, tuple) and last[0] == file:
+        return last[1]  # type: ignore[no-any-return]
     try:
-        return (Path(scope.ctx.project.root) / file).read_text(encoding="utf-8")
+        text: str | None = (Path(scope.ctx.project.root) / file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        return None
+        text = None
+    scope.ctx.lazy[_SOURCE_KEY] = (file, text)
+    return text
 
 
 def _add_function(
@@ -181,15 +194,29 @@ def _add_function(
             name=cst.Name(name),
             params=cst.Parameters(
                 params=[
-                    cst.Param(cst.Name(p), annotation=cst.Annotation(a) if a is not None else None)
+                    cst.Param(
+                        cst.Name(p),
+                        annotation=_annotation(a) if a is not None else None,
+                        whitespace_after_star=px.NO_SPACE,
+                        whitespace_after_param=px.NO_SPACE,
+                    )
                     for p, a in params
                 ]
             ),
-            returns=cst.Annotation(returns) if returns is not None else None,
-            body=cst.IndentedBlock(body=result.body),
-            asynchronous=cst.Asynchronous(),
+            returns=_annotation(returns) if returns is not None else None,
+            body=px.block(result.body),
+            asynchronous=px.ASYNC,
+            whitespace_after_def=px.SPACE,
+            whitespace_after_name=px.NO_SPACE,
+            whitespace_before_params=px.NO_SPACE,
+            whitespace_before_colon=px.NO_SPACE,
+            whitespace_after_type_parameters=px.NO_SPACE,
         ),
         [
             f"Translated from {file}:{function.loc.line if function.loc else fallback.line} by lumos-migrate [{LM372.id}]."
         ],
     )
+
+
+def _annotation(expr: cst.BaseExpression) -> cst.Annotation:
+    return cst.Annotation(expr, whitespace_after_indicator=px.SPACE)

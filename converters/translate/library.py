@@ -372,7 +372,7 @@ def _global_call(
                 if ty.kind not in ("dict", "json") or (ty.nullable and ty.kind != "json"):
                     raise t.fail("Object.assign from a value not known to be a plain object", arg)
                 elements.append(cst.StarredDictElement(px.wrap(value, px.P_PRIMARY)))
-            return cst.Dict(elements), Ty("dict", item=JSON)
+            return px.dict_(elements), Ty("dict", item=JSON)
     if obj == "Array" and method == "isArray":
         _check_args(t, node, args, 1, 1)
         value, _ = t.expr(args[0], lenient=True)
@@ -890,13 +890,11 @@ def _for_each(
         target, iterable = cst.Name(params[0]), base
     else:
         raise t.fail("a `forEach` callback with more than (item, index)", node)
-    return [
-        cst.For(target=target, iter=iterable, body=cst.IndentedBlock(stmts or [_line(cst.Pass())]))
-    ]
+    return [cst.For(target=target, iter=iterable, body=px.block(stmts or [_line(cst.Pass())]))]
 
 
 def _line(stmt: cst.BaseSmallStatement) -> cst.SimpleStatementLine:
-    return cst.SimpleStatementLine([stmt])
+    return px.line(stmt)
 
 
 # -- awaited calls -------------------------------------------------------------------------------
@@ -933,7 +931,7 @@ def translate_awaited_call(t: FunctionTranslator, node: Node) -> E | None:
                 calls.append(value)
                 types.append(ty.item or ANY)
             t.use("asyncio")
-            gathered = cst.Await(px.call("asyncio.gather", *calls))
+            gathered = px.await_(px.call("asyncio.gather", *calls))
             same = types[0] if types and all(ty == types[0] for ty in types) else JSON
             return px.call("list", gathered), list_of(same)
         base_probe = receiver
@@ -1029,11 +1027,11 @@ def _fetch(t: FunctionTranslator, node: Node, args: list[Node]) -> E:
             raise t.fail("a fetch body with headers that are not an object literal", node)
         if "content-type" not in header_names:
             # fetch labels a string body text/plain; httpx would send none
-            default = cst.DictElement(
+            default = px.dict_element(
                 px.string("content-type"), px.string("text/plain;charset=UTF-8")
             )
             if headers is None:
-                headers = cst.Dict([default])
+                headers = px.dict_([default])
             elif isinstance(headers, cst.Dict):
                 headers = headers.with_changes(elements=[*headers.elements, default])
     t.uses_http = True
@@ -1056,7 +1054,7 @@ def _fetch(t: FunctionTranslator, node: Node, args: list[Node]) -> E:
         request = px.call(
             px.attr(client, "request"), method_expr or px.string(method), url, **kwargs
         )
-    return cst.Await(request), RESPONSE
+    return px.await_(request), RESPONSE
 
 
 # -- new -----------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 
@@ -10,6 +11,7 @@ __all__ = ["snake_case"]
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9]|\b|_|$)|[A-Z]?[a-z0-9]+|[A-Z]+|\d+")
 
 
+@functools.lru_cache(maxsize=4096)
 def snake_case(name: str, *, fallback: str = "value") -> str:
     """``weatherCode`` / ``weather-code`` / ``URLPath`` -> ``weather_code`` / ``url_path``."""
     words = [w.lower() for w in _WORD.findall(name.replace("$", "_"))]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Sequence
 
 import libcst as cst
@@ -9,15 +11,26 @@ import libcst as cst
 from converters import cstfast
 
 __all__ = [
+    "ASYNC",
+    "END_OF_LINE",
+    "NO_SPACE",
+    "SPACE",
+    "arg",
+    "assign",
     "attr",
+    "await_",
     "binop",
+    "block",
     "boolop",
     "call",
     "compare",
+    "dict_",
+    "dict_element",
     "dotted",
     "fstring",
     "ifexp",
     "index",
+    "line",
     "name",
     "not_",
     "number",
@@ -26,6 +39,19 @@ __all__ = [
     "string",
     "wrap",
 ]
+
+# Whitespace and punctuation shared by the nodes built here, written as libcst writes them by
+# default. libcst nodes are immutable, so one can sit in many trees (the schema emitter shares its
+# pieces the same way); left to its defaults, libcst makes new ones for every node, about half of
+# all the nodes of a translated body.
+NO_SPACE = cst.SimpleWhitespace("")
+SPACE = cst.SimpleWhitespace(" ")
+END_OF_LINE = cst.TrailingWhitespace(whitespace=NO_SPACE, comment=None, newline=cst.Newline())
+ASYNC = cst.Asynchronous(whitespace_after=SPACE)
+_LBRACE = cst.LeftCurlyBrace(whitespace_after=NO_SPACE)
+_RBRACE = cst.RightCurlyBrace(whitespace_before=NO_SPACE)
+_LBRACKET = cst.LeftSquareBracket(whitespace_after=NO_SPACE)
+_RBRACKET = cst.RightSquareBracket(whitespace_before=NO_SPACE)
 
 # precedence levels (higher binds tighter)
 P_LAMBDA, P_IFEXP, P_OR, P_AND, P_NOT, P_CMP = 0, 1, 2, 3, 4, 5
@@ -42,10 +68,36 @@ _BINARY_PREC: dict[type[cst.BaseBinaryOp], int] = {
 }
 
 
+# the precedence of expressions by their class, where the class alone says it
+_PREC_OF_TYPE: dict[type, int] = {
+    cst.Name: P_ATOM,
+    cst.SimpleString: P_ATOM,
+    cst.Integer: P_ATOM,
+    cst.Float: P_ATOM,
+    cst.FormattedString: P_ATOM,
+    cst.Dict: P_ATOM,
+    cst.List: P_ATOM,
+    cst.ListComp: P_ATOM,
+    cst.GeneratorExp: P_ATOM,
+    cst.Tuple: P_ATOM,
+    cst.NamedExpr: -1,
+    cst.Lambda: P_LAMBDA,
+    cst.IfExp: P_IFEXP,
+    cst.Comparison: P_CMP,
+    cst.Await: P_AWAIT,
+    cst.Attribute: P_PRIMARY,
+    cst.Call: P_PRIMARY,
+    cst.Subscript: P_PRIMARY,
+}
+
+
 def prec(expr: cst.BaseExpression) -> int:
     """The precedence of an expression's outermost operator (parenthesised: an atom)."""
     if getattr(expr, "lpar", None):
         return P_ATOM
+    known = _PREC_OF_TYPE.get(type(expr))
+    if known is not None:
+        return known
     if isinstance(expr, cst.NamedExpr):
         return -1
     if isinstance(expr, cst.Lambda):
@@ -99,7 +151,21 @@ def attr(value: cst.BaseExpression, attribute: str) -> cst.Attribute:
 def index(value: cst.BaseExpression, key: cst.BaseExpression) -> cst.Subscript:
     """``value[key]``."""
     return cst.Subscript(
-        value=wrap(value, P_PRIMARY), slice=[cst.SubscriptElement(cst.Index(wrap(key, 0)))]
+        value=wrap(value, P_PRIMARY),
+        slice=[cst.SubscriptElement(cst.Index(wrap(key, 0)))],
+        lbracket=_LBRACKET,
+        rbracket=_RBRACKET,
+        whitespace_after_value=NO_SPACE,
+    )
+
+
+def arg(value: cst.BaseExpression, keyword: str | None = None) -> cst.Arg:
+    """An argument ``value`` (``keyword=value`` when ``keyword`` is given)."""
+    return cst.Arg(
+        value,
+        keyword=cst.Name(keyword) if keyword is not None else None,
+        whitespace_after_star=NO_SPACE,
+        whitespace_after_arg=NO_SPACE,
     )
 
 
@@ -110,14 +176,51 @@ def call(
 ) -> cst.Call:
     """``func(*args, **kwargs)``; ``func`` may be dotted text."""
     callee = dotted(func) if isinstance(func, str) else wrap(func, P_PRIMARY)
-    arguments = [a if isinstance(a, cst.Arg) else cst.Arg(wrap(a, 0)) for a in args]
-    arguments += [cst.Arg(wrap(v, 0), keyword=cst.Name(k)) for k, v in kwargs.items()]
+    arguments = [a if isinstance(a, cst.Arg) else arg(wrap(a, 0)) for a in args]
+    arguments += [arg(wrap(v, 0), k) for k, v in kwargs.items()]
     if len(arguments) == 1 and isinstance(arguments[0].value, cst.GeneratorExp):
         # f(x for x in y): a lone generator argument needs no parentheses of its own
         arguments = [
             arguments[0].with_changes(value=arguments[0].value.with_changes(lpar=[], rpar=[]))
         ]
-    return cst.Call(func=callee, args=arguments)
+    return cst.Call(
+        func=callee, args=arguments, whitespace_after_func=NO_SPACE, whitespace_before_args=NO_SPACE
+    )
+
+
+def await_(expr: cst.BaseExpression) -> cst.Await:
+    """``await expr`` (``expr`` as given: wrap it first where it binds looser)."""
+    return cst.Await(expr, whitespace_after_await=SPACE)
+
+
+def line(statement: cst.BaseSmallStatement) -> cst.SimpleStatementLine:
+    """A statement on a line of its own."""
+    return cst.SimpleStatementLine([statement], trailing_whitespace=END_OF_LINE)
+
+
+def block(body: Sequence[cst.BaseStatement]) -> cst.IndentedBlock:
+    """An indented block of ``body``."""
+    return cst.IndentedBlock(body, header=END_OF_LINE)
+
+
+def assign(target: cst.BaseAssignTargetExpression, value: cst.BaseExpression) -> cst.Assign:
+    """``target = value``."""
+    return cst.Assign(
+        [cst.AssignTarget(target, whitespace_before_equal=SPACE, whitespace_after_equal=SPACE)],
+        value,
+    )
+
+
+def dict_(elements: Sequence[cst.BaseDictElement]) -> cst.Dict:
+    """``{...}`` of ``elements``."""
+    return cst.Dict(elements, lbrace=_LBRACE, rbrace=_RBRACE)
+
+
+def dict_element(key: cst.BaseExpression, value: cst.BaseExpression) -> cst.DictElement:
+    """``key: value`` in a dict."""
+    return cst.DictElement(
+        key, value, whitespace_before_colon=NO_SPACE, whitespace_after_colon=SPACE
+    )
 
 
 def binop(
@@ -169,10 +272,20 @@ def ifexp(
     test: cst.BaseExpression, body: cst.BaseExpression, orelse: cst.BaseExpression
 ) -> cst.IfExp:
     """``body if test else orelse``."""
-    return cst.IfExp(test=wrap(test, P_OR), body=wrap(body, P_OR), orelse=wrap(orelse, P_IFEXP))
+    return cst.IfExp(
+        test=wrap(test, P_OR),
+        body=wrap(body, P_OR),
+        orelse=wrap(orelse, P_IFEXP),
+        whitespace_before_if=SPACE,
+        whitespace_after_if=SPACE,
+        whitespace_before_else=SPACE,
+        whitespace_after_else=SPACE,
+    )
 
 
 def _escape(text: str, quote: str) -> str:
+    if text.isprintable() and "\\" not in text and quote not in text:
+        return text  # nothing to escape
     out: list[str] = []
     for ch in text:
         if ch == "\\":
@@ -216,29 +329,96 @@ def number(value: int | float) -> cst.BaseExpression:
     return cst.Float(text) if ("." in text or "e" in text) else cst.Integer(text)
 
 
-def _fstring_ok(expr: cst.BaseExpression) -> bool:
+_NOT_IN_FSTRING = ("\\", "\n", '"', "{", "}")
+_REFUSED_IN_FSTRING = re.compile(r'[\\\n"{}]').search
+
+# node classes whose code is fixed punctuation and keywords (no quote, brace, backslash or
+# newline) besides their text fields: an expression made of them fits an f-string when its
+# text fields do
+_PLAIN_CODE = frozenset(
+    {
+        cst.Name, cst.Attribute, cst.Dot, cst.Call, cst.Arg, cst.Subscript, cst.SubscriptElement,
+        cst.Index, cst.Integer, cst.Float, cst.SimpleString, cst.LeftParen, cst.RightParen,
+        cst.LeftSquareBracket, cst.RightSquareBracket, cst.SimpleWhitespace, cst.Comma,
+        cst.AssignEqual, cst.BinaryOperation, cst.Add, cst.Subtract, cst.Multiply,
+        cst.Comparison, cst.ComparisonTarget, cst.Is, cst.IsNot, cst.Equal, cst.NotEqual,
+        cst.BooleanOperation, cst.And, cst.Or, cst.Not, cst.UnaryOperation, cst.Minus,
+        cst.IfExp, cst.Await, cst.List, cst.Element, cst.Tuple,
+    }
+)  # fmt: skip
+_TEXT_FIELDS: dict[type, tuple[str, ...]] = {}  # per class: its fields holding text
+
+
+def _text_fields(cls: type) -> tuple[str, ...]:
+    found = _TEXT_FIELDS.get(cls)
+    if found is None:
+        found = _TEXT_FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return found
+
+
+_DEFAULT_DOT = cst.Attribute.__dataclass_fields__["dot"].default
+
+
+def _reference(expr: cst.BaseExpression) -> bool:
+    """Whether ``expr`` is ``a`` or ``a.b.c`` as libcst writes it by default (no parentheses,
+    no spaces): its code is names and dots, so it fits an f-string and has no string to requote."""
+    while type(expr) is cst.Attribute:
+        if expr.lpar or expr.rpar or expr.dot is not _DEFAULT_DOT or expr.attr.lpar:
+            return False
+        expr = expr.value
+    # a Name's value is a valid identifier (libcst checks): no quote, brace or backslash
+    return type(expr) is cst.Name and not expr.lpar and not expr.rpar
+
+
+def _fstring_ok(expr: cst.BaseExpression, nodes: list[cst.CSTNode] | None = None) -> bool:
+    """Whether ``expr``'s code can sit in ``f"{...}"`` (``nodes``: ``expr`` and all below it)."""
+    if nodes is not None and _plain_code(nodes):
+        return True  # the same answer as reading the code, without rendering it
     code = cstfast.code(expr)
-    return not ("\\" in code or "\n" in code or '"' in code or "{" in code or "}" in code)
+    return not any(ch in code for ch in _NOT_IN_FSTRING)
 
 
-def _single_quote_strings(expr: cst.BaseExpression) -> cst.BaseExpression:
-    class _Requote(cst.CSTTransformer):
-        def leave_SimpleString(
-            self, original_node: cst.SimpleString, updated_node: cst.SimpleString
-        ) -> cst.SimpleString:
-            value = original_node.evaluated_value
-            if (
-                isinstance(value, str)
-                and "'" not in value
-                and "\\" not in value
-                and value.isprintable()
-            ):
-                return cst.SimpleString("'" + value + "'")
-            return updated_node
+def _plain_code(nodes: list[cst.CSTNode]) -> bool:
+    """Whether the code of ``nodes`` surely holds no character an f-string part refuses."""
+    for node in nodes:
+        cls = type(node)
+        if cls not in _PLAIN_CODE:
+            return False
+        for name in _text_fields(cls):
+            value = getattr(node, name)
+            if type(value) is str and _REFUSED_IN_FSTRING(value):
+                return False
+    return True
 
-    if not cstfast.contains(expr, cst.SimpleString):
+
+class _Requote(cst.CSTTransformer):
+    """String literals in single quotes where the value allows (inside an f-string)."""
+
+    def leave_SimpleString(
+        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
+    ) -> cst.SimpleString:
+        value = original_node.evaluated_value
+        if (
+            isinstance(value, str)
+            and "'" not in value
+            and "\\" not in value
+            and value.isprintable()
+        ):
+            return cst.SimpleString("'" + value + "'")
+        return updated_node
+
+
+def _single_quote_strings(expr: cst.BaseExpression, nodes: list[cst.CSTNode]) -> cst.BaseExpression:
+    """``expr`` with its strings single-quoted (``nodes``: ``expr`` and all below it)."""
+    if not any(isinstance(n, cst.SimpleString) for n in nodes):
         return expr  # nothing to requote: skip rebuilding the tree
     return expr.visit(_Requote())  # type: ignore[return-value]
+
+
+def _formatted(expr: cst.BaseExpression) -> cst.FormattedStringExpression:
+    return cst.FormattedStringExpression(
+        expr, whitespace_before_expression=NO_SPACE, whitespace_after_expression=NO_SPACE
+    )
 
 
 def fstring(
@@ -258,11 +438,15 @@ def fstring(
                 text = _escape(part, '"').replace("{", "{{").replace("}", "}}")
                 pieces.append(cst.FormattedStringText(text))
         else:
-            inner = _single_quote_strings(part)
-            if not _fstring_ok(inner):
+            if _reference(part):
+                pieces.append(_formatted(part))
+                continue
+            nodes = cstfast.walk(part)
+            inner = _single_quote_strings(part, nodes)
+            if not _fstring_ok(inner, nodes if inner is part else None):
                 fits = False
                 break
-            pieces.append(cst.FormattedStringExpression(wrap(inner, P_IFEXP)))
+            pieces.append(_formatted(wrap(inner, P_IFEXP)))
     if fits:
         return cst.FormattedString(parts=pieces, start='f"', end='"')
     result: cst.BaseExpression | None = None

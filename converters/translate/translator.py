@@ -8,6 +8,7 @@ is; the caller then keeps the TODO body (all or nothing per function).
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -80,6 +81,8 @@ _CONTEXT_ATTRS = {
 }
 _ERRORS = {"Error": "RuntimeError", "TypeError": "TypeError", "RangeError": "ValueError"}
 _PASS_THROUGH = {"as_expression", "satisfies_expression", "non_null_expression", "type_assertion"}
+_WRAPPERS = frozenset({*_PASS_THROUGH, "parenthesized_expression"})
+_OPTIONAL_MARKS = frozenset({"optional_chain", "?."})
 
 
 class Unsupported(Exception):
@@ -120,6 +123,9 @@ class _Func:
 
 
 E = tuple[cst.BaseExpression, Ty]
+
+# a parsed module's top-level declarations by name (dropped with the parsed module)
+_MODULE_DECLS: weakref.WeakKeyDictionary[Syntax, dict[str, Node]] = weakref.WeakKeyDictionary()
 _R = TypeVar("_R")
 
 
@@ -190,6 +196,11 @@ class FunctionTranslator:
 
     # -- module-level declarations -------------------------------------------------------------
     def _collect_module_decls(self) -> dict[str, Node]:
+        # every tool of a module reads the same declarations: found once per parsed module
+        # (read only: nothing adds to or removes from the mapping)
+        known = _MODULE_DECLS.get(self.syntax)
+        if known is not None:
+            return known
         decls: dict[str, Node] = {}
         for child in self.syntax.root.named_children:
             node = child
@@ -212,6 +223,7 @@ class FunctionTranslator:
                 for ident in self._walk(node):
                     if ident.type == "identifier":
                         decls.setdefault(self.text(ident), node)
+        _MODULE_DECLS[self.syntax] = decls
         return decls
 
     def _walk(self, node: Node) -> Iterator[Node]:
@@ -398,8 +410,8 @@ class FunctionTranslator:
             return cst.FunctionDef(
                 name=cst.Name(py_name),
                 params=cst.Parameters(params=params[0]),
-                body=cst.IndentedBlock(body=body or [_line(cst.Pass())]),
-                asynchronous=cst.Asynchronous() if is_async else None,
+                body=px.block(body or [_line(cst.Pass())]),
+                asynchronous=px.ASYNC if is_async else None,
                 returns=cst.Annotation(annotation)
                 if annotation is not None and not is_async
                 else None,
@@ -552,7 +564,7 @@ class FunctionTranslator:
                 stmts = self.body_of(body)
             finally:
                 self._loop_depth -= 1
-            return [cst.While(test=test, body=cst.IndentedBlock(stmts or [_line(cst.Pass())]))]
+            return [cst.While(test=test, body=px.block(stmts or [_line(cst.Pass())]))]
         if kind == "break_statement" and not node.named_children:
             return [_line(cst.Break())]
         if kind == "continue_statement" and not node.named_children:
@@ -628,7 +640,7 @@ class FunctionTranslator:
             _assign(var.py, expr),
             cst.If(
                 test=px.compare(cst.Name(var.py), cst.Is(), cst.Name("None")),
-                body=cst.IndentedBlock([_assign(var.py, fallback)]),
+                body=px.block([_assign(var.py, fallback)]),
             ),
         ]
 
@@ -716,7 +728,7 @@ class FunctionTranslator:
             _assign(var.py, expr),
             cst.If(
                 test=px.compare(cst.Name(var.py), cst.Is(), cst.Name("None")),
-                body=cst.IndentedBlock([_assign(var.py, fallback)]),
+                body=px.block([_assign(var.py, fallback)]),
             ),
         ]
 
@@ -730,7 +742,7 @@ class FunctionTranslator:
             assert left is not None and right is not None
             value, vty = self.expr(right)
             target = self.assign_target(left, vty)
-            return [_line(cst.Assign([cst.AssignTarget(target)], value))]
+            return [_line(px.assign(target, value))]
         if node.type == "augmented_assignment_expression":
             left = node.child_by_field_name("left")
             right = node.child_by_field_name("right")
@@ -778,11 +790,11 @@ class FunctionTranslator:
             and isinstance(expr.body, cst.Call | cst.Await)
         ):
             # `a?.m(...)` / `await a?.m(...)` as a statement: call it when `a` is there
-            return [cst.If(test=expr.test, body=cst.IndentedBlock([_line(cst.Expr(expr.body))]))]
+            return [cst.If(test=expr.test, body=px.block([_line(cst.Expr(expr.body))]))]
         if not isinstance(expr, cst.Call | cst.Await):
             raise self.fail(f"the expression statement {self.short(node)} (no effect)", node)
         if ety.kind == "awaitable" and ety.tag == "step" and isinstance(expr, cst.Call):
-            expr = cst.Await(expr)  # setState(...) / writer.write(...) without await: run it
+            expr = px.await_(expr)  # setState(...) / writer.write(...) without await: run it
         return [_line(cst.Expr(expr))]
 
     def assign_target(self, node: Node, value_ty: Ty) -> cst.BaseAssignTargetExpression:
@@ -858,8 +870,8 @@ class FunctionTranslator:
             else:
                 else_body = self.body_of(inner)
                 if else_body:
-                    orelse = cst.Else(cst.IndentedBlock(else_body))
-        return cst.If(test=test, body=cst.IndentedBlock(body), orelse=orelse)
+                    orelse = cst.Else(px.block(else_body))
+        return cst.If(test=test, body=px.block(body), orelse=orelse)
 
     def throw(self, node: Node) -> cst.BaseStatement:
         """``throw new Error(msg)`` as ``raise RuntimeError(msg)`` (chained inside ``except``)."""
@@ -936,8 +948,8 @@ class FunctionTranslator:
             cst.For(
                 target=target,
                 iter=iterable,
-                body=cst.IndentedBlock(stmts or [_line(cst.Pass())]),
-                asynchronous=cst.Asynchronous() if is_await else None,
+                body=px.block(stmts or [_line(cst.Pass())]),
+                asynchronous=px.ASYNC if is_await else None,
             )
         ]
 
@@ -972,11 +984,7 @@ class FunctionTranslator:
         names = [n if _uses_name(stmts, n) else "_" for n in (key.py, value.py)]
         target = cst.Tuple([cst.Element(cst.Name(n)) for n in names], lpar=[], rpar=[])
         iterable = px.call(px.attr(obj, "items"))
-        return [
-            cst.For(
-                target=target, iter=iterable, body=cst.IndentedBlock(stmts or [_line(cst.Pass())])
-            )
-        ]
+        return [cst.For(target=target, iter=iterable, body=px.block(stmts or [_line(cst.Pass())]))]
 
     def for_statement(self, node: Node) -> list[cst.BaseStatement]:
         """``for (let i = a; i < b; i++)`` as ``for i in range(a, b)``; other shapes as ``while``."""
@@ -1010,7 +1018,7 @@ class FunctionTranslator:
                 self._loop_depth -= 1
             if incr is not None:
                 stmts += self.expression_statement(incr)
-            out.append(cst.While(test=test, body=cst.IndentedBlock(stmts or [_line(cst.Pass())])))
+            out.append(cst.While(test=test, body=px.block(stmts or [_line(cst.Pass())])))
             return out
         finally:
             self.pop_block()
@@ -1082,7 +1090,7 @@ class FunctionTranslator:
             cst.For(
                 target=target,
                 iter=px.call("range", *args),
-                body=cst.IndentedBlock(stmts or [_line(cst.Pass())]),
+                body=px.block(stmts or [_line(cst.Pass())]),
             )
         ]
 
@@ -1167,7 +1175,7 @@ class FunctionTranslator:
             finally:
                 self.pop_block()
                 self._loop_depth = saved
-            block = cst.IndentedBlock(translated or [_line(cst.Pass())])
+            block = px.block(translated or [_line(cst.Pass())])
             if is_default and not values:
                 chain = cst.Else(block)
                 continue
@@ -1252,10 +1260,8 @@ class FunctionTranslator:
         if finalizer is not None:
             fbody = finalizer.child_by_field_name("body")
             assert fbody is not None
-            final = cst.Finally(
-                cst.IndentedBlock(self.block_statements(fbody) or [_line(cst.Pass())])
-            )
-        return cst.Try(body=cst.IndentedBlock(stmts), handlers=handlers, finalbody=final)
+            final = cst.Finally(px.block(self.block_statements(fbody) or [_line(cst.Pass())]))
+        return cst.Try(body=px.block(stmts), handlers=handlers, finalbody=final)
 
     # -- expressions -------------------------------------------------------------------------
     def condition(self, node: Node) -> cst.BaseExpression:
@@ -1497,12 +1503,12 @@ class FunctionTranslator:
                 continue
             else:
                 raise self.fail(f"the object member {self.short(child)}", child)
-            elements.append(cst.DictElement(key_expr, expr))
+            elements.append(px.dict_element(key_expr, expr))
             item_ty = _join(item_ty, ty) if item_ty else ty
         result = dict_of(item_ty or ANY)
         if numeric:
             result = Ty("dict", item=result.item, number_keys=True)
-        return cst.Dict(elements), result
+        return px.dict_(elements), result
 
     def expr_identifier(self, node: Node) -> E:
         """An identifier by its text (shorthand properties)."""
@@ -1511,7 +1517,7 @@ class FunctionTranslator:
 
     # member access ----------------------------------------------------------------------------
     def _optional_chain(self, node: Node) -> bool:
-        return any(c.type == "optional_chain" or c.type == "?." for c in node.children)
+        return not _OPTIONAL_MARKS.isdisjoint([c.type for c in node.children])
 
     def access(self, node: Node, *, lenient: bool = False) -> E:
         """``a.b`` and ``a[b]``, by what ``a`` is; optional chaining reads as None when absent."""
@@ -1552,9 +1558,7 @@ class FunctionTranslator:
             current = current.child_by_field_name("object") or current.child_by_field_name(
                 "function"
             )
-            while current is not None and current.type in _PASS_THROUGH | {
-                "parenthesized_expression"
-            }:
+            while current is not None and current.type in _WRAPPERS:
                 current = current.named_children[0]
         return False
 
@@ -1790,10 +1794,10 @@ class FunctionTranslator:
             and expr.orelse.value == "None"
         ):
             # `await a?.b()`: awaits the call when it happens, else undefined
-            awaited = cst.Await(px.wrap(expr.body, px.P_PRIMARY))
+            awaited = px.await_(px.wrap(expr.body, px.P_PRIMARY))
             return px.ifexp(expr.test, awaited, cst.Name("None")), (ty.item or ANY).with_nullable()
         if ty.kind == "awaitable":
-            return cst.Await(px.wrap(expr, px.P_PRIMARY)), ty.item or ANY
+            return px.await_(px.wrap(expr, px.P_PRIMARY)), ty.item or ANY
         if isinstance(expr, cst.Call) and ty.kind != "awaitable":
             raise self.fail(f"awaiting {self.short(inner)}, which is not known to be async", node)
         raise self.fail(f"awaiting {self.short(inner)}", node)
@@ -2097,11 +2101,11 @@ class FunctionTranslator:
 
 
 def _line(stmt: cst.BaseSmallStatement) -> cst.SimpleStatementLine:
-    return cst.SimpleStatementLine([stmt])
+    return px.line(stmt)
 
 
 def _assign(name: str, value: cst.BaseExpression) -> cst.SimpleStatementLine:
-    return _line(cst.Assign([cst.AssignTarget(cst.Name(name))], value))
+    return _line(px.assign(cst.Name(name), value))
 
 
 def _annotation(ty: Ty) -> cst.BaseExpression | None:
