@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import itertools
 import os
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -71,16 +71,28 @@ def _target(out: Path, rel: str, source_root: Path) -> Path:
     return target
 
 
+_temp_names = itertools.count()
+
+
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same directory and ``os.replace``."""
+    """Write ``data`` to ``path`` through a temporary file in the same directory and ``os.replace``.
+
+    Atomic: a reader, or a crash of this process, sees the old file or the whole new one, never
+    part of it. Not flushed to disk one file at a time (no ``fsync``): after a power cut the files
+    written last may be empty, as with other code generators; running the conversion again
+    rewrites them (the sources are never written).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    while True:
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{next(_temp_names)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:  # left by a crashed run: pick another name
+            continue
+        break
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

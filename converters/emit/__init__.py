@@ -140,11 +140,8 @@ def _emit_file(
                 emit_mcp_client(scope, node, name)  # type: ignore[arg-type]
             elif kind == "mastra":
                 emit_mastra(node, scope, name)  # type: ignore[arg-type]
-        source = builder.render()
-        # an emitter bug that makes invalid Python fails here, in the (maybe parallel) worker;
-        # formatting keeps the syntax tree, so the formatted module compiles as well
-        compile(source, str(builder.path), "exec")
-        return _Outcome(file, source)
+        # (whether it is valid Python is checked when ruff formats every module)
+        return _Outcome(file, builder.render())
     except Exception as exc:  # one bad module must not stop the others
         del ctx.diagnostics[mark[0] :], ctx.converted[mark[1] :]
         where = traceback.extract_tb(exc.__traceback__)[-1]
@@ -322,7 +319,6 @@ def emit_project(
         sources[str(builder.path)] = outcome.source
         result.modules[outcome.file] = builder.module
 
-    compiled = set(sources)
     if project.mastra is None and by_file:
         ctx.report(LM906, "no new Mastra({...}) found in the project", None, severity="info")
 
@@ -369,30 +365,28 @@ def emit_project(
                 bridge_data[rel] = content
 
     try:
-        formatted = format_modules(sources, first_party=package)
+        outcome = format_modules(sources, first_party=package)
+        formatted, invalid = outcome.texts, outcome.invalid
     except FormatError:
-        formatted = {}
+        formatted, invalid = {}, {}
         for rel, text in sources.items():  # find the module ruff rejects
             try:
-                formatted.update(format_modules({rel: text}, first_party=package))
+                single = format_modules({rel: text}, first_party=package)
             except FormatError as exc:
-                file = next((f for f, b in builders.items() if str(b.path) == rel), rel)
-                ctx.report(LM903, str(exc), Loc(file=file, line=1, column=1), severity="error")
-                result.failed.append(file)
+                invalid[rel] = str(exc)
+            else:
+                formatted.update(single.texts)
+                invalid.update(single.invalid)
+    for rel, why in sorted(invalid.items()):  # an emitter bug: the module is not Python
+        file = next((f for f, b in builders.items() if str(b.path) == rel), rel)
+        ctx.report(
+            LM903,
+            f"emitted {rel} is not valid Python: {why}",
+            Loc(file=file, line=1, column=1),
+            severity="error",
+        )
+        result.failed.append(file)
     for rel, text in formatted.items():
-        try:
-            if rel not in compiled:
-                compile(text, rel, "exec")
-        except SyntaxError as exc:  # pragma: no cover - a bug in the emitter
-            file = next((f for f, b in builders.items() if str(b.path) == rel), rel)
-            ctx.report(
-                LM903,
-                f"emitted {rel} does not compile: {exc.msg} (line {exc.lineno})",
-                Loc(file=file, line=1, column=1),
-                severity="error",
-            )
-            result.failed.append(file)
-            continue
         result.files[rel] = text.encode("utf-8")
 
     copies = [(asset, f"{package}/{copy}") for asset, copy in ctx.assets.items()]

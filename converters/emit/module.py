@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tempfile
@@ -183,13 +184,30 @@ def ruff_command() -> list[str]:
         return [sys.executable, "-m", "ruff"]
 
 
-def format_modules(sources: dict[str, str], *, first_party: str) -> dict[str, str]:
+# what ruff reports that Python would refuse to compile: syntax errors (parse errors and the
+# semantic ones such as a duplicate parameter), `yield`/`return` outside a function, `await`
+# outside an async function
+_NOT_PYTHON = frozenset({"invalid-syntax", "F704", "F706", "PLE1142"})
+
+
+@dataclass
+class Formatted:
+    """Modules after ruff: the formatted text of each valid one, and why the others are not Python."""
+
+    texts: dict[str, str] = field(default_factory=dict)
+    invalid: dict[str, str] = field(default_factory=dict)
+
+
+def format_modules(sources: dict[str, str], *, first_party: str) -> Formatted:
     """Fix imports (isort order, unused) and format every module with one ruff run each.
 
-    ``sources`` maps relative paths (``pkg/agents/x.py``) to source text; the result has the same keys.
+    ``sources`` maps relative paths (``pkg/agents/x.py``) to source text. A module that is not valid
+    Python (an emitter bug) is not formatted: it is in ``invalid`` with ruff's first complaint (ruff
+    parses every module anyway; it checks what ``compile()`` would, without compiling).
     """
+    result = Formatted()
     if not sources:
-        return {}
+        return result
     ruff = ruff_command()
     config = [
         "--isolated",
@@ -202,27 +220,52 @@ def format_modules(sources: dict[str, str], *, first_party: str) -> dict[str, st
             target = root / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        steps = [
-            [
-                *ruff,
-                "check",
-                *config,
-                "--select",
-                "I,F401",
-                "--config",
-                f"lint.isort.known-first-party=[{first_party!r}]",
-                "--fix",
-                "--exit-zero",
-                "--quiet",
-                ".",
-            ],
-            [*ruff, "format", *config, "--quiet", "."],
+        check = [
+            *ruff,
+            "check",
+            *config,
+            "--select",
+            "I,F401," + ",".join(sorted(_NOT_PYTHON - {"invalid-syntax"})),
+            "--fixable",
+            "I,F401",
+            "--config",
+            f"lint.isort.known-first-party=[{first_party!r}]",
+            "--fix",
+            "--exit-zero",
+            "--output-format",
+            "json",
+            ".",
         ]
-        for command in steps:
-            done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
-            if done.returncode != 0:
-                raise FormatError(
-                    f"ruff failed on the emitted modules ({' '.join(command[1:3])}): "
-                    f"{done.stderr.strip() or done.stdout.strip()}"
-                )
-        return {rel: (root / rel).read_text(encoding="utf-8") for rel in sources}
+        done = _ruff(check, root)
+        try:
+            findings = json.loads(done.stdout or "[]")
+        except json.JSONDecodeError as exc:
+            raise FormatError(f"ruff check printed no JSON report: {done.stdout[:200]!r}") from exc
+        for finding in findings:
+            if finding.get("code") not in _NOT_PYTHON:
+                continue
+            rel = Path(finding["filename"]).relative_to(root.resolve()).as_posix()
+            where = finding.get("location") or {}
+            result.invalid.setdefault(
+                rel,
+                f"{finding.get('message')} (line {where.get('row')}, column {where.get('column')})",
+            )
+        for rel in result.invalid:
+            (root / rel).unlink()
+        _ruff([*ruff, "format", *config, "--quiet", "."], root)
+        result.texts = {
+            rel: (root / rel).read_text(encoding="utf-8")
+            for rel in sources
+            if rel not in result.invalid
+        }
+        return result
+
+
+def _ruff(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise FormatError(
+            f"ruff failed on the emitted modules ({' '.join(command[1:3])}): "
+            f"{done.stderr.strip() or done.stdout.strip()}"
+        )
+    return done

@@ -359,6 +359,41 @@ def test_a_failing_construct_is_reported_and_the_rest_emitted(tmp_path: Path, mo
     assert "weather_bot/agents/weather_agent.py" not in result.files
 
 
+@pytest.mark.parametrize(
+    ("bad", "complaint"),
+    [
+        ("x = (\n", "unexpected EOF"),
+        ("def f(a, a):\n    pass\n", "Duplicate parameter"),
+        ("def f():\n    await g()\n", "await"),
+        ("return 1\n", "return"),
+    ],
+)
+def test_a_module_that_is_not_python_is_reported_and_the_rest_emitted(  # type: ignore[no-untyped-def]
+    tmp_path: Path, monkeypatch, bad: str, complaint: str
+) -> None:
+    """An emitter bug that renders invalid Python: ruff finds it (what compile() would refuse)."""
+    project = weather_project(tmp_path)
+    render = emit_pkg.ModuleBuilder.render
+
+    def broken(self) -> str:  # type: ignore[no-untyped-def]
+        text = render(self)
+        return text + bad if str(self.path).endswith("weather_agent.py") else text
+
+    monkeypatch.setattr(emit_pkg.ModuleBuilder, "render", broken)
+    result = emit_project(project)
+    assert result.failed == [AGENT_FILE]
+    errors = [d for d in result.diagnostics if d.severity == "error"]
+    assert [e.rule for e in errors] == ["LM903"]
+    assert "weather_bot/agents/weather_agent.py is not valid Python" in errors[0].message
+    assert complaint.lower() in errors[0].message.lower()
+    assert errors[0].loc is not None and errors[0].loc.file == AGENT_FILE
+    assert "weather_bot/agents/weather_agent.py" not in result.files
+    assert "weather_bot/tools/weather_tool.py" in result.files
+    for rel, data in result.files.items():
+        if rel.endswith(".py"):
+            compile(data, rel, "exec")
+
+
 def test_unknown_reference_and_unknown_provider(tmp_path: Path) -> None:
     project = Project(
         root=str(tmp_path),
