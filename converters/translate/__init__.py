@@ -436,8 +436,8 @@ def _bind_parameters(
     params = t.parameter_patterns(node, "the execute parameter")
     if len(params) > 2:
         raise t.fail("an execute function with more than two parameters", node)
-    input_expr = (cst.Name(input_name), input_ty)
-    context_expr = (cst.Name(context_name), CONTEXT)
+    input_expr = (px.name(input_name), input_ty)
+    context_expr = (px.name(context_name), CONTEXT)
     out: list[cst.BaseStatement] = []
     if style == "0.x":
         if params and params[0].type == "object_pattern":

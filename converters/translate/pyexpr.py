@@ -129,9 +129,20 @@ def wrap(expr: cst.BaseExpression, minimum: int) -> cst.BaseExpression:
     return paren(expr) if prec(expr) < minimum else expr
 
 
+# Name nodes by their text, shared like the whitespace above (a Name is immutable and holds
+# nothing but its text); capped, so a huge project only stops sharing
+_NAMES: dict[str, cst.Name] = {}
+_MAX_NAMES = 4096
+
+
 def name(text: str) -> cst.Name:
-    """A name."""
-    return cst.Name(text)
+    """A name (one shared node per text)."""
+    found = _NAMES.get(text)
+    if found is None:
+        found = cst.Name(text)
+        if len(_NAMES) < _MAX_NAMES:
+            _NAMES[text] = found
+    return found
 
 
 def dotted(text: str) -> cst.BaseExpression:
@@ -145,7 +156,7 @@ def dotted(text: str) -> cst.BaseExpression:
 
 def attr(value: cst.BaseExpression, attribute: str) -> cst.Attribute:
     """``value.attribute``."""
-    return cst.Attribute(value=wrap(value, P_PRIMARY), attr=cst.Name(attribute))
+    return cst.Attribute(value=wrap(value, P_PRIMARY), attr=name(attribute))
 
 
 def index(value: cst.BaseExpression, key: cst.BaseExpression) -> cst.Subscript:
