@@ -384,6 +384,17 @@ def _translate(
     return _finish_body(t, node, prologue)
 
 
+# `httpx.AsyncClient(follow_redirects=True) as http`: the same (immutable) nodes in every body
+_HTTP_CLIENT = (
+    cst.WithItem(
+        px.call("httpx.AsyncClient", follow_redirects=cst.Name("True")),
+        asname=cst.AsName(
+            cst.Name("http"), whitespace_before_as=px.SPACE, whitespace_after_as=px.SPACE
+        ),
+    ),
+)
+
+
 def _finish_body(
     t: FunctionTranslator, node: Node, prologue: list[cst.BaseStatement]
 ) -> list[cst.BaseStatement]:
@@ -399,13 +410,9 @@ def _finish_body(
     if t.helpers:
         body = [_parenthesize(h) for h in t.helpers] + body
     if t.uses_http:
-        client = px.call("httpx.AsyncClient", follow_redirects=cst.Name("True"))
-        http = cst.AsName(
-            cst.Name("http"), whitespace_before_as=px.SPACE, whitespace_after_as=px.SPACE
-        )
         body = [
             cst.With(
-                items=[cst.WithItem(client, asname=http)],
+                items=_HTTP_CLIENT,
                 body=px.block(body),
                 asynchronous=px.ASYNC,
                 whitespace_after_with=px.SPACE,
@@ -429,8 +436,8 @@ def _bind_parameters(
     params = t.parameter_patterns(node, "the execute parameter")
     if len(params) > 2:
         raise t.fail("an execute function with more than two parameters", node)
-    input_expr = (cst.Name(input_name), input_ty)
-    context_expr = (cst.Name(context_name), CONTEXT)
+    input_expr = (px.name(input_name), input_ty)
+    context_expr = (px.name(context_name), CONTEXT)
     out: list[cst.BaseStatement] = []
     if style == "0.x":
         if params and params[0].type == "object_pattern":

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from converters.emit.module import comment_lines
 from converters.ir import FunctionValue, Loc, SchemaNode, StringValue, ToolNode, WorkflowStepNode
 from converters.translate import (
     LM372,
@@ -189,33 +190,49 @@ def _add_function(
             scope.builder.import_module(module)
         else:
             scope.builder.import_from(module, imported)
-    scope.add(
-        cst.FunctionDef(
-            name=cst.Name(name),
-            params=cst.Parameters(
-                params=[
-                    cst.Param(
-                        cst.Name(p),
-                        annotation=_annotation(a) if a is not None else None,
-                        whitespace_after_star=px.NO_SPACE,
-                        whitespace_after_param=px.NO_SPACE,
-                    )
-                    for p, a in params
-                ]
-            ),
-            returns=_annotation(returns) if returns is not None else None,
-            body=px.block(result.body),
-            asynchronous=px.ASYNC,
-            whitespace_after_def=px.SPACE,
-            whitespace_after_name=px.NO_SPACE,
-            whitespace_before_params=px.NO_SPACE,
-            whitespace_before_colon=px.NO_SPACE,
-            whitespace_after_type_parameters=px.NO_SPACE,
-        ),
-        [
-            f"Translated from {file}:{function.loc.line if function.loc else fallback.line} by lumos-migrate [{LM372.id}]."
-        ],
+    comment = (
+        f"Translated from {file}:{function.loc.line if function.loc else fallback.line}"
+        f" by lumos-migrate [{LM372.id}]."
     )
+    pending = scope.pending
+    definition = cst.FunctionDef(
+        name=cst.Name(name),
+        params=cst.Parameters(
+            params=[
+                cst.Param(
+                    _param_name(p),
+                    annotation=_annotation(a) if a is not None else None,
+                    whitespace_after_star=px.NO_SPACE,
+                    whitespace_after_param=px.NO_SPACE,
+                )
+                for p, a in params
+            ]
+        ),
+        returns=_annotation(returns) if returns is not None else None,
+        body=px.block(result.body),
+        # the comment line as ``Scope.add`` writes it, built here rather than by a copy
+        leading_lines=() if pending else comment_lines([comment]),
+        asynchronous=px.ASYNC,
+        whitespace_after_def=px.SPACE,
+        whitespace_after_name=px.NO_SPACE,
+        whitespace_before_params=px.NO_SPACE,
+        whitespace_before_colon=px.NO_SPACE,
+        whitespace_after_type_parameters=px.NO_SPACE,
+    )
+    scope.add(definition, [comment] if pending else None)
+
+
+# the parameter names of translated functions (``input``, ``context``, ``ctx``), one node each
+_PARAM_NAMES: dict[str, cst.Name] = {}
+
+
+def _param_name(text: str) -> cst.Name:
+    found = _PARAM_NAMES.get(text)
+    if found is None:
+        found = cst.Name(text)
+        if len(_PARAM_NAMES) < 64:
+            _PARAM_NAMES[text] = found
+    return found
 
 
 def _annotation(expr: cst.BaseExpression) -> cst.Annotation:

@@ -1035,7 +1035,7 @@ def _fetch(t: FunctionTranslator, node: Node, args: list[Node]) -> E:
             elif isinstance(headers, cst.Dict):
                 headers = headers.with_changes(elements=[*headers.elements, default])
     t.uses_http = True
-    client = cst.Name("http")
+    client = px.name("http")
     kwargs: dict[str, cst.BaseExpression] = {}
     if headers is not None:
         kwargs["headers"] = headers

@@ -129,9 +129,20 @@ def wrap(expr: cst.BaseExpression, minimum: int) -> cst.BaseExpression:
     return paren(expr) if prec(expr) < minimum else expr
 
 
+# Name nodes by their text, shared like the whitespace above (a Name is immutable and holds
+# nothing but its text); capped, so a huge project only stops sharing
+_NAMES: dict[str, cst.Name] = {}
+_MAX_NAMES = 4096
+
+
 def name(text: str) -> cst.Name:
-    """A name."""
-    return cst.Name(text)
+    """A name (one shared node per text)."""
+    found = _NAMES.get(text)
+    if found is None:
+        found = cst.Name(text)
+        if len(_NAMES) < _MAX_NAMES:
+            _NAMES[text] = found
+    return found
 
 
 def dotted(text: str) -> cst.BaseExpression:
@@ -145,7 +156,7 @@ def dotted(text: str) -> cst.BaseExpression:
 
 def attr(value: cst.BaseExpression, attribute: str) -> cst.Attribute:
     """``value.attribute``."""
-    return cst.Attribute(value=wrap(value, P_PRIMARY), attr=cst.Name(attribute))
+    return cst.Attribute(value=wrap(value, P_PRIMARY), attr=name(attribute))
 
 
 def index(value: cst.BaseExpression, key: cst.BaseExpression) -> cst.Subscript:
@@ -169,13 +180,28 @@ def arg(value: cst.BaseExpression, keyword: str | None = None) -> cst.Arg:
     )
 
 
+# callees given as dotted text (``jsrt.js_str``, ``httpx.AsyncClient``), built once each: the
+# texts are written in the translator's code, so the cache is bounded by them (and capped)
+_CALLEES: dict[str, cst.BaseExpression] = {}
+_MAX_CALLEES = 512
+
+
+def _callee(text: str) -> cst.BaseExpression:
+    found = _CALLEES.get(text)
+    if found is None:
+        found = dotted(text)
+        if len(_CALLEES) < _MAX_CALLEES:
+            _CALLEES[text] = found
+    return found
+
+
 def call(
     func: cst.BaseExpression | str,
     *args: cst.BaseExpression | cst.Arg,
     **kwargs: cst.BaseExpression,
 ) -> cst.Call:
     """``func(*args, **kwargs)``; ``func`` may be dotted text."""
-    callee = dotted(func) if isinstance(func, str) else wrap(func, P_PRIMARY)
+    callee = _callee(func) if isinstance(func, str) else wrap(func, P_PRIMARY)
     arguments = [a if isinstance(a, cst.Arg) else arg(wrap(a, 0)) for a in args]
     arguments += [arg(wrap(v, 0), k) for k, v in kwargs.items()]
     if len(arguments) == 1 and isinstance(arguments[0].value, cst.GeneratorExp):
@@ -391,6 +417,45 @@ def _plain_code(nodes: list[cst.CSTNode]) -> bool:
     return True
 
 
+_IS_NODE: dict[type, bool] = {}  # per class: whether it is a libcst node (one entry a class)
+
+
+def _is_node(cls: type) -> bool:
+    known = _IS_NODE.get(cls)
+    if known is None:
+        known = _IS_NODE[cls] = issubclass(cls, cst.CSTNode)
+    return known
+
+
+def _plain_unquoted(expr: cst.BaseExpression) -> bool:
+    """Whether ``expr`` holds no string literal and its code surely fits an f-string part.
+
+    One pass with the answer of ``cstfast.walk`` + ``_single_quote_strings`` + ``_plain_code``
+    when those find nothing to requote or refuse (otherwise the caller takes that longer way).
+    """
+    stack: list[object] = [expr]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    plain, refused, text_fields = _PLAIN_CODE, _REFUSED_IN_FSTRING, _TEXT_FIELDS.get
+    while stack:
+        node = pop()
+        cls = type(node)
+        if cls not in plain or cls is cst.SimpleString:
+            return False
+        for name in text_fields(cls) or _text_fields(cls):
+            value = getattr(node, name)
+            kind = type(value)
+            if kind is str:
+                if refused(value):
+                    return False
+            elif kind is tuple or kind is list:
+                extend(value)  # libcst sequences hold nodes only
+            elif kind in plain:
+                push(value)
+            elif _is_node(kind):
+                return False  # a node of another kind: the longer way decides
+    return True
+
+
 class _Requote(cst.CSTTransformer):
     """String literals in single quotes where the value allows (inside an f-string)."""
 
@@ -440,6 +505,9 @@ def fstring(
         else:
             if _reference(part):
                 pieces.append(_formatted(part))
+                continue
+            if _plain_unquoted(part):
+                pieces.append(_formatted(wrap(part, P_IFEXP)))
                 continue
             nodes = cstfast.walk(part)
             inner = _single_quote_strings(part, nodes)

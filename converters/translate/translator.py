@@ -1313,7 +1313,7 @@ class FunctionTranslator:
             var = self.lookup(ident, node)
             if var.ty.kind == "step_fn":
                 raise self.fail(f"the step function `{ident}` used as a value", node)
-            return cst.Name(var.py), var.ty
+            return px.name(var.py), var.ty
         if kind in ("true", "false"):
             return cst.Name("True" if kind == "true" else "False"), BOOL
         if kind in ("null", "undefined"):
@@ -1513,7 +1513,7 @@ class FunctionTranslator:
     def expr_identifier(self, node: Node) -> E:
         """An identifier by its text (shorthand properties)."""
         var = self.lookup(self.text(node), node)
-        return cst.Name(var.py), var.ty
+        return px.name(var.py), var.ty
 
     # member access ----------------------------------------------------------------------------
     def _optional_chain(self, node: Node) -> bool:
