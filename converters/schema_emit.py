@@ -189,19 +189,24 @@ def _ref_nodes(node: SchemaNode) -> list[SchemaNode]:
     """The ``ref`` nodes of a tree in ``_walk`` order (pre-order), without following them."""
     found: list[SchemaNode] = []
     stack = [node]
+    pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
-        current = stack.pop()
-        if current.type == "ref" and current.ref is not None:
+        current = pop()
+        if current.ref is not None and current.type == "ref":
             found.append(current)
-        members = current.members
         # the children of ``_children`` pushed in reverse, so the first is visited first
-        if members:
-            stack.extend(reversed(members))
-        for child in (current.rest, current.key, current.items, current.catchall):
-            if child is not None:
-                stack.append(child)
+        if current.members:
+            extend(reversed(current.members))
+        if current.rest is not None:
+            push(current.rest)
+        if current.key is not None:
+            push(current.key)
+        if current.items is not None:
+            push(current.items)
+        if current.catchall is not None:
+            push(current.catchall)
         if current.properties:
-            stack.extend(reversed(current.properties.values()))
+            extend(reversed(current.properties.values()))
     return found
 
 
@@ -1175,8 +1180,10 @@ class PydanticModule:
     def _exact_json(self, prop: SchemaNode) -> dict[str, Any] | None:
         """The exact JSON Schema to pin on a field whose natural pydantic form would render
         differently from zod (None when the natural form already matches)."""
-        target = prop
         kind = prop.type
+        if kind not in _EXACT_KINDS and not prop.modifiers and not prop.has_default:
+            return None  # what the checks below find for such a field, in one test
+        target = prop
         if kind == "ref":
             target = self._deref(prop)
             if prop.ref in self._cyclic:
@@ -1390,6 +1397,22 @@ class PydanticModule:
 
 
 _TRANSFORM_KINDS = frozenset({"transform", "overwrite", "pipe", "preprocess"})
+# kinds for which PydanticModule._exact_json looks further than the field's modifiers and default
+_EXACT_KINDS = frozenset(
+    {
+        "ref",
+        "bigint",
+        "map",
+        "set",
+        "never",
+        "date",
+        "enum",
+        "native_enum",
+        "record",
+        "union",
+        "intersection",
+    }
+)
 # kinds whose type never uses the name offered for nested classes (see PydanticModule._bare)
 _UNNAMED_KINDS = frozenset(
     {
