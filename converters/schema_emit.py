@@ -1273,6 +1273,8 @@ class PydanticModule:
     def _transforms_absent(self, prop: SchemaNode) -> bool:
         """Whether a translated transform of the field runs when the key is absent (zod runs
         it on the default or on undefined)."""
+        if not prop.effects and prop.type != "ref":
+            return False  # no effect of its own, none of a named schema
         target = self._resolve(prop.ref) if prop.type == "ref" and prop.ref else prop
         effects = [*prop.effects, *(target.effects if target is not prop else [])]
         return any(e.kind in ("transform", "overwrite") and e.translated for e in effects)
