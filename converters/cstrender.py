@@ -1155,7 +1155,59 @@ def _small_statements(body: Sequence[Any], cx: Ctx) -> str:
     return "".join([s[type(st)](st, cx, i != last) for i, st in enumerate(body)])
 
 
+# The text of a one-line ``SimpleStatementLine`` between its indentation and its newline, by the
+# line's id (the entry holds the line, so the id stays its own). Emitters share such lines between
+# trees (e.g. a model field line at several depths), and that text cannot depend on the context:
+# only a newline token (absent from the text) or what follows one (indentation) can. Bounded: the
+# oldest entries go first.
+_LINE_TEXT: dict[int, tuple[cst.SimpleStatementLine, str]] = {}
+_LINE_TEXT_MAX = 16384
+_NEWLINES = ("\n", "\r\n", "\r")
+
+
+def _line_text(node: cst.SimpleStatementLine, cx: Ctx) -> str | None:
+    """The cached middle of a plain one-line statement line (None: not such a line)."""
+    if node.leading_lines:
+        return None
+    trailing = node.trailing_whitespace
+    if type(trailing) is not cst.TrailingWhitespace:
+        return None
+    ws = trailing.whitespace
+    newline = trailing.newline
+    if (
+        type(ws) is not _SW
+        or trailing.comment is not None
+        or type(newline) is not cst.Newline
+        or newline.value is not None
+        or cx[2] not in _NEWLINES
+    ):
+        return None
+    body = node.body
+    if len(body) == 1:
+        statement = body[0]
+        text = _SMALL[type(statement)](statement, cx, False) + ws.value
+    else:
+        text = _small_statements(body, cx) + ws.value
+    if "\n" in text or "\r" in text:
+        return None
+    cache = _LINE_TEXT
+    if len(cache) >= _LINE_TEXT_MAX:
+        del cache[next(iter(cache))]
+    cache[id(node)] = (node, text)
+    return text
+
+
 def _simple_statement_line(node: cst.SimpleStatementLine, cx: Ctx) -> str:
+    hit = _LINE_TEXT.get(id(node))
+    if hit is not None:
+        return cx[0] + hit[1] + cx[2]
+    text = _line_text(node, cx)
+    if text is not None:
+        return cx[0] + text + cx[2]
+    return _simple_statement_line_uncached(node, cx)
+
+
+def _simple_statement_line_uncached(node: cst.SimpleStatementLine, cx: Ctx) -> str:
     leading = node.leading_lines
     text = _all(leading, cx) + cx[0] if leading else cx[0]
     body = node.body

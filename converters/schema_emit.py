@@ -189,19 +189,24 @@ def _ref_nodes(node: SchemaNode) -> list[SchemaNode]:
     """The ``ref`` nodes of a tree in ``_walk`` order (pre-order), without following them."""
     found: list[SchemaNode] = []
     stack = [node]
+    pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
-        current = stack.pop()
-        if current.type == "ref" and current.ref is not None:
+        current = pop()
+        if current.ref is not None and current.type == "ref":
             found.append(current)
-        members = current.members
         # the children of ``_children`` pushed in reverse, so the first is visited first
-        if members:
-            stack.extend(reversed(members))
-        for child in (current.rest, current.key, current.items, current.catchall):
-            if child is not None:
-                stack.append(child)
+        if current.members:
+            extend(reversed(current.members))
+        if current.rest is not None:
+            push(current.rest)
+        if current.key is not None:
+            push(current.key)
+        if current.items is not None:
+            push(current.items)
+        if current.catchall is not None:
+            push(current.catchall)
         if current.properties:
-            stack.extend(reversed(current.properties.values()))
+            extend(reversed(current.properties.values()))
     return found
 
 
@@ -1099,6 +1104,9 @@ class PydanticModule:
         return cls
 
     def _field(self, prop: SchemaNode, nested_name: str, key: str, py_name: str) -> _FieldSpec:
+        # the calls for a plain (non-ref) property are inlined where they reduce to a read
+        kind = prop.type
+        is_ref = kind == "ref"
         nullish = (prop.nullish or (prop.optional and prop.nullable)) and not prop.has_default
         if nullish:
             spec = self._bare(prop, nested_name)
@@ -1106,13 +1114,20 @@ class PydanticModule:
             spec.annotation = f"Nullish[{spec.annotation}]"
         else:
             spec = self._type_for(prop, nested_name, top=True)
-        exact = self._exact_json(prop)
+        if kind not in _EXACT_KINDS and not prop.modifiers and not prop.has_default:
+            exact = None  # _exact_json's first test
+        else:
+            exact = self._exact_json(prop)
         if exact is not None:
             self._import("typing", "Annotated")
             self._import("pydantic", "WithJsonSchema")
             spec.annotation = f"Annotated[{spec.annotation}, WithJsonSchema({_py_literal(exact)})]"
         kwargs = list(spec.kwargs)
-        optional_input = is_optional_input(prop, self._resolve)
+        optional_input = (
+            is_optional_input(prop, self._resolve)
+            if is_ref
+            else (prop.optional or prop.nullish or prop.has_default)
+        )
         default: str | None = None
         if nullish:
             optional_input = False
@@ -1143,16 +1158,18 @@ class PydanticModule:
             if not spec.annotation.endswith("| None") and spec.annotation != "None":
                 spec.annotation = f"{spec.annotation} | None"
             default = "None"
-        description = self._description(prop)
+        description = self._description(prop) if is_ref else prop.description
         if description is not None and exact is None:  # else the pinned JSON carries it
             kwargs.append(("description", _py_literal(description)))
-        if "catch" in prop.constraints:
-            spec.comments.append(
-                f"zod .catch({_one_line(json.dumps(prop.constraints['catch']))}): invalid input became this value"
-            )
-            spec.extra["default"] = prop.constraints["catch"]
-        if prop.constraints.get("readonly"):
-            spec.extra["readOnly"] = True
+        constraints = prop.constraints
+        if constraints:
+            if "catch" in constraints:
+                spec.comments.append(
+                    f"zod .catch({_one_line(json.dumps(constraints['catch']))}): invalid input became this value"
+                )
+                spec.extra["default"] = constraints["catch"]
+            if constraints.get("readonly"):
+                spec.extra["readOnly"] = True
         if (
             (default is not None or prop.has_default)
             and ("validate_default", "True") not in kwargs
@@ -1175,8 +1192,10 @@ class PydanticModule:
     def _exact_json(self, prop: SchemaNode) -> dict[str, Any] | None:
         """The exact JSON Schema to pin on a field whose natural pydantic form would render
         differently from zod (None when the natural form already matches)."""
-        target = prop
         kind = prop.type
+        if kind not in _EXACT_KINDS and not prop.modifiers and not prop.has_default:
+            return None  # what the checks below find for such a field, in one test
+        target = prop
         if kind == "ref":
             target = self._deref(prop)
             if prop.ref in self._cyclic:
@@ -1266,6 +1285,8 @@ class PydanticModule:
     def _transforms_absent(self, prop: SchemaNode) -> bool:
         """Whether a translated transform of the field runs when the key is absent (zod runs
         it on the default or on undefined)."""
+        if not prop.effects and prop.type != "ref":
+            return False  # no effect of its own, none of a named schema
         target = self._resolve(prop.ref) if prop.type == "ref" and prop.ref else prop
         effects = [*prop.effects, *(target.effects if target is not prop else [])]
         return any(e.kind in ("transform", "overwrite") and e.translated for e in effects)
@@ -1359,10 +1380,14 @@ class PydanticModule:
             self._import("pydantic", "ConfigDict")
             target = "__pydantic_config__" if spec.base == "TypedDict" else "model_config"
             body.append(_statement(f"{target} = ConfigDict({', '.join(config)})"))
+        append = body.append
         for py_name, _key, fspec in spec.fields:
-            if "Any" in fspec.annotation and _ANY_WORD.search(fspec.annotation):
+            annotation = fspec.annotation
+            if "Any" in annotation and _ANY_WORD.search(annotation):
                 self._import("typing", "Any")
-            body.append(_field_statement(py_name, fspec))
+            # _field_statement, inlined
+            statement = _field_line(py_name, annotation, fspec.default, fspec.field_args)
+            append(_with_comments(statement, fspec.comments) if fspec.comments else statement)
         for validator in spec.validators:
             body.append(
                 validator.with_changes(
@@ -1390,6 +1415,22 @@ class PydanticModule:
 
 
 _TRANSFORM_KINDS = frozenset({"transform", "overwrite", "pipe", "preprocess"})
+# kinds for which PydanticModule._exact_json looks further than the field's modifiers and default
+_EXACT_KINDS = frozenset(
+    {
+        "ref",
+        "bigint",
+        "map",
+        "set",
+        "never",
+        "date",
+        "enum",
+        "native_enum",
+        "record",
+        "union",
+        "intersection",
+    }
+)
 # kinds whose type never uses the name offered for nested classes (see PydanticModule._bare)
 _UNNAMED_KINDS = frozenset(
     {

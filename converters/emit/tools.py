@@ -10,6 +10,7 @@ import libcst as cst
 from converters.emit.bridge import bridged_execute
 from converters.emit.context import Scope
 from converters.emit.functions import todo_function
+from converters.emit.module import ModuleBuilder
 from converters.emit.names import pascal_case, snake_case
 from converters.emit.values import emit_value
 from converters.ir import SchemaNode, StringValue, ToolNode
@@ -55,6 +56,14 @@ class SchemaModels:
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
         self._types: dict[tuple[str, str], cst.BaseExpression | None] = {}
+        self._module: tuple[object, object, str] | None = None  # (builder, its path, module)
+
+    def module_name(self, builder: ModuleBuilder) -> str:
+        """``builder.module``, computed once for a builder and path."""
+        known = self._module
+        if known is None or known[0] is not builder or known[1] is not builder.path:
+            known = self._module = (builder, builder.path, builder.module)
+        return known[2]
 
     def _resolve(self, ref: str) -> SchemaNode:
         node = self.scope.ctx.project.schemas.get(ref)
@@ -266,6 +275,9 @@ def emit_tool(tool: ToolNode, scope: Scope, name: str, schemas: SchemaModels) ->
     )
     scope.ctx.converted.append(
         ConvertedItem(
-            kind="tool", name=tool.binding, loc=tool.loc, target=f"{scope.builder.module}:{name}"
+            kind="tool",
+            name=tool.binding,
+            loc=tool.loc,
+            target=f"{schemas.module_name(scope.builder)}:{name}",
         )
     )

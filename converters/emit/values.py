@@ -83,6 +83,22 @@ def _escape_char(ch: str) -> str:
 
 
 def _escape(text: str, *, quote: str, keep_newlines: bool, braces: bool = False) -> str:
+    if (
+        text.isprintable()  # no newline, tab or other character to escape
+        and "\\" not in text
+        and (keep_newlines or quote not in text)
+        and not (braces and ("{" in text or "}" in text))
+    ):
+        escaped = text  # what the loop below gives: no character changes
+    else:
+        escaped = _escape_chars(text, quote=quote, keep_newlines=keep_newlines, braces=braces)
+    if keep_newlines:
+        # inside """...""": no run of three quotes, and no quote right before the closing ones
+        escaped = escaped.replace('"', '\\"') if ('""' in text or text.endswith('"')) else escaped
+    return escaped
+
+
+def _escape_chars(text: str, *, quote: str, keep_newlines: bool, braces: bool) -> str:
     out: list[str] = []
     for ch in text:
         if ch == "\\":
@@ -99,11 +115,7 @@ def _escape(text: str, *, quote: str, keep_newlines: bool, braces: bool = False)
             out.append(_escape_char(ch))
         else:
             out.append(ch)
-    escaped = "".join(out)
-    if keep_newlines:
-        # inside """...""": no run of three quotes, and no quote right before the closing ones
-        escaped = escaped.replace('"', '\\"') if ('""' in text or text.endswith('"')) else escaped
-    return escaped
+    return "".join(out)
 
 
 def _multiline(text: str) -> bool:

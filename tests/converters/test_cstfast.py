@@ -606,3 +606,26 @@ def test_every_libcst_node_class_has_a_renderer() -> None:
     # lazy imports (PEP 810, new in libcst 1.9) are left to libcst
     missing = {cls.__name__ for cls in node_classes - known} - {"LazyImport", "LazyImportFrom"}
     assert not missing
+
+
+def test_a_line_shared_between_trees_renders_at_each_depth() -> None:
+    """One line node at several depths and in modules with other newlines: libcst's text each
+    time, also for a line whose text spans lines (parenthesized, so it depends on the depth)."""
+    plain = cst.parse_statement("x: int = f(a, b=1)  \n")
+    spanning = cst.parse_statement("y = f(\n    a,\n)\n")
+    assert isinstance(plain, cst.SimpleStatementLine)
+    for line in (plain, spanning):
+        inner = cst.IndentedBlock(body=[line, line])
+        tree = cst.Module(
+            body=[
+                line,
+                cst.If(test=cst.Name("a"), body=inner),
+                cst.If(
+                    test=cst.Name("b"), body=cst.IndentedBlock(body=[cst.If(cst.Name("c"), inner)])
+                ),
+                line,
+            ]
+        )
+        for module in (tree, tree.with_changes(default_indent="\t", default_newline="\r\n")):
+            assert cstfast.code(module) == module.code
+            _assert_same(line, module)
