@@ -563,31 +563,52 @@ class _Reader:
 
     # calls ---------------------------------------------------------------------------------------
     def _call(self, syntax: Syntax, call: tree_sitter.Node) -> SchemaNode:
-        fn = call.child_by_field_name("function")
+        # A call without syntax errors and with two children is exactly ``function arguments``
+        # (type arguments, ``?.`` and comments add children): read them in one step then.
+        children = call.children
+        if len(children) == 2 and not call.has_error:
+            fn, arguments = children
+        else:
+            fn = call.child_by_field_name("function")
+            arguments = call.child_by_field_name("arguments")
         if fn is None:
             raise _Unsupported("call without a callee")
         fn_kind = fn.type
         if fn_kind in _WRAPPERS:
             fn = _unwrap(fn)
             fn_kind = fn.type
+        source = syntax.source
         if fn_kind != "member_expression":
             if fn_kind == "identifier" and syntax.text(fn) in self.ctx.zod_names(syntax):
                 raise _Unsupported("the zod namespace is not callable")
             raise _Unsupported(f"`{_short(syntax.text(fn))}(...)` is not a zod call")
-        args = _args(call)
-        obj = fn.child_by_field_name("object")
-        prop = fn.child_by_field_name("property")
-        if obj is None or prop is None:
-            raise _Unsupported("incomplete call")
+        args = (
+            [a for a in arguments.named_children if a.type != "comment"]
+            if arguments is not None
+            else []
+        )
+        # likewise a member expression of three children is ``object . property``
+        parts = fn.children
+        if len(parts) == 3 and not fn.has_error:
+            obj = parts[0]
+            prop = parts[2]
+        else:
+            obj = fn.child_by_field_name("object")
+            prop = fn.child_by_field_name("property")
+            if obj is None or prop is None:
+                raise _Unsupported("incomplete call")
         obj_kind = obj.type
         if obj_kind in _WRAPPERS:
             obj = _unwrap(obj)
             obj_kind = obj.type
-        method = syntax.text(prop)
-        if obj_kind == "identifier" and syntax.text(obj) in self.ctx.zod_names(syntax):
-            loc = self.ctx.loc(syntax, call)
-            return self._factory(syntax, call, method, args, loc, namespace="")
-        if obj_kind == "member_expression":
+        method = source[prop.start_byte : prop.end_byte].decode("utf-8", "replace")
+        if obj_kind == "identifier":
+            if source[obj.start_byte : obj.end_byte].decode(
+                "utf-8", "replace"
+            ) in self.ctx.zod_names(syntax):
+                loc = self.ctx.loc(syntax, call)
+                return self._factory(syntax, call, method, args, loc, namespace="")
+        elif obj_kind == "member_expression":
             ns_obj = obj.child_by_field_name("object")
             ns_prop = obj.child_by_field_name("property")
             if (
@@ -763,13 +784,26 @@ class _Reader:
         if node.type != "object":
             raise _Unsupported("expected an object literal of fields")
         props: dict[str, SchemaNode] = {}
+        # without syntax errors a pair of three children is exactly ``key : value``
+        exact = not node.has_error
         for entry in node.named_children:
             entry_kind = entry.type
             if entry_kind == "comment":
                 continue
             if entry_kind == "pair":
-                key = _property_key(syntax, entry.child_by_field_name("key"))
-                value = entry.child_by_field_name("value")
+                parts = entry.children
+                if exact and len(parts) == 3:
+                    key_node = parts[0]
+                    value = parts[2]
+                else:
+                    key_node = entry.child_by_field_name("key")
+                    value = entry.child_by_field_name("value")
+                if key_node is not None and key_node.type == "property_identifier":
+                    key = syntax.source[key_node.start_byte : key_node.end_byte].decode(
+                        "utf-8", "replace"
+                    )
+                else:
+                    key = _property_key(syntax, key_node)
                 if key is None or value is None:
                     raise _Unsupported("a computed field name")
                 props[key] = self.read(syntax, value)
@@ -837,8 +871,13 @@ class _Reader:
     ) -> SchemaNode:
         node = _fresh(base)
         if method in ("optional", "nullable", "nullish"):
-            setattr(node, method, True)
-            node.modifiers = [*node.modifiers, method]
+            # what two attribute assignments do on a model without assignment validation
+            values = node.__dict__
+            values[method] = True
+            values["modifiers"] = [*values["modifiers"], method]
+            fields_set = node.__pydantic_fields_set__
+            fields_set.add(method)
+            fields_set.add("modifiers")
             return node
         if method == "default" or method == "prefault":
             self._need(args, 1, f".{method}")
@@ -1315,19 +1354,17 @@ def _schema(**values: Any) -> SchemaNode:
     """``SchemaNode(**values)`` for values the reader built itself (already of the fields' types
     and not shared with anything else), without validation: the same fields, defaults and
     fields-set as the validating constructor."""
-    fields = {
-        **_SCHEMA_DEFAULTS,
-        # the fields with a default factory (checked against the model in the tests)
-        "properties": {},
-        "members": [],
-        "values": [],
-        "constraints": {},
-        "refinements": [],
-        "transforms": [],
-        "effects": [],
-        "modifiers": [],
-        **values,
-    }
+    fields = _SCHEMA_DEFAULTS.copy()
+    # the fields with a default factory (checked against the model in the tests)
+    fields["properties"] = {}
+    fields["members"] = []
+    fields["values"] = []
+    fields["constraints"] = {}
+    fields["refinements"] = []
+    fields["transforms"] = []
+    fields["effects"] = []
+    fields["modifiers"] = []
+    fields.update(values)
     node = _new_object(SchemaNode)
     _set_attribute(node, "__dict__", fields)
     _set_attribute(node, "__pydantic_fields_set__", set(values))
