@@ -135,6 +135,21 @@ _REFINEMENTS = {"refine", "superRefine", "check"}
 _EFFECT_KINDS = {"refine", "superRefine", "check", "transform", "overwrite", "pipe", "preprocess"}
 _TRANSFORMS = {"transform", "overwrite"}
 _NO_OPS = {"brand", "finite", "safe"}
+# number methods: (constraint, its fixed value or None for the call's argument)
+_NUMBER_BOUNDS: dict[str, tuple[str, int | None]] = {
+    "min": ("minimum", None),
+    "gte": ("minimum", None),
+    "max": ("maximum", None),
+    "lte": ("maximum", None),
+    "gt": ("exclusive_minimum", None),
+    "lt": ("exclusive_maximum", None),
+    "positive": ("exclusive_minimum", 0),
+    "negative": ("exclusive_maximum", 0),
+    "nonnegative": ("minimum", 0),
+    "nonpositive": ("maximum", 0),
+    "multipleOf": ("multiple_of", None),
+    "step": ("multiple_of", None),
+}
 
 
 class ZodContext(Protocol):
@@ -359,27 +374,27 @@ _NO_VALUE = object()
 def _literal(syntax: Syntax, node: tree_sitter.Node) -> Any:
     """The value of a literal expression (JSON-like), or ``_NO_VALUE``."""
     node = _unwrap(node)
-    text = syntax.text(node)
-    if node.type in ("string", "template_string"):
+    kind = node.type
+    if kind == "string" or kind == "template_string":
         value = _string_value(syntax, node)
         return _NO_VALUE if value is None else value
-    if node.type == "number":
-        return _number(text)
-    if node.type == "true":
+    if kind == "number":
+        return _number(syntax.text(node))
+    if kind == "true":
         return True
-    if node.type == "false":
+    if kind == "false":
         return False
-    if node.type == "null":
+    if kind == "null":
         return None
-    if node.type == "unary_expression" and text.startswith("-"):
+    if kind == "unary_expression" and syntax.text(node).startswith("-"):
         inner = _literal(syntax, node.named_children[0])
         return (
             -inner if isinstance(inner, int | float) and not isinstance(inner, bool) else _NO_VALUE
         )
-    if node.type == "array":
+    if kind == "array":
         items = [_literal(syntax, c) for c in node.named_children]
         return _NO_VALUE if any(i is _NO_VALUE for i in items) else items
-    if node.type == "object":
+    if kind == "object":
         out: dict[str, Any] = {}
         for pair in node.named_children:
             if pair.type != "pair":
@@ -467,6 +482,16 @@ class _Unsupported(Exception):
 class _Reader:
     ctx: ZodContext
     resolving: list[str] = field(default_factory=list)
+    # the zod names of the file read last (a schema is mostly read within one file)
+    _names_syntax: Syntax | None = field(default=None, init=False)
+    _names: set[str] = field(default_factory=set, init=False)
+
+    def _zod_names(self, syntax: Syntax) -> set[str]:
+        """``ctx.zod_names(syntax)``, asked once per file while this reader reads it."""
+        if syntax is not self._names_syntax:
+            self._names = self.ctx.zod_names(syntax)
+            self._names_syntax = syntax
+        return self._names
 
     # entry ---------------------------------------------------------------------------------
     def read(self, syntax: Syntax, node: tree_sitter.Node) -> SchemaNode:
@@ -553,7 +578,7 @@ class _Reader:
                 if base.type != "object" or prop_name not in base.properties:
                     raise _Unsupported(f"`.shape.{prop_name}` does not name a field of an object")
                 return base.properties[prop_name]
-        if syntax.text(obj) in self.ctx.zod_names(syntax) and prop_name in _PRIMITIVE_FACTORIES:
+        if syntax.text(obj) in self._zod_names(syntax) and prop_name in _PRIMITIVE_FACTORIES:
             raise _Unsupported(f"`z.{prop_name}` must be called")
         if prop_name == "element":
             base = self._target(self.read(syntax, obj))
@@ -579,7 +604,7 @@ class _Reader:
             fn_kind = fn.type
         source = syntax.source
         if fn_kind != "member_expression":
-            if fn_kind == "identifier" and syntax.text(fn) in self.ctx.zod_names(syntax):
+            if fn_kind == "identifier" and syntax.text(fn) in self._zod_names(syntax):
                 raise _Unsupported("the zod namespace is not callable")
             raise _Unsupported(f"`{_short(syntax.text(fn))}(...)` is not a zod call")
         args = (
@@ -603,10 +628,13 @@ class _Reader:
             obj_kind = obj.type
         method = source[prop.start_byte : prop.end_byte].decode("utf-8", "replace")
         if obj_kind == "identifier":
-            if source[obj.start_byte : obj.end_byte].decode(
-                "utf-8", "replace"
-            ) in self.ctx.zod_names(syntax):
+            if source[obj.start_byte : obj.end_byte].decode("utf-8", "replace") in self._zod_names(
+                syntax
+            ):
                 loc = self.ctx.loc(syntax, call)
+                primitive = _PRIMITIVE_FACTORIES.get(method)
+                if primitive is not None:  # what _factory makes of it, without its dispatch
+                    return _schema(type=primitive, loc=loc)
                 return self._factory(syntax, call, method, args, loc, namespace="")
         elif obj_kind == "member_expression":
             ns_obj = obj.child_by_field_name("object")
@@ -615,7 +643,7 @@ class _Reader:
                 ns_obj is not None
                 and ns_prop is not None
                 and _unwrap(ns_obj).type == "identifier"
-                and syntax.text(ns_obj) in self.ctx.zod_names(syntax)
+                and syntax.text(ns_obj) in self._zod_names(syntax)
             ):
                 loc = self.ctx.loc(syntax, call)
                 return self._factory(
@@ -1195,22 +1223,11 @@ class _Reader:
                 node.type = "integer"
                 c["int_format"] = "int"
                 return node
-            bounds = {
-                "min": ("minimum", num),
-                "gte": ("minimum", num),
-                "max": ("maximum", num),
-                "lte": ("maximum", num),
-                "gt": ("exclusive_minimum", num),
-                "lt": ("exclusive_maximum", num),
-                "positive": ("exclusive_minimum", 0),
-                "negative": ("exclusive_maximum", 0),
-                "nonnegative": ("minimum", 0),
-                "nonpositive": ("maximum", 0),
-                "multipleOf": ("multiple_of", num),
-                "step": ("multiple_of", num),
-            }
-            if method in bounds:
-                key, value = bounds[method]
+            bound = _NUMBER_BOUNDS.get(method)
+            if bound is not None:
+                key, value = bound
+                if value is None:
+                    value = num
                 if not isinstance(value, int | float) or isinstance(value, bool):
                     raise _Unsupported(f"`.{method}()` with a bound that is not a number literal")
                 if key == "minimum":
