@@ -649,7 +649,13 @@ class _Reader:
                 return self._factory(
                     syntax, call, method, args, loc, namespace=syntax.text(ns_prop)
                 )
-        base = self.read(syntax, obj)
+        if obj_kind == "call_expression":  # what ``read`` does, one frame less (chains are long)
+            try:
+                base = self._call(syntax, obj)
+            except _Unsupported as exc:
+                base = self._opaque(syntax, obj, str(exc))
+        else:
+            base = self.read(syntax, obj)
         if base.type == "opaque":
             return base
         # the location of the call is made when a branch needs it (most modifiers keep base's)
@@ -834,7 +840,13 @@ class _Reader:
                     key = _property_key(syntax, key_node)
                 if key is None or value is None:
                     raise _Unsupported("a computed field name")
-                props[key] = self.read(syntax, value)
+                if value.type == "call_expression":  # what ``read`` does, one frame less
+                    try:
+                        props[key] = self._call(syntax, value)
+                    except _Unsupported as exc:
+                        props[key] = self._opaque(syntax, value, str(exc))
+                else:
+                    props[key] = self.read(syntax, value)
             elif entry_kind == "shorthand_property_identifier":
                 key = syntax.text(entry)
                 props[key] = self._reference(syntax, entry)
