@@ -912,6 +912,7 @@ class _Reader:
         node = _fresh(base)
         if method in ("optional", "nullable", "nullish"):
             # what two attribute assignments do on a model without assignment validation
+            # what two attribute assignments do (``_assign`` without building keywords)
             values = node.__dict__
             values[method] = True
             values["modifiers"] = [*values["modifiers"], method]
@@ -945,8 +946,7 @@ class _Reader:
             text = _string_value(syntax, args[0])
             if text is None:
                 raise _Unsupported("`.describe()` of a value that is not a string literal")
-            node.description = text
-            node.modifiers = [*node.modifiers, "describe"]
+            _assign(node, description=text, modifiers=[*node.modifiers, "describe"])
             return node
         if method == "meta":
             meta = _literal(syntax, args[0]) if args else _NO_VALUE
@@ -1036,9 +1036,7 @@ class _Reader:
             if value is _NO_VALUE:
                 value = None
                 node.constraints["default_unknown"] = True
-        node.has_default = True
-        node.default = value
-        node.modifiers = [*node.modifiers, "default"]
+        _assign(node, has_default=True, default=value, modifiers=[*node.modifiers, "default"])
         return node
 
     def _add_transform(
@@ -1349,6 +1347,13 @@ class _Reader:
         if method == "keyof":
             return _schema(type="enum", loc=loc, values=list(node.properties))
         raise _Unsupported(f"`.{method}()` on an object schema is not supported")
+
+
+def _assign(node: SchemaNode, **values: Any) -> None:
+    """Set fields of a node the reader made, as attribute assignments do (SchemaNode does not
+    validate assignments): the values, and the names among the fields set."""
+    node.__dict__.update(values)
+    node.__pydantic_fields_set__.update(values)
 
 
 def _fresh(node: SchemaNode) -> SchemaNode:
