@@ -1007,7 +1007,8 @@ class _Reader:
             self._need(args, 1, ".and")
             loc = self._loc(syntax, call, loc)
             return _schema(type="intersection", loc=loc, members=[base, self.read(syntax, args[0])])
-        target = self._target(node) if node.type == "ref" else node
+        # ``node`` is a fresh copy already; the target of a ref is shared, so it is copied
+        target = _fresh(self._target(node)) if node.type == "ref" else node
         return self._structural(syntax, call, target, method, args, loc)
 
     def _default(
@@ -1167,7 +1168,8 @@ class _Reader:
         args: list[tree_sitter.Node],
         loc: Loc | None,
     ) -> SchemaNode:
-        node = _fresh(node)
+        """``node.method(args)`` for the methods that depend on the schema's type; ``node`` is a
+        copy (``_fresh``) this may change."""
         c = node.constraints
         kind = node.type
         num = _literal(syntax, args[0]) if args else _NO_VALUE
