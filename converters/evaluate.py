@@ -222,7 +222,6 @@ class Evaluator:
 
     def _eval_inner(self, path: str, syntax: Syntax, node: Node, depth: int) -> Value:
         kind = node.type
-        loc = node_loc(path, node)
         if kind in ("parenthesized_expression", "as_expression", "satisfies_expression",
                     "non_null_expression", "type_assertion"):  # fmt: skip
             inner = unwrap(node)
@@ -230,17 +229,17 @@ class Evaluator:
                 return self._opaque(path, syntax, node, "empty expression")
             return self._eval(path, syntax, inner, depth)
         if kind == "string":
-            return StringValue(value=string_literal(syntax, node) or "", loc=loc)
+            return StringValue(value=string_literal(syntax, node) or "", loc=node_loc(path, node))
         if kind == "template_string":
             return self._template(path, syntax, node, depth)
         if kind == "number":
             return self._number(path, syntax, node)
         if kind in ("true", "false"):
-            return BoolValue(value=kind == "true", loc=loc)
+            return BoolValue(value=kind == "true", loc=node_loc(path, node))
         if kind == "null":
-            return NullValue(loc=loc)
+            return NullValue(loc=node_loc(path, node))
         if kind == "undefined":
-            return NullValue(undefined=True, loc=loc)
+            return NullValue(undefined=True, loc=node_loc(path, node))
         if kind in ("identifier", "shorthand_property_identifier"):
             return self._identifier(path, syntax, node, depth)
         if kind == "array":

@@ -135,6 +135,21 @@ _REFINEMENTS = {"refine", "superRefine", "check"}
 _EFFECT_KINDS = {"refine", "superRefine", "check", "transform", "overwrite", "pipe", "preprocess"}
 _TRANSFORMS = {"transform", "overwrite"}
 _NO_OPS = {"brand", "finite", "safe"}
+# number methods: (constraint, its fixed value or None for the call's argument)
+_NUMBER_BOUNDS: dict[str, tuple[str, int | None]] = {
+    "min": ("minimum", None),
+    "gte": ("minimum", None),
+    "max": ("maximum", None),
+    "lte": ("maximum", None),
+    "gt": ("exclusive_minimum", None),
+    "lt": ("exclusive_maximum", None),
+    "positive": ("exclusive_minimum", 0),
+    "negative": ("exclusive_maximum", 0),
+    "nonnegative": ("minimum", 0),
+    "nonpositive": ("maximum", 0),
+    "multipleOf": ("multiple_of", None),
+    "step": ("multiple_of", None),
+}
 
 
 class ZodContext(Protocol):
@@ -359,27 +374,27 @@ _NO_VALUE = object()
 def _literal(syntax: Syntax, node: tree_sitter.Node) -> Any:
     """The value of a literal expression (JSON-like), or ``_NO_VALUE``."""
     node = _unwrap(node)
-    text = syntax.text(node)
-    if node.type in ("string", "template_string"):
+    kind = node.type
+    if kind == "string" or kind == "template_string":
         value = _string_value(syntax, node)
         return _NO_VALUE if value is None else value
-    if node.type == "number":
-        return _number(text)
-    if node.type == "true":
+    if kind == "number":
+        return _number(syntax.text(node))
+    if kind == "true":
         return True
-    if node.type == "false":
+    if kind == "false":
         return False
-    if node.type == "null":
+    if kind == "null":
         return None
-    if node.type == "unary_expression" and text.startswith("-"):
+    if kind == "unary_expression" and syntax.text(node).startswith("-"):
         inner = _literal(syntax, node.named_children[0])
         return (
             -inner if isinstance(inner, int | float) and not isinstance(inner, bool) else _NO_VALUE
         )
-    if node.type == "array":
+    if kind == "array":
         items = [_literal(syntax, c) for c in node.named_children]
         return _NO_VALUE if any(i is _NO_VALUE for i in items) else items
-    if node.type == "object":
+    if kind == "object":
         out: dict[str, Any] = {}
         for pair in node.named_children:
             if pair.type != "pair":
@@ -467,6 +482,16 @@ class _Unsupported(Exception):
 class _Reader:
     ctx: ZodContext
     resolving: list[str] = field(default_factory=list)
+    # the zod names of the file read last (a schema is mostly read within one file)
+    _names_syntax: Syntax | None = field(default=None, init=False)
+    _names: set[str] = field(default_factory=set, init=False)
+
+    def _zod_names(self, syntax: Syntax) -> set[str]:
+        """``ctx.zod_names(syntax)``, asked once per file while this reader reads it."""
+        if syntax is not self._names_syntax:
+            self._names = self.ctx.zod_names(syntax)
+            self._names_syntax = syntax
+        return self._names
 
     # entry ---------------------------------------------------------------------------------
     def read(self, syntax: Syntax, node: tree_sitter.Node) -> SchemaNode:
@@ -553,7 +578,7 @@ class _Reader:
                 if base.type != "object" or prop_name not in base.properties:
                     raise _Unsupported(f"`.shape.{prop_name}` does not name a field of an object")
                 return base.properties[prop_name]
-        if syntax.text(obj) in self.ctx.zod_names(syntax) and prop_name in _PRIMITIVE_FACTORIES:
+        if syntax.text(obj) in self._zod_names(syntax) and prop_name in _PRIMITIVE_FACTORIES:
             raise _Unsupported(f"`z.{prop_name}` must be called")
         if prop_name == "element":
             base = self._target(self.read(syntax, obj))
@@ -563,44 +588,74 @@ class _Reader:
 
     # calls ---------------------------------------------------------------------------------------
     def _call(self, syntax: Syntax, call: tree_sitter.Node) -> SchemaNode:
-        fn = call.child_by_field_name("function")
+        # A call without syntax errors and with two children is exactly ``function arguments``
+        # (type arguments, ``?.`` and comments add children): read them in one step then.
+        children = call.children
+        if len(children) == 2 and not call.has_error:
+            fn, arguments = children
+        else:
+            fn = call.child_by_field_name("function")
+            arguments = call.child_by_field_name("arguments")
         if fn is None:
             raise _Unsupported("call without a callee")
         fn_kind = fn.type
         if fn_kind in _WRAPPERS:
             fn = _unwrap(fn)
             fn_kind = fn.type
+        source = syntax.source
         if fn_kind != "member_expression":
-            if fn_kind == "identifier" and syntax.text(fn) in self.ctx.zod_names(syntax):
+            if fn_kind == "identifier" and syntax.text(fn) in self._zod_names(syntax):
                 raise _Unsupported("the zod namespace is not callable")
             raise _Unsupported(f"`{_short(syntax.text(fn))}(...)` is not a zod call")
-        args = _args(call)
-        obj = fn.child_by_field_name("object")
-        prop = fn.child_by_field_name("property")
-        if obj is None or prop is None:
-            raise _Unsupported("incomplete call")
+        args = (
+            [a for a in arguments.named_children if a.type != "comment"]
+            if arguments is not None
+            else []
+        )
+        # likewise a member expression of three children is ``object . property``
+        parts = fn.children
+        if len(parts) == 3 and not fn.has_error:
+            obj = parts[0]
+            prop = parts[2]
+        else:
+            obj = fn.child_by_field_name("object")
+            prop = fn.child_by_field_name("property")
+            if obj is None or prop is None:
+                raise _Unsupported("incomplete call")
         obj_kind = obj.type
         if obj_kind in _WRAPPERS:
             obj = _unwrap(obj)
             obj_kind = obj.type
-        method = syntax.text(prop)
-        if obj_kind == "identifier" and syntax.text(obj) in self.ctx.zod_names(syntax):
-            loc = self.ctx.loc(syntax, call)
-            return self._factory(syntax, call, method, args, loc, namespace="")
-        if obj_kind == "member_expression":
+        method = source[prop.start_byte : prop.end_byte].decode("utf-8", "replace")
+        if obj_kind == "identifier":
+            if source[obj.start_byte : obj.end_byte].decode("utf-8", "replace") in self._zod_names(
+                syntax
+            ):
+                loc = self.ctx.loc(syntax, call)
+                primitive = _PRIMITIVE_FACTORIES.get(method)
+                if primitive is not None:  # what _factory makes of it, without its dispatch
+                    return _schema(type=primitive, loc=loc)
+                return self._factory(syntax, call, method, args, loc, namespace="")
+        elif obj_kind == "member_expression":
             ns_obj = obj.child_by_field_name("object")
             ns_prop = obj.child_by_field_name("property")
             if (
                 ns_obj is not None
                 and ns_prop is not None
                 and _unwrap(ns_obj).type == "identifier"
-                and syntax.text(ns_obj) in self.ctx.zod_names(syntax)
+                and syntax.text(ns_obj) in self._zod_names(syntax)
             ):
                 loc = self.ctx.loc(syntax, call)
                 return self._factory(
                     syntax, call, method, args, loc, namespace=syntax.text(ns_prop)
                 )
-        base = self.read(syntax, obj)
+        if obj_kind == "call_expression":  # what ``read`` does, one frame less (chains are long)
+            try:
+                base = self._call(syntax, obj)
+            except _Unsupported as exc:
+                base = self._opaque(syntax, obj, str(exc))
+        else:
+            base = self.read(syntax, obj)
         if base.type == "opaque":
             return base
         # the location of the call is made when a branch needs it (most modifiers keep base's)
@@ -763,16 +818,35 @@ class _Reader:
         if node.type != "object":
             raise _Unsupported("expected an object literal of fields")
         props: dict[str, SchemaNode] = {}
+        # without syntax errors a pair of three children is exactly ``key : value``
+        exact = not node.has_error
         for entry in node.named_children:
             entry_kind = entry.type
             if entry_kind == "comment":
                 continue
             if entry_kind == "pair":
-                key = _property_key(syntax, entry.child_by_field_name("key"))
-                value = entry.child_by_field_name("value")
+                parts = entry.children
+                if exact and len(parts) == 3:
+                    key_node = parts[0]
+                    value = parts[2]
+                else:
+                    key_node = entry.child_by_field_name("key")
+                    value = entry.child_by_field_name("value")
+                if key_node is not None and key_node.type == "property_identifier":
+                    key = syntax.source[key_node.start_byte : key_node.end_byte].decode(
+                        "utf-8", "replace"
+                    )
+                else:
+                    key = _property_key(syntax, key_node)
                 if key is None or value is None:
                     raise _Unsupported("a computed field name")
-                props[key] = self.read(syntax, value)
+                if value.type == "call_expression":  # what ``read`` does, one frame less
+                    try:
+                        props[key] = self._call(syntax, value)
+                    except _Unsupported as exc:
+                        props[key] = self._opaque(syntax, value, str(exc))
+                else:
+                    props[key] = self.read(syntax, value)
             elif entry_kind == "shorthand_property_identifier":
                 key = syntax.text(entry)
                 props[key] = self._reference(syntax, entry)
@@ -837,8 +911,14 @@ class _Reader:
     ) -> SchemaNode:
         node = _fresh(base)
         if method in ("optional", "nullable", "nullish"):
-            setattr(node, method, True)
-            node.modifiers = [*node.modifiers, method]
+            # what two attribute assignments do on a model without assignment validation
+            # what two attribute assignments do (``_assign`` without building keywords)
+            values = node.__dict__
+            values[method] = True
+            values["modifiers"] = [*values["modifiers"], method]
+            fields_set = node.__pydantic_fields_set__
+            fields_set.add(method)
+            fields_set.add("modifiers")
             return node
         if method == "default" or method == "prefault":
             self._need(args, 1, f".{method}")
@@ -866,8 +946,7 @@ class _Reader:
             text = _string_value(syntax, args[0])
             if text is None:
                 raise _Unsupported("`.describe()` of a value that is not a string literal")
-            node.description = text
-            node.modifiers = [*node.modifiers, "describe"]
+            _assign(node, description=text, modifiers=[*node.modifiers, "describe"])
             return node
         if method == "meta":
             meta = _literal(syntax, args[0]) if args else _NO_VALUE
@@ -928,7 +1007,8 @@ class _Reader:
             self._need(args, 1, ".and")
             loc = self._loc(syntax, call, loc)
             return _schema(type="intersection", loc=loc, members=[base, self.read(syntax, args[0])])
-        target = self._target(node) if node.type == "ref" else node
+        # ``node`` is a fresh copy already; the target of a ref is shared, so it is copied
+        target = _fresh(self._target(node)) if node.type == "ref" else node
         return self._structural(syntax, call, target, method, args, loc)
 
     def _default(
@@ -957,9 +1037,7 @@ class _Reader:
             if value is _NO_VALUE:
                 value = None
                 node.constraints["default_unknown"] = True
-        node.has_default = True
-        node.default = value
-        node.modifiers = [*node.modifiers, "default"]
+        _assign(node, has_default=True, default=value, modifiers=[*node.modifiers, "default"])
         return node
 
     def _add_transform(
@@ -1090,7 +1168,8 @@ class _Reader:
         args: list[tree_sitter.Node],
         loc: Loc | None,
     ) -> SchemaNode:
-        node = _fresh(node)
+        """``node.method(args)`` for the methods that depend on the schema's type; ``node`` is a
+        copy (``_fresh``) this may change."""
         c = node.constraints
         kind = node.type
         num = _literal(syntax, args[0]) if args else _NO_VALUE
@@ -1156,22 +1235,11 @@ class _Reader:
                 node.type = "integer"
                 c["int_format"] = "int"
                 return node
-            bounds = {
-                "min": ("minimum", num),
-                "gte": ("minimum", num),
-                "max": ("maximum", num),
-                "lte": ("maximum", num),
-                "gt": ("exclusive_minimum", num),
-                "lt": ("exclusive_maximum", num),
-                "positive": ("exclusive_minimum", 0),
-                "negative": ("exclusive_maximum", 0),
-                "nonnegative": ("minimum", 0),
-                "nonpositive": ("maximum", 0),
-                "multipleOf": ("multiple_of", num),
-                "step": ("multiple_of", num),
-            }
-            if method in bounds:
-                key, value = bounds[method]
+            bound = _NUMBER_BOUNDS.get(method)
+            if bound is not None:
+                key, value = bound
+                if value is None:
+                    value = num
                 if not isinstance(value, int | float) or isinstance(value, bool):
                     raise _Unsupported(f"`.{method}()` with a bound that is not a number literal")
                 if key == "minimum":
@@ -1283,6 +1351,13 @@ class _Reader:
         raise _Unsupported(f"`.{method}()` on an object schema is not supported")
 
 
+def _assign(node: SchemaNode, **values: Any) -> None:
+    """Set fields of a node the reader made, as attribute assignments do (SchemaNode does not
+    validate assignments): the values, and the names among the fields set."""
+    node.__dict__.update(values)
+    node.__pydantic_fields_set__.update(values)
+
+
 def _fresh(node: SchemaNode) -> SchemaNode:
     """A copy of ``node`` that a zod method may change: a shallow copy with its own
     ``constraints`` dict (the methods replace lists and child nodes, never mutate them; child
@@ -1315,19 +1390,17 @@ def _schema(**values: Any) -> SchemaNode:
     """``SchemaNode(**values)`` for values the reader built itself (already of the fields' types
     and not shared with anything else), without validation: the same fields, defaults and
     fields-set as the validating constructor."""
-    fields = {
-        **_SCHEMA_DEFAULTS,
-        # the fields with a default factory (checked against the model in the tests)
-        "properties": {},
-        "members": [],
-        "values": [],
-        "constraints": {},
-        "refinements": [],
-        "transforms": [],
-        "effects": [],
-        "modifiers": [],
-        **values,
-    }
+    fields = _SCHEMA_DEFAULTS.copy()
+    # the fields with a default factory (checked against the model in the tests)
+    fields["properties"] = {}
+    fields["members"] = []
+    fields["values"] = []
+    fields["constraints"] = {}
+    fields["refinements"] = []
+    fields["transforms"] = []
+    fields["effects"] = []
+    fields["modifiers"] = []
+    fields.update(values)
     node = _new_object(SchemaNode)
     _set_attribute(node, "__dict__", fields)
     _set_attribute(node, "__pydantic_fields_set__", set(values))

@@ -86,6 +86,8 @@ class ExtractContext:
         self.schemas: dict[str, SchemaNode] = {}
         self._schema_cache: dict[tuple[str, int], SchemaNode] = {}
         self._zod_names: dict[int, set[str]] = {}
+        self._loc_syntax: Syntax | None = None
+        self._loc_path = "<unknown>"
 
     # -- ZodContext ---------------------------------------------------------------------------
 
@@ -107,7 +109,13 @@ class ExtractContext:
 
     def loc(self, syntax: Syntax, node: Node) -> Loc:
         """The location of a node of a project file."""
-        return node_loc(self.graph.path_of(syntax) or "<unknown>", node)
+        if syntax is not self._loc_syntax:  # the zod reader asks for many nodes of one file
+            path = self.graph.path_of(syntax)
+            if path is None:
+                return node_loc("<unknown>", node)
+            self._loc_path = path
+            self._loc_syntax = syntax
+        return node_loc(self._loc_path, node)
 
     def zod_names(self, syntax: Syntax) -> set[str]:
         """Local names bound to the zod namespace in a file (imports or ``require``)."""
@@ -275,10 +283,17 @@ def config_entries(
     syntax = ctx.syntax(path)
     entries: dict[str, ConfigEntry] = {}
     unknown: list[Value] = []
+    # without syntax errors a pair of three children is exactly ``key : value``
+    exact = not obj.has_error
     for child in obj.named_children:
         if child.type == "pair":
-            key_node = child.child_by_field_name("key")
-            value = child.child_by_field_name("value")
+            parts = child.children
+            if exact and len(parts) == 3:
+                key_node = parts[0]
+                value = parts[2]
+            else:
+                key_node = child.child_by_field_name("key")
+                value = child.child_by_field_name("value")
             if key_node is None or value is None:
                 continue
             key = _key_text(syntax, key_node)
