@@ -23,6 +23,7 @@ __all__ = [
     "Syntax",
     "SyntaxErrorSite",
     "language_for_path",
+    "pair_parts",
     "parse",
     "parse_shared",
     "share",
@@ -150,6 +151,15 @@ class Syntax:
             current = stack.pop()
             yield current
             stack.extend(reversed(current.named_children))
+
+
+def pair_parts(pair: tree_sitter.Node) -> tuple[tree_sitter.Node | None, tree_sitter.Node | None]:
+    """An object literal ``pair``'s key and value nodes (by position when it parsed cleanly: three
+    children are then exactly ``key : value``, and reading them is cheaper than by field name)."""
+    parts = pair.children
+    if len(parts) == 3 and not pair.has_error:
+        return parts[0], parts[2]
+    return pair.child_by_field_name("key"), pair.child_by_field_name("value")
 
 
 def parse(source: bytes | str, language: Language) -> Syntax:

@@ -23,7 +23,7 @@ import tree_sitter
 
 from converters.ir import Diagnostic, Loc, SchemaNode, ZodEffect
 from converters.rules import define
-from converters.ts import Syntax, parse
+from converters.ts import Syntax, pair_parts, parse
 
 __all__ = [
     "LM401",
@@ -818,20 +818,12 @@ class _Reader:
         if node.type != "object":
             raise _Unsupported("expected an object literal of fields")
         props: dict[str, SchemaNode] = {}
-        # without syntax errors a pair of three children is exactly ``key : value``
-        exact = not node.has_error
         for entry in node.named_children:
             entry_kind = entry.type
             if entry_kind == "comment":
                 continue
             if entry_kind == "pair":
-                parts = entry.children
-                if exact and len(parts) == 3:
-                    key_node = parts[0]
-                    value = parts[2]
-                else:
-                    key_node = entry.child_by_field_name("key")
-                    value = entry.child_by_field_name("value")
+                key_node, value = pair_parts(entry)
                 if key_node is not None and key_node.type == "property_identifier":
                     key = syntax.source[key_node.start_byte : key_node.end_byte].decode(
                         "utf-8", "replace"

@@ -35,7 +35,7 @@ from converters.ir import (
 )
 from converters.project import ModuleGraph, Site, string_literal, unwrap
 from converters.rules import Rule, define
-from converters.ts import Node, Syntax
+from converters.ts import Node, Syntax, pair_parts
 
 __all__ = [
     "ConfigEntry",
@@ -283,17 +283,9 @@ def config_entries(
     syntax = ctx.syntax(path)
     entries: dict[str, ConfigEntry] = {}
     unknown: list[Value] = []
-    # without syntax errors a pair of three children is exactly ``key : value``
-    exact = not obj.has_error
     for child in obj.named_children:
         if child.type == "pair":
-            parts = child.children
-            if exact and len(parts) == 3:
-                key_node = parts[0]
-                value = parts[2]
-            else:
-                key_node = child.child_by_field_name("key")
-                value = child.child_by_field_name("value")
+            key_node, value = pair_parts(child)
             if key_node is None or value is None:
                 continue
             key = _key_text(syntax, key_node)
