@@ -329,6 +329,9 @@ def _semicolon(semicolon: Any, cx: Ctx, default: bool) -> str:
 
 
 def _parens(node: Any, text: str, cx: Ctx) -> str:
+    """``text`` inside the node's own parentheses (``lpar``/``rpar``), when it has any."""
+    if not (node.lpar or node.rpar):
+        return text
     g = _G
     left = "".join([g[type(p)](p, cx) for p in node.lpar])
     right = "".join([g[type(p)](p, cx) for p in node.rpar])
@@ -336,15 +339,11 @@ def _parens(node: Any, text: str, cx: Ctx) -> str:
 
 
 def _leaf(node: Any, cx: Ctx) -> str:
-    if node.lpar or node.rpar:
-        return _parens(node, node.value, cx)
-    return node.value
+    return _parens(node, node.value, cx)
 
 
 def _ellipsis(node: cst.Ellipsis, cx: Ctx) -> str:
-    if node.lpar or node.rpar:
-        return _parens(node, "...", cx)
-    return "..."
+    return _parens(node, "...", cx)
 
 
 for _cls in (cst.Name, cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString):
@@ -375,9 +374,7 @@ def _interpolation(node: Any, cx: Ctx) -> str:
 def _formatted_string(node: Any, cx: Ctx) -> str:
     g = _G
     text = node.start + "".join([g[type(part)](part, cx) for part in node.parts]) + node.end
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 _G[cst.FormattedStringExpression] = _interpolation
@@ -388,9 +385,7 @@ _G[cst.TemplatedString] = _formatted_string
 
 def _concatenated_string(node: cst.ConcatenatedString, cx: Ctx) -> str:
     text = _node(node.left, cx) + _w(node.whitespace_between, cx) + _node(node.right, cx)
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 def _comparison_target(node: cst.ComparisonTarget, cx: Ctx) -> str:
@@ -399,16 +394,12 @@ def _comparison_target(node: cst.ComparisonTarget, cx: Ctx) -> str:
 
 def _comparison(node: cst.Comparison, cx: Ctx) -> str:
     text = _node(node.left, cx) + _all(node.comparisons, cx)
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 def _unary_operation(node: cst.UnaryOperation, cx: Ctx) -> str:
     text = _node(node.operator, cx) + _node(node.expression, cx)
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 def _binary_operation(node: Any, cx: Ctx) -> str:
@@ -424,9 +415,7 @@ def _binary_operation(node: Any, cx: Ctx) -> str:
         text += right.value
     else:
         text += g[type(right)](right, cx)
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 def _attribute(node: cst.Attribute, cx: Ctx) -> str:
@@ -450,9 +439,7 @@ def _attribute(node: cst.Attribute, cx: Ctx) -> str:
         text += attr.value
     else:
         text += g[type(attr)](attr, cx)
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 _G[cst.ConcatenatedString] = _concatenated_string
@@ -514,9 +501,7 @@ def _subscript(node: cst.Subscript, cx: Ctx) -> str:
     text += g[type(node.lbracket)](node.lbracket, cx)
     text += "".join([c[type(e)](e, cx, i != last) for i, e in enumerate(elements)])
     text += g[type(node.rbracket)](node.rbracket, cx)
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 _G[cst.Index] = _index
@@ -632,9 +617,7 @@ def _lambda(node: cst.Lambda, cx: Ctx) -> str:
     elif isinstance(after, cst.BaseParenthesizableWhitespace):
         text += _w(after, cx)
     text += _G[type(node.params)](node.params, cx) + _node(node.colon, cx) + _node(node.body, cx)
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 _G[cst.ParamStar] = _param_star
@@ -691,16 +674,12 @@ def _call(node: cst.Call, cx: Ctx) -> str:
         text += c[type(arg)](arg, cx, False) + ")"
     else:
         text += "".join([c[type(a)](a, cx, i != last) for i, a in enumerate(args)]) + ")"
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 def _await(node: cst.Await, cx: Ctx) -> str:
     text = "await" + _w(node.whitespace_after_await, cx) + _node(node.expression, cx)
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 def _if_exp(node: cst.IfExp, cx: Ctx) -> str:
@@ -715,9 +694,7 @@ def _if_exp(node: cst.IfExp, cx: Ctx) -> str:
         + _w(node.whitespace_after_else, cx)
         + _node(node.orelse, cx)
     )
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 def _from(node: cst.From, cx: Ctx, default_space: str) -> str:
@@ -741,9 +718,7 @@ def _yield(node: cst.Yield, cx: Ctx) -> str:
         text += _FROM[type(value)](value, cx, "")
     elif value is not None:
         text += _node(value, cx)
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 _COMMA[cst.Arg] = _arg
@@ -782,9 +757,7 @@ def _dict_element(node: cst.DictElement, cx: Ctx, default_comma: bool, spaced: b
 
 def _starred_element(node: cst.StarredElement, cx: Ctx, default_comma: bool, spaced: bool) -> str:
     text = "*" + _w(node.whitespace_before_value, cx) + _node(node.value, cx)
-    if node.lpar or node.rpar:
-        text = _parens(node, text, cx)
-    return text + _element_comma(node.comma, cx, default_comma, spaced)
+    return _parens(node, text, cx) + _element_comma(node.comma, cx, default_comma, spaced)
 
 
 def _starred_dict_element(
@@ -806,9 +779,7 @@ def _tuple(node: cst.Tuple, cx: Ctx) -> str:
         text = _ELEM[type(elements[0])](elements[0], cx, True, False)
     else:
         text = _elements(elements, cx)
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 def _bracketed(node: Any, cx: Ctx) -> str:
@@ -817,9 +788,7 @@ def _bracketed(node: Any, cx: Ctx) -> str:
     right = node.rbracket if type(node) is cst.List else node.rbrace
     g = _G
     text = g[type(left)](left, cx) + _elements(node.elements, cx) + g[type(right)](right, cx)
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 def _dict(node: cst.Dict, cx: Ctx) -> str:
@@ -835,9 +804,7 @@ def _dict(node: cst.Dict, cx: Ctx) -> str:
         text += right.whitespace_before.value + "}"
     else:
         text += g[type(right)](right, cx)
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 _ELEM[cst.Element] = _element
@@ -884,9 +851,7 @@ def _comprehension(node: Any, cx: Ctx) -> str:
         text = _node(node.lbracket, cx) + text + _node(node.rbracket, cx)
     elif cls is cst.SetComp:
         text = _node(node.lbrace, cx) + text + _node(node.rbrace, cx)
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 def _dict_comp(node: cst.DictComp, cx: Ctx) -> str:
@@ -900,9 +865,7 @@ def _dict_comp(node: cst.DictComp, cx: Ctx) -> str:
         + _G[type(node.for_in)](node.for_in, cx)
         + _node(node.rbrace, cx)
     )
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 def _starred_dict_comp(node: Any, cx: Ctx) -> str:
@@ -914,9 +877,7 @@ def _starred_dict_comp(node: Any, cx: Ctx) -> str:
         + _G[type(node.for_in)](node.for_in, cx)
         + _node(node.rbrace, cx)
     )
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 def _named_expr(node: cst.NamedExpr, cx: Ctx) -> str:
@@ -927,9 +888,7 @@ def _named_expr(node: cst.NamedExpr, cx: Ctx) -> str:
         + _w(node.whitespace_after_walrus, cx)
         + _node(node.value, cx)
     )
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 _G[cst.CompFor] = _comp_for
@@ -1516,9 +1475,7 @@ def _match_list(node: cst.MatchList, cx: Ctx) -> str:
     text += "".join([e[type(p)](p, cx, i < last, True) for i, p in enumerate(patterns)])
     if rbracket is not None:
         text += _node(rbracket, cx)
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 def _match_tuple(node: cst.MatchTuple, cx: Ctx) -> str:
@@ -1528,9 +1485,7 @@ def _match_tuple(node: cst.MatchTuple, cx: Ctx) -> str:
     text = "".join(
         [e[type(p)](p, cx, count == 1 or i < count - 1, count != 1) for i, p in enumerate(patterns)]
     )
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 def _match_mapping_element(node: cst.MatchMappingElement, cx: Ctx, default_comma: bool) -> str:
@@ -1554,9 +1509,7 @@ def _match_mapping(node: cst.MatchMapping, cx: Ctx) -> str:
         if comma is not None:
             text += _node(comma, cx)
     text += _node(node.rbrace, cx)
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 def _match_keyword_element(node: cst.MatchKeywordElement, cx: Ctx, default_comma: bool) -> str:
@@ -1575,9 +1528,7 @@ def _match_class(node: cst.MatchClass, cx: Ctx) -> str:
     text += "".join([c[type(p)](p, cx, i + 1 < count) for i, p in enumerate(patterns)])
     text += "".join([c[type(k)](k, cx, i + 1 < len(kwds)) for i, k in enumerate(kwds)])
     text += _w(node.whitespace_after_kwds, cx) + ")"
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 def _match_as(node: cst.MatchAs, cx: Ctx) -> str:
@@ -1603,9 +1554,7 @@ def _match_as(node: cst.MatchAs, cx: Ctx) -> str:
         if isinstance(after, cst.BaseParenthesizableWhitespace):
             text += _w(after, cx)
     text += "_" if name is None else _node(name, cx)
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 def _match_or_element(node: cst.MatchOrElement, cx: Ctx, default_separator: bool) -> str:
@@ -1624,9 +1573,7 @@ def _match_or(node: cst.MatchOr, cx: Ctx) -> str:
     patterns = node.patterns
     count = len(patterns)
     text = "".join([o[type(p)](p, cx, i + 1 < count) for i, p in enumerate(patterns)])
-    if node.lpar or node.rpar:
-        return _parens(node, text, cx)
-    return text
+    return _parens(node, text, cx)
 
 
 _G[cst.Match] = _match
