@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from converters.emit.module import comment_lines
 from converters.ir import FunctionValue, Loc, SchemaNode, StringValue, ToolNode, WorkflowStepNode
 from converters.translate import (
     LM372,
@@ -194,7 +193,6 @@ def _add_function(
         f"Translated from {file}:{function.loc.line if function.loc else fallback.line}"
         f" by lumos-migrate [{LM372.id}]."
     )
-    pending = scope.pending
     definition = cst.FunctionDef(
         name=cst.Name(name),
         params=cst.Parameters(
@@ -210,8 +208,6 @@ def _add_function(
         ),
         returns=_annotation(returns) if returns is not None else None,
         body=px.block(result.body),
-        # the comment line as ``Scope.add`` writes it, built here rather than by a copy
-        leading_lines=() if pending else comment_lines([comment]),
         asynchronous=px.ASYNC,
         whitespace_after_def=px.SPACE,
         whitespace_after_name=px.NO_SPACE,
@@ -219,7 +215,7 @@ def _add_function(
         whitespace_before_colon=px.NO_SPACE,
         whitespace_after_type_parameters=px.NO_SPACE,
     )
-    scope.add(definition, [comment] if pending else None)
+    scope.add(definition, [comment])
 
 
 # the parameter names of translated functions (``input``, ``context``, ``ctx``), one node each
