@@ -27,7 +27,11 @@ class WriteRefused(Exception):
 
 
 def _inside(path: Path, parent: Path) -> bool:
-    return path == parent or parent in path.parents
+    """Whether ``path`` is ``parent`` or below it (both absolute and resolved)."""
+    if path == parent:
+        return True
+    base = str(parent)
+    return str(path).startswith(base if base.endswith(os.sep) else base + os.sep)
 
 
 def check_out_dir(out: Path, source_root: Path, *, force: bool, writing: bool = True) -> Path:
@@ -54,21 +58,38 @@ def check_out_dir(out: Path, source_root: Path, *, force: bool, writing: bool = 
     return out_resolved
 
 
-def _target(out: Path, rel: str, source_root: Path) -> Path:
-    pure = PurePosixPath(rel)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
-        raise WriteRefused(f"refusing to write {rel!r}: not a relative path inside --out")
-    target = out.joinpath(*pure.parts)
-    resolved = target.resolve()
-    if not _inside(resolved, out):
-        raise WriteRefused(
-            f"refusing to write {rel}: it resolves to {resolved}, outside --out {out}"
-        )
-    if _inside(resolved, source_root.resolve()):
-        raise WriteRefused(
-            f"refusing to write {rel}: it resolves into the source tree ({resolved})"
-        )
-    return target
+class _Targets:
+    """Where each file of the package goes, checked: inside ``out``, outside the source tree.
+
+    A target is checked where it really is: with every symbolic link on its way followed (each
+    folder is resolved once, the file itself only when it is a link).
+    """
+
+    def __init__(self, out: Path, source_root: Path) -> None:
+        self.out = out
+        self.source = source_root.resolve()
+        self._folders: dict[Path, Path] = {}
+
+    def __call__(self, rel: str) -> Path:
+        pure = PurePosixPath(rel)
+        if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+            raise WriteRefused(f"refusing to write {rel!r}: not a relative path inside --out")
+        target = self.out.joinpath(*pure.parts)
+        folder = self._folders.get(target.parent)
+        if folder is None:
+            folder = self._folders[target.parent] = target.parent.resolve()
+        resolved = folder / target.name
+        if os.path.islink(resolved):
+            resolved = resolved.resolve()
+        if not _inside(resolved, self.out):
+            raise WriteRefused(
+                f"refusing to write {rel}: it resolves to {resolved}, outside --out {self.out}"
+            )
+        if _inside(resolved, self.source):
+            raise WriteRefused(
+                f"refusing to write {rel}: it resolves into the source tree ({resolved})"
+            )
+        return target
 
 
 _temp_names = itertools.count()
@@ -83,6 +104,11 @@ def atomic_write(path: Path, data: bytes) -> None:
     rewrites them (the sources are never written).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    _replace_with(path, data)
+
+
+def _replace_with(path: Path, data: bytes) -> None:
+    """``atomic_write`` into a folder that exists."""
     while True:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{next(_temp_names)}.tmp")
         try:
@@ -91,8 +117,12 @@ def atomic_write(path: Path, data: bytes) -> None:
             continue
         break
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -150,11 +180,17 @@ def write_files(
     source tree.
     """
     out = out.resolve()
-    targets = {rel: _target(out, rel, source_root) for rel in files}
+    target_of = _Targets(out, source_root)
+    targets = {rel: target_of(rel) for rel in files}
+    folders: set[Path] = set()
     written: list[str] = []
     for change in plan_changes(out, files):
         if change.status != "unchanged":
-            atomic_write(targets[change.path], files[change.path])
+            target = targets[change.path]
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            _replace_with(target, files[change.path])
             written.append(change.path)
         if on_file is not None:
             on_file(change.path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -219,10 +220,14 @@ def format_modules(sources: dict[str, str], *, first_party: str) -> Formatted:
     ]
     with tempfile.TemporaryDirectory(prefix="lumos-migrate-fmt-") as tmp:
         root = Path(tmp)
+        folders: set[str] = set()
         for rel, text in sources.items():
-            target = root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            folder = os.path.dirname(rel)
+            if folder not in folders:
+                os.makedirs(os.path.join(tmp, folder), exist_ok=True)
+                folders.add(folder)
+            with open(os.path.join(tmp, rel), "w", encoding="utf-8") as handle:
+                handle.write(text)
         check = [
             *ruff,
             "check",
@@ -256,11 +261,10 @@ def format_modules(sources: dict[str, str], *, first_party: str) -> Formatted:
         for rel in result.invalid:
             (root / rel).unlink()
         _ruff([*ruff, "format", *config, "--quiet", "."], root)
-        result.texts = {
-            rel: (root / rel).read_text(encoding="utf-8")
-            for rel in sources
-            if rel not in result.invalid
-        }
+        for rel in sources:
+            if rel not in result.invalid:
+                with open(os.path.join(tmp, rel), encoding="utf-8") as handle:
+                    result.texts[rel] = handle.read()
         return result
 
 

@@ -56,6 +56,26 @@ def test_json_snapshot(tmp_path: Path, snapshot) -> None:  # type: ignore[no-unt
     assert entry["link"] == "docs/migration/rules.md#lm351"
 
 
+def test_json_is_what_the_standard_library_writes(tmp_path: Path) -> None:
+    """render_json uses pydantic's serializer; its text is json.dumps(indent=2) of the dump, with
+    characters that need escaping, non-ASCII text and empty lists."""
+    report = _report(tmp_path).model_copy(
+        update={
+            "source": 'tab\there "quoted" back\\slash \x00\x1f\x7f \u2028 é 日本 😀',
+            "notes": [],
+            "mastra_version": None,
+        }
+    )
+    data = report.model_dump(mode="json")
+    data["counts"] = {
+        "converted": report.counts,
+        "needs_person": len(report.needs_person),
+        "failed": len(report.failed),
+        "notes": len(report.notes),
+    }
+    assert render_json(report) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
 def test_only_and_skip_filter_findings_but_never_failures(tmp_path: Path) -> None:
     only = _report(tmp_path / "a", only=["LM351"])
     assert {e.rule for e in only.needs_person} == {"LM351"}

@@ -72,6 +72,15 @@ def test_symlink_escaping_out_is_refused(source: Path, tmp_path: Path) -> None:
     assert not (source / "evil.py").exists()
 
 
+def test_file_symlink_escaping_out_is_refused(source: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "pkg").mkdir(parents=True)
+    os.symlink(source / "victim.py", out / "pkg" / "mod.py")
+    with pytest.raises(WriteRefused, match="outside --out"):
+        write_files(out, {"pkg/ok.py": b"x", "pkg/mod.py": b"y"}, source_root=source)
+    assert not (source / "victim.py").exists() and not (out / "pkg" / "ok.py").exists()
+
+
 def test_nothing_is_written_when_one_path_is_refused(source: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     with pytest.raises(WriteRefused):
