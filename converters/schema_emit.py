@@ -651,14 +651,41 @@ def _fresh_identifier(text: str) -> str:
     return f"{words}_" if keyword.iskeyword(words) else words
 
 
-@dataclass(slots=True)
 class _FieldSpec:
-    annotation: str
-    kwargs: list[tuple[str, str]] = field(default_factory=list)
-    default: str | None = None  # source of the default; None means required
-    comments: list[str] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)  # json_schema_extra
-    field_args: tuple[tuple[str, str], ...] | None = None  # the arguments of a ``Field(...)``
+    """A field's (or nested type's) annotation and what goes with it.
+
+    ``comments`` and ``extra`` stay None until something is added (most fields have neither, and
+    there are tens of thousands of specs on a large project); ``_comment`` and ``_extra`` add.
+    """
+
+    __slots__ = ("annotation", "comments", "default", "extra", "field_args", "kwargs")
+
+    def __init__(
+        self,
+        annotation: str,
+        kwargs: list[tuple[str, str]] | None = None,
+        comments: list[str] | None = None,
+    ) -> None:
+        self.annotation = annotation
+        self.kwargs: list[tuple[str, str]] = [] if kwargs is None else kwargs
+        self.default: str | None = None  # source of the default; None means required
+        self.comments: list[str] | None = comments
+        self.extra: dict[str, Any] | None = None  # json_schema_extra
+        self.field_args: tuple[tuple[str, str], ...] | None = None  # a ``Field(...)``'s arguments
+
+    def comment(self, text: str) -> None:
+        """Add a comment line to put above the field."""
+        if self.comments is None:
+            self.comments = [text]
+        else:
+            self.comments.append(text)
+
+    def add_extra(self, values: dict[str, Any]) -> None:
+        """Add ``json_schema_extra`` entries."""
+        if self.extra is None:
+            self.extra = dict(values)
+        else:
+            self.extra.update(values)
 
 
 @dataclass(slots=True)
@@ -729,7 +756,7 @@ class PydanticModule:
     def __init__(self, resolve: Resolver, *, taken_names: Iterable[str] = ()) -> None:
         self._resolve = resolve
         self._classes: list[_ClassSpec] = []
-        self._names: dict[str, str] = {name: "<taken>" for name in taken_names}
+        self._names: dict[str, str | _Generated] = {name: "<taken>" for name in taken_names}
         self._named: dict[str, str] = {}  # qualified ref -> class name
         self._in_progress: set[str] = set()
         self._cyclic: set[str] = set()
@@ -737,7 +764,6 @@ class PydanticModule:
         self._imports: dict[str, set[str]] = {}
         self._extra_statements: list[cst.BaseStatement] = []
         self._forward: set[str] = set()
-        self._counter = 0
 
     # public ------------------------------------------------------------------------------------
     def add_model(self, node: SchemaNode, class_name: str) -> str:
@@ -770,11 +796,10 @@ class PydanticModule:
         return EmittedModels(statements, {k: set(v) for k, v in self._imports.items()})
 
     # naming --------------------------------------------------------------------------------------
-    def _generated_owner(self, node: SchemaNode) -> str:
-        self._counter += 1
-        return f"generated:{self._counter}:{node.loc or 'an unknown location'}"
+    def _generated_owner(self, node: SchemaNode) -> _Generated:
+        return _Generated(node)
 
-    def _claim(self, name: str, owner: str) -> str:
+    def _claim(self, name: str, owner: str | _Generated) -> str:
         if not name.isidentifier() or keyword.iskeyword(name):
             raise SchemaEmitError(f"`{name}` is not a valid Python class name")
         previous = self._names.get(name)
@@ -827,7 +852,8 @@ class PydanticModule:
                     spec.kwargs.append(("pattern", _py_literal(js["pattern"])))
                 else:
                     extra["pattern"] = js["pattern"]
-            spec.extra.update(extra)
+            if extra:
+                spec.add_extra(extra)
             return spec
         if kind in ("number", "integer"):
             spec = _FieldSpec("int" if kind == "integer" else "float")
@@ -887,8 +913,8 @@ class PydanticModule:
             members = " | ".join(dict.fromkeys([*parts, rest]))
             js = _JsonBuilder(self._resolve).core(node)
             spec = _FieldSpec(f"list[{members}]", kwargs=[("min_length", repr(len(parts)))])
-            spec.extra.update({k: v for k, v in js.items() if k in ("items", "additionalItems")})
-            spec.comments.append(
+            spec.add_extra({k: v for k, v in js.items() if k in ("items", "additionalItems")})
+            spec.comment(
                 "zod tuple with a rest element: the first items are "
                 + ", ".join(parts)
                 + f", then any number of {rest}"
@@ -1037,7 +1063,7 @@ class PydanticModule:
             )
             return _FieldSpec(self._object_class(merged, name, owner=self._generated_owner(node)))
         first = self._type_for(node.members[0], name)
-        first.comments.append(
+        first.comment(
             "TODO(lumos-migrate): zod intersection of non-object schemas; only the first member is enforced"
         )
         return first
@@ -1065,7 +1091,7 @@ class PydanticModule:
         return cls
 
     # classes ---------------------------------------------------------------------------------------
-    def _object_class(self, node: SchemaNode, name: str, *, owner: str) -> str:
+    def _object_class(self, node: SchemaNode, name: str, *, owner: str | _Generated) -> str:
         cls = self._claim(name, owner)
         fields: list[tuple[str, str, _FieldSpec]] = []
         used: set[str] = set()
@@ -1107,14 +1133,19 @@ class PydanticModule:
         # the calls for a plain (non-ref) property are inlined where they reduce to a read
         kind = prop.type
         is_ref = kind == "ref"
-        nullish = (prop.nullish or (prop.optional and prop.nullable)) and not prop.has_default
+        has_default = prop.has_default
+        nullable = prop.nullable
+        nullish_flag = prop.nullish
+        nullish = (nullish_flag or (prop.optional and nullable)) and not has_default
+        spec = self._bare(prop, nested_name)
         if nullish:
-            spec = self._bare(prop, nested_name)
             self._import("lumos_compat.schema", "Nullish")
             spec.annotation = f"Nullish[{spec.annotation}]"
-        else:
-            spec = self._type_for(prop, nested_name, top=True)
-        if kind not in _EXACT_KINDS and not prop.modifiers and not prop.has_default:
+        elif nullable or nullish_flag:  # what _type_for(top=True) adds to _bare
+            annotation = spec.annotation
+            if annotation != "None" and not annotation.endswith("| None"):
+                spec.annotation = f"{annotation} | None"
+        if kind not in _EXACT_KINDS and not prop.modifiers and not has_default:
             exact = None  # _exact_json's first test
         else:
             exact = self._exact_json(prop)
@@ -1122,21 +1153,21 @@ class PydanticModule:
             self._import("typing", "Annotated")
             self._import("pydantic", "WithJsonSchema")
             spec.annotation = f"Annotated[{spec.annotation}, WithJsonSchema({_py_literal(exact)})]"
-        kwargs = list(spec.kwargs)
-        optional_input = (
-            is_optional_input(prop, self._resolve)
-            if is_ref
-            else (prop.optional or prop.nullish or prop.has_default)
-        )
+        # every _bare gives a spec of its own: its argument list becomes this field's
+        kwargs = spec.kwargs
         default: str | None = None
         if nullish:
             optional_input = False
             default = "None"
-        if prop.has_default:
+        elif is_ref:
+            optional_input = is_optional_input(prop, self._resolve)
+        else:
+            optional_input = prop.optional or nullish_flag or has_default
+        if has_default:
             factory = prop.constraints.get("default_factory")
             if factory is not None and prop.constraints.get("default_unknown"):
                 kwargs.insert(0, ("default_factory", f"_{py_name}_default"))
-                spec.comments.append(
+                spec.comment(
                     f"TODO(lumos-migrate): {prop.loc or '?'} default computed by {_one_line(factory)}"
                 )
                 self._extra_statements.append(
@@ -1164,12 +1195,12 @@ class PydanticModule:
         constraints = prop.constraints
         if constraints:
             if "catch" in constraints:
-                spec.comments.append(
+                spec.comment(
                     f"zod .catch({_one_line(json.dumps(constraints['catch']))}): invalid input became this value"
                 )
-                spec.extra["default"] = constraints["catch"]
+                spec.add_extra({"default": constraints["catch"]})
             if constraints.get("readonly"):
-                spec.extra["readOnly"] = True
+                spec.add_extra({"readOnly": True})
         if (
             (default is not None or prop.has_default)
             and ("validate_default", "True") not in kwargs
@@ -1184,9 +1215,9 @@ class PydanticModule:
             self._import("pydantic", "Field")
             # the default goes into Field(...), written from these arguments
             spec.field_args = (("default", default), *kwargs) if default is not None else (*kwargs,)
+            spec.kwargs = []
         else:
             spec.default = default
-        spec.kwargs = []
         return spec
 
     def _exact_json(self, prop: SchemaNode) -> dict[str, Any] | None:
@@ -1475,12 +1506,22 @@ def _import_group(module: str) -> int:
     return 0 if module.split(".")[0] in sys.stdlib_module_names else 1
 
 
-def _describe_owner(owner: str) -> str:
+class _Generated:
+    """The owner of a class name generated for an inline object schema (unique: equal only to
+    itself); its location is written out only for a collision message."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: SchemaNode) -> None:
+        self.node = node
+
+
+def _describe_owner(owner: str | _Generated) -> str:
+    if isinstance(owner, _Generated):
+        loc = owner.node.loc or "an unknown location"
+        return f"a model generated for the object schema at {loc}"
     if owner == "<taken>":
         return "a name already used in the module"
-    if owner.startswith("generated:"):
-        loc = owner.split(":", 2)[2]
-        return f"a model generated for the object schema at {loc}"
     if "#" in owner:
         return f"the schema {owner}"
     return f"the generated model for {owner}"

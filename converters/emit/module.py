@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import os
 import subprocess
@@ -113,23 +114,12 @@ class ModuleBuilder:
     def _import_statements(self) -> list[cst.BaseStatement]:
         statements: list[cst.BaseStatement] = []
         for module in sorted(self._plain_imports):
-            statements.append(
-                cst.SimpleStatementLine([cst.Import(names=[cst.ImportAlias(name=_dotted(module))])])
-            )
+            statements.append(_plain_import(module))
         by_module: dict[str, list[tuple[str, str]]] = {}
         for (module, name), local in self._from_imports.items():
             by_module.setdefault(module, []).append((name, local))
         for module in sorted(by_module):
-            aliases = [
-                cst.ImportAlias(
-                    name=cst.Name(name),
-                    asname=None if local == name else cst.AsName(name=cst.Name(local)),
-                )
-                for name, local in sorted(by_module[module])
-            ]
-            statements.append(
-                cst.SimpleStatementLine([cst.ImportFrom(module=_dotted(module), names=aliases)])
-            )
+            statements.append(_from_import(module, tuple(sorted(by_module[module]))))
         return statements
 
     def render(self) -> str:
@@ -168,6 +158,27 @@ class ModuleBuilder:
 def _docstring(text: str) -> str:
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').rstrip('"')
     return f'"""{text}"""'
+
+
+# The same import lines recur in many modules of a project (``from pydantic import BaseModel,
+# Field``): each is built once, and libcst nodes are immutable, so one node sits in every module
+# that has the line (the renderer then also finds its text cached by the node). Bounded.
+@functools.lru_cache(maxsize=1024)
+def _plain_import(module: str) -> cst.SimpleStatementLine:
+    return cst.SimpleStatementLine([cst.Import(names=[cst.ImportAlias(name=_dotted(module))])])
+
+
+@functools.lru_cache(maxsize=4096)
+def _from_import(module: str, names: tuple[tuple[str, str], ...]) -> cst.SimpleStatementLine:
+    """``from module import name as local, ...`` for ``(name, local)`` pairs in that order."""
+    aliases = [
+        cst.ImportAlias(
+            name=cst.Name(name),
+            asname=None if local == name else cst.AsName(name=cst.Name(local)),
+        )
+        for name, local in names
+    ]
+    return cst.SimpleStatementLine([cst.ImportFrom(module=_dotted(module), names=aliases)])
 
 
 def _dotted(module: str) -> cst.Attribute | cst.Name:

@@ -184,8 +184,12 @@ def emit_tool(tool: ToolNode, scope: Scope, name: str, schemas: SchemaModels) ->
         preferred = (
             snake_case(tool.id.value) if isinstance(tool.id, StringValue) and tool.id.value else ""
         )
-        candidates = [c for c in (preferred, f"{snake_case(tool.binding)}_execute") if c]
-        func_name = scope.builder.names.allocate(*candidates)
+        names = scope.builder.names
+        if preferred and not names.is_taken(preferred):
+            func_name = names.allocate(preferred)  # what allocate gives: its first candidate
+        else:
+            candidates = [c for c in (preferred, f"{snake_case(tool.binding)}_execute") if c]
+            func_name = names.allocate(*candidates)
         ctx_name = scope.builder.import_from("lumos_compat", "ToolExecutionContext")
         loc = tool.execute.loc or tool.loc
         input_annotation = input_type
