@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
+from pydantic import BaseModel
+
 from converters.ir import (
     ArrayValue,
     BoolValue,
@@ -87,6 +89,10 @@ _DEDENT_MODULES = frozenset({"dedent", "ts-dedent", "dedent-js"})
 _LOC_FIELDS = frozenset(("file", "line", "column", "end_line", "end_column"))
 _new_object = object.__new__
 _set_attribute = object.__setattr__
+# the setters of a pydantic model's slots, called directly (cheaper than ``object.__setattr__``)
+_set_fields_set = BaseModel.__pydantic_fields_set__.__set__  # type: ignore[attr-defined]
+_set_extra = BaseModel.__pydantic_extra__.__set__  # type: ignore[attr-defined]
+_set_private = BaseModel.__pydantic_private__.__set__  # type: ignore[attr-defined]
 
 
 def node_loc(path: str, node: Node) -> Loc:
@@ -107,9 +113,9 @@ def node_loc(path: str, node: Node) -> Loc:
             "end_column": end_col + 1,
         },
     )
-    _set_attribute(loc, "__pydantic_fields_set__", set(_LOC_FIELDS))
-    _set_attribute(loc, "__pydantic_extra__", None)
-    _set_attribute(loc, "__pydantic_private__", None)
+    _set_fields_set(loc, set(_LOC_FIELDS))
+    _set_extra(loc, None)
+    _set_private(loc, None)
     return loc
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import tree_sitter
+from pydantic import BaseModel
 
 from converters.ir import Diagnostic, Loc, SchemaNode, ZodEffect
 from converters.rules import define
@@ -858,7 +859,11 @@ class _Reader:
             if entry_kind == "comment":
                 continue
             if entry_kind == "pair":
-                key_node, value = pair_parts(entry)
+                parts = entry.children  # ``pair_parts`` without its frame (shapes are large)
+                if len(parts) == 3 and not entry.has_error:
+                    key_node, value = parts[0], parts[2]
+                else:
+                    key_node, value = pair_parts(entry)
                 if key_node is not None and key_node.type == "property_identifier":
                     key = syntax.source[key_node.start_byte : key_node.end_byte].decode(
                         "utf-8", "replace"
@@ -1403,14 +1408,18 @@ def _fresh(node: SchemaNode) -> SchemaNode:
     fields_set = set(node.__pydantic_fields_set__)
     fields_set.add("constraints")
     _set_attribute(copy, "__dict__", values)
-    _set_attribute(copy, "__pydantic_fields_set__", fields_set)
-    _set_attribute(copy, "__pydantic_extra__", None)
-    _set_attribute(copy, "__pydantic_private__", None)
+    _set_fields_set(copy, fields_set)
+    _set_extra(copy, None)
+    _set_private(copy, None)
     return copy
 
 
 _new_object = object.__new__
 _set_attribute = object.__setattr__
+# the setters of a pydantic model's slots, called directly (cheaper than ``object.__setattr__``)
+_set_fields_set = BaseModel.__pydantic_fields_set__.__set__  # type: ignore[attr-defined]
+_set_extra = BaseModel.__pydantic_extra__.__set__  # type: ignore[attr-defined]
+_set_private = BaseModel.__pydantic_private__.__set__  # type: ignore[attr-defined]
 # every field of SchemaNode in declaration order with its default (None for ``type``, which has
 # none, and for the fields with a default factory: ``_schema`` gives them a fresh value)
 _SCHEMA_DEFAULTS: dict[str, Any] = {
@@ -1436,9 +1445,9 @@ def _schema(**values: Any) -> SchemaNode:
     fields.update(values)
     node = _new_object(SchemaNode)
     _set_attribute(node, "__dict__", fields)
-    _set_attribute(node, "__pydantic_fields_set__", set(values))
-    _set_attribute(node, "__pydantic_extra__", None)
-    _set_attribute(node, "__pydantic_private__", None)
+    _set_fields_set(node, set(values))
+    _set_extra(node, None)
+    _set_private(node, None)
     return node
 
 
