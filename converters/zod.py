@@ -1407,7 +1407,7 @@ def _fresh(node: SchemaNode) -> SchemaNode:
     values["constraints"] = dict(values["constraints"])
     fields_set = set(node.__pydantic_fields_set__)
     fields_set.add("constraints")
-    _set_attribute(copy, "__dict__", values)
+    _set_dict(copy, values)
     _set_fields_set(copy, fields_set)
     _set_extra(copy, None)
     _set_private(copy, None)
@@ -1415,8 +1415,8 @@ def _fresh(node: SchemaNode) -> SchemaNode:
 
 
 _new_object = object.__new__
-_set_attribute = object.__setattr__
 # the setters of a pydantic model's slots, called directly (cheaper than ``object.__setattr__``)
+_set_dict = BaseModel.__dict__["__dict__"].__set__
 _set_fields_set = BaseModel.__pydantic_fields_set__.__set__  # type: ignore[attr-defined]
 _set_extra = BaseModel.__pydantic_extra__.__set__  # type: ignore[attr-defined]
 _set_private = BaseModel.__pydantic_private__.__set__  # type: ignore[attr-defined]
@@ -1444,7 +1444,7 @@ def _schema(**values: Any) -> SchemaNode:
     fields["modifiers"] = []
     fields.update(values)
     node = _new_object(SchemaNode)
-    _set_attribute(node, "__dict__", fields)
+    _set_dict(node, fields)
     _set_fields_set(node, set(values))
     _set_extra(node, None)
     _set_private(node, None)
