@@ -132,6 +132,7 @@ _PRIMITIVE_FACTORIES = {
     "nan": "any",
 }
 
+_OBJECT_MODES = {"object": "strip", "strictObject": "strict", "looseObject": "passthrough"}
 _REFINEMENTS = {"refine", "superRefine", "check"}
 _EFFECT_KINDS = {"refine", "superRefine", "check", "transform", "overwrite", "pipe", "preprocess"}
 _TRANSFORMS = {"transform", "overwrite"}
@@ -647,9 +648,8 @@ class _Reader:
             method = source[prop.start_byte : prop.end_byte].decode("utf-8", "replace")
             namespace: str | None = None
             if obj_kind == "identifier":
-                if source[obj.start_byte : obj.end_byte].decode(
-                    "utf-8", "replace"
-                ) in self._zod_names(syntax):
+                names = self._names if syntax is self._names_syntax else self._zod_names(syntax)
+                if source[obj.start_byte : obj.end_byte].decode("utf-8", "replace") in names:
                     namespace = ""
             elif obj_kind == "member_expression":
                 ns_obj = obj.child_by_field_name("object")
@@ -736,7 +736,7 @@ class _Reader:
         if name in _STRING_FORMATS:
             return _schema(type="string", loc=loc, constraints=self._format(syntax, name, args))
         if name in ("object", "strictObject", "looseObject"):
-            mode = {"object": "strip", "strictObject": "strict", "looseObject": "passthrough"}[name]
+            mode = _OBJECT_MODES[name]
             props = self._shape(syntax, args[0]) if args else {}
             return _schema(type="object", loc=loc, properties=props, object_mode=mode)
         if name == "array":
@@ -854,6 +854,7 @@ class _Reader:
         if node.type != "object":
             raise _Unsupported("expected an object literal of fields")
         props: dict[str, SchemaNode] = {}
+        source = syntax.source
         for entry in node.named_children:
             entry_kind = entry.type
             if entry_kind == "comment":
@@ -865,9 +866,7 @@ class _Reader:
                 else:
                     key_node, value = pair_parts(entry)
                 if key_node is not None and key_node.type == "property_identifier":
-                    key = syntax.source[key_node.start_byte : key_node.end_byte].decode(
-                        "utf-8", "replace"
-                    )
+                    key = source[key_node.start_byte : key_node.end_byte].decode("utf-8", "replace")
                 else:
                     key = _property_key(syntax, key_node)
                 if key is None or value is None:
