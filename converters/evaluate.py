@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
+from pydantic import BaseModel
+
 from converters.ir import (
     ArrayValue,
     BoolValue,
@@ -86,7 +88,11 @@ _DEDENT_MODULES = frozenset({"dedent", "ts-dedent", "dedent-js"})
 
 _LOC_FIELDS = frozenset(("file", "line", "column", "end_line", "end_column"))
 _new_object = object.__new__
-_set_attribute = object.__setattr__
+# the setters of a pydantic model's slots, called directly (cheaper than ``object.__setattr__``)
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__pydantic_fields_set__.__set__  # type: ignore[attr-defined]
+_set_extra = BaseModel.__pydantic_extra__.__set__  # type: ignore[attr-defined]
+_set_private = BaseModel.__pydantic_private__.__set__  # type: ignore[attr-defined]
 
 
 def node_loc(path: str, node: Node) -> Loc:
@@ -96,9 +102,8 @@ def node_loc(path: str, node: Node) -> Loc:
     # The hottest constructor of a scan: its fields are ints, so it is built without validation,
     # setting what ``Loc.model_construct`` would (all five fields set) without its generic loop.
     loc = _new_object(Loc)
-    _set_attribute(
+    _set_dict(
         loc,
-        "__dict__",
         {
             "file": path,
             "line": start_row + 1,
@@ -107,10 +112,21 @@ def node_loc(path: str, node: Node) -> Loc:
             "end_column": end_col + 1,
         },
     )
-    _set_attribute(loc, "__pydantic_fields_set__", set(_LOC_FIELDS))
-    _set_attribute(loc, "__pydantic_extra__", None)
-    _set_attribute(loc, "__pydantic_private__", None)
+    _set_fields_set(loc, set(_LOC_FIELDS))
+    _set_extra(loc, None)
+    _set_private(loc, None)
     return loc
+
+
+def _literal_string(value: str, loc: Loc) -> StringValue:
+    """``StringValue(value=value, loc=loc)`` for a string literal, without validation (a str and
+    a Loc are what validation would keep as they are): the same fields and fields-set."""
+    string = _new_object(StringValue)
+    _set_dict(string, {"kind": "string", "value": value, "loc": loc, "read_from": None})
+    _set_fields_set(string, {"value", "loc"})
+    _set_extra(string, None)
+    _set_private(string, None)
+    return string
 
 
 def function_value(syntax: Syntax, path: str, node: Node) -> FunctionValue:
@@ -229,7 +245,7 @@ class Evaluator:
                 return self._opaque(path, syntax, node, "empty expression")
             return self._eval(path, syntax, inner, depth)
         if kind == "string":
-            return StringValue(value=string_literal(syntax, node) or "", loc=node_loc(path, node))
+            return _literal_string(string_literal(syntax, node) or "", node_loc(path, node))
         if kind == "template_string":
             return self._template(path, syntax, node, depth)
         if kind == "number":

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import tree_sitter
+from pydantic import BaseModel
 
 from converters.ir import Diagnostic, Loc, SchemaNode, ZodEffect
 from converters.rules import define
@@ -131,10 +132,15 @@ _PRIMITIVE_FACTORIES = {
     "nan": "any",
 }
 
+_OBJECT_MODES = {"object": "strip", "strictObject": "strict", "looseObject": "passthrough"}
 _REFINEMENTS = {"refine", "superRefine", "check"}
 _EFFECT_KINDS = {"refine", "superRefine", "check", "transform", "overwrite", "pipe", "preprocess"}
 _TRANSFORMS = {"transform", "overwrite"}
 _NO_OPS = {"brand", "finite", "safe"}
+# results that something else may hold (a shared child node, or the value type of an effect's
+# translated callback): the next method of a chain copies them before changing them
+_SHARING_METHODS = frozenset({"element", "pipe", *_REFINEMENTS, *_TRANSFORMS})
+_SHARING_FACTORIES = frozenset({"preprocess", "pipe"})
 # number methods: (constraint, its fixed value or None for the call's argument)
 _NUMBER_BOUNDS: dict[str, tuple[str, int | None]] = {
     "min": ("minimum", None),
@@ -588,78 +594,108 @@ class _Reader:
 
     # calls ---------------------------------------------------------------------------------------
     def _call(self, syntax: Syntax, call: tree_sitter.Node) -> SchemaNode:
-        # A call without syntax errors and with two children is exactly ``function arguments``
-        # (type arguments, ``?.`` and comments add children): read them in one step then.
-        children = call.children
-        if len(children) == 2 and not call.has_error:
-            fn, arguments = children
-        else:
-            fn = call.child_by_field_name("function")
-            arguments = call.child_by_field_name("arguments")
-        if fn is None:
-            raise _Unsupported("call without a callee")
-        fn_kind = fn.type
-        if fn_kind in _WRAPPERS:
-            fn = _unwrap(fn)
-            fn_kind = fn.type
+        # A chain ``z.string().min(1).optional()`` is read in one loop rather than one frame a
+        # link: down the chain to the call that starts it (``z.xxx(...)`` or a name), then its
+        # methods applied inside out. A link that fails is the chain's opaque value (the
+        # outermost raises, for the caller to make it opaque, as for any other expression).
         source = syntax.source
-        if fn_kind != "member_expression":
-            if fn_kind == "identifier" and syntax.text(fn) in self._zod_names(syntax):
-                raise _Unsupported("the zod namespace is not callable")
-            raise _Unsupported(f"`{_short(syntax.text(fn))}(...)` is not a zod call")
-        args = (
-            [a for a in arguments.named_children if a.type != "comment"]
-            if arguments is not None
-            else []
-        )
-        # likewise a member expression of three children is ``object . property``
-        parts = fn.children
-        if len(parts) == 3 and not fn.has_error:
-            obj = parts[0]
-            prop = parts[2]
-        else:
-            obj = fn.child_by_field_name("object")
-            prop = fn.child_by_field_name("property")
-            if obj is None or prop is None:
-                raise _Unsupported("incomplete call")
-        obj_kind = obj.type
-        if obj_kind in _WRAPPERS:
-            obj = _unwrap(obj)
-            obj_kind = obj.type
-        method = source[prop.start_byte : prop.end_byte].decode("utf-8", "replace")
-        if obj_kind == "identifier":
-            if source[obj.start_byte : obj.end_byte].decode("utf-8", "replace") in self._zod_names(
-                syntax
-            ):
-                loc = self.ctx.loc(syntax, call)
-                primitive = _PRIMITIVE_FACTORIES.get(method)
-                if primitive is not None:  # what _factory makes of it, without its dispatch
-                    return _schema(type=primitive, loc=loc)
-                return self._factory(syntax, call, method, args, loc, namespace="")
-        elif obj_kind == "member_expression":
-            ns_obj = obj.child_by_field_name("object")
-            ns_prop = obj.child_by_field_name("property")
-            if (
-                ns_obj is not None
-                and ns_prop is not None
-                and _unwrap(ns_obj).type == "identifier"
-                and syntax.text(ns_obj) in self._zod_names(syntax)
-            ):
-                loc = self.ctx.loc(syntax, call)
-                return self._factory(
-                    syntax, call, method, args, loc, namespace=syntax.text(ns_prop)
-                )
-        if obj_kind == "call_expression":  # what ``read`` does, one frame less (chains are long)
+        links: list[tuple[tree_sitter.Node, str, list[tree_sitter.Node]]] = []
+        current = call
+        while True:
+            # A call without syntax errors and with two children is exactly ``function
+            # arguments`` (type arguments, ``?.`` and comments add children): read them in one
+            # step then.
+            children = current.children
+            if len(children) == 2 and not current.has_error:
+                fn, arguments = children
+            else:
+                fn = current.child_by_field_name("function")
+                arguments = current.child_by_field_name("arguments")
             try:
-                base = self._call(syntax, obj)
+                if fn is None:
+                    raise _Unsupported("call without a callee")
+                fn_kind = fn.type
+                if fn_kind in _WRAPPERS:
+                    fn = _unwrap(fn)
+                    fn_kind = fn.type
+                if fn_kind != "member_expression":
+                    if fn_kind == "identifier" and syntax.text(fn) in self._zod_names(syntax):
+                        raise _Unsupported("the zod namespace is not callable")
+                    raise _Unsupported(f"`{_short(syntax.text(fn))}(...)` is not a zod call")
+                # likewise a member expression of three children is ``object . property``
+                parts = fn.children
+                if len(parts) == 3 and not fn.has_error:
+                    obj = parts[0]
+                    prop = parts[2]
+                else:
+                    obj = fn.child_by_field_name("object")
+                    prop = fn.child_by_field_name("property")
+                    if obj is None or prop is None:
+                        raise _Unsupported("incomplete call")
             except _Unsupported as exc:
-                base = self._opaque(syntax, obj, str(exc))
-        else:
-            base = self.read(syntax, obj)
-        if base.type == "opaque":
-            return base
-        # the location of the call is made when a branch needs it (most modifiers keep base's)
-        return self._method(syntax, call, base, method, args, None)
+                if not links:
+                    raise
+                return self._opaque(syntax, current, str(exc))
+            args = (
+                [a for a in arguments.named_children if a.type != "comment"]
+                if arguments is not None and arguments.named_child_count
+                else []
+            )
+            obj_kind = obj.type
+            if obj_kind in _WRAPPERS:
+                obj = _unwrap(obj)
+                obj_kind = obj.type
+            method = source[prop.start_byte : prop.end_byte].decode("utf-8", "replace")
+            namespace: str | None = None
+            if obj_kind == "identifier":
+                names = self._names if syntax is self._names_syntax else self._zod_names(syntax)
+                if source[obj.start_byte : obj.end_byte].decode("utf-8", "replace") in names:
+                    namespace = ""
+            elif obj_kind == "member_expression":
+                ns_obj = obj.child_by_field_name("object")
+                ns_prop = obj.child_by_field_name("property")
+                if (
+                    ns_obj is not None
+                    and ns_prop is not None
+                    and _unwrap(ns_obj).type == "identifier"
+                    and syntax.text(ns_obj) in self._zod_names(syntax)
+                ):
+                    namespace = syntax.text(ns_prop)
+            if namespace is not None:  # ``z.xxx(...)`` or ``z.ns.xxx(...)`` starts the chain
+                loc = self.ctx.loc(syntax, current)
+                primitive = _PRIMITIVE_FACTORIES.get(method) if not namespace else None
+                if primitive is not None:  # what _factory makes of it, without its dispatch
+                    base = _schema(type=primitive, loc=loc)
+                    owned = True
+                else:
+                    try:
+                        base = self._factory(syntax, current, method, args, loc, namespace)
+                    except _Unsupported as exc:
+                        if not links:
+                            raise
+                        return self._opaque(syntax, current, str(exc))
+                    owned = method not in _SHARING_FACTORIES
+                break
+            links.append((current, method, args))
+            if obj_kind != "call_expression":
+                base = self.read(syntax, obj)
+                # a name reads as a ref node made for this use alone
+                owned = obj_kind == "identifier"
+                break
+            current = obj
+        for index in range(len(links) - 1, -1, -1):
+            if base.type == "opaque":
+                return base
+            link, method, args = links[index]
+            # the location of the call is made when a branch needs it (most modifiers keep base's)
+            try:
+                base = self._method(syntax, link, base, method, args, None, owned)
+            except _Unsupported as exc:
+                if not index:
+                    raise
+                return self._opaque(syntax, link, str(exc))
+            owned = method not in _SHARING_METHODS
+        return base
 
     def _loc(self, syntax: Syntax, call: tree_sitter.Node, loc: Loc | None) -> Loc:
         """``loc``, or the location of ``call`` when it was not made yet."""
@@ -700,7 +736,7 @@ class _Reader:
         if name in _STRING_FORMATS:
             return _schema(type="string", loc=loc, constraints=self._format(syntax, name, args))
         if name in ("object", "strictObject", "looseObject"):
-            mode = {"object": "strip", "strictObject": "strict", "looseObject": "passthrough"}[name]
+            mode = _OBJECT_MODES[name]
             props = self._shape(syntax, args[0]) if args else {}
             return _schema(type="object", loc=loc, properties=props, object_mode=mode)
         if name == "array":
@@ -818,16 +854,19 @@ class _Reader:
         if node.type != "object":
             raise _Unsupported("expected an object literal of fields")
         props: dict[str, SchemaNode] = {}
+        source = syntax.source
         for entry in node.named_children:
             entry_kind = entry.type
             if entry_kind == "comment":
                 continue
             if entry_kind == "pair":
-                key_node, value = pair_parts(entry)
+                parts = entry.children  # ``pair_parts`` without its frame (shapes are large)
+                if len(parts) == 3 and not entry.has_error:
+                    key_node, value = parts[0], parts[2]
+                else:
+                    key_node, value = pair_parts(entry)
                 if key_node is not None and key_node.type == "property_identifier":
-                    key = syntax.source[key_node.start_byte : key_node.end_byte].decode(
-                        "utf-8", "replace"
-                    )
+                    key = source[key_node.start_byte : key_node.end_byte].decode("utf-8", "replace")
                 else:
                     key = _property_key(syntax, key_node)
                 if key is None or value is None:
@@ -900,10 +939,16 @@ class _Reader:
         method: str,
         args: list[tree_sitter.Node],
         loc: Loc | None,
+        owned: bool = False,
     ) -> SchemaNode:
-        node = _fresh(base)
+        """``base.method(args)``; ``owned`` says that nothing else holds ``base`` (the chain
+        reader made it for this link alone), which is then changed in place instead of copied."""
+        if owned:  # what ``_fresh`` gives, without the copy nobody else would see
+            node = base
+            node.__pydantic_fields_set__.add("constraints")
+        else:
+            node = _fresh(base)
         if method in ("optional", "nullable", "nullish"):
-            # what two attribute assignments do on a model without assignment validation
             # what two attribute assignments do (``_assign`` without building keywords)
             values = node.__dict__
             values[method] = True
@@ -1361,15 +1406,19 @@ def _fresh(node: SchemaNode) -> SchemaNode:
     values["constraints"] = dict(values["constraints"])
     fields_set = set(node.__pydantic_fields_set__)
     fields_set.add("constraints")
-    _set_attribute(copy, "__dict__", values)
-    _set_attribute(copy, "__pydantic_fields_set__", fields_set)
-    _set_attribute(copy, "__pydantic_extra__", None)
-    _set_attribute(copy, "__pydantic_private__", None)
+    _set_dict(copy, values)
+    _set_fields_set(copy, fields_set)
+    _set_extra(copy, None)
+    _set_private(copy, None)
     return copy
 
 
 _new_object = object.__new__
-_set_attribute = object.__setattr__
+# the setters of a pydantic model's slots, called directly (cheaper than ``object.__setattr__``)
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__pydantic_fields_set__.__set__  # type: ignore[attr-defined]
+_set_extra = BaseModel.__pydantic_extra__.__set__  # type: ignore[attr-defined]
+_set_private = BaseModel.__pydantic_private__.__set__  # type: ignore[attr-defined]
 # every field of SchemaNode in declaration order with its default (None for ``type``, which has
 # none, and for the fields with a default factory: ``_schema`` gives them a fresh value)
 _SCHEMA_DEFAULTS: dict[str, Any] = {
@@ -1394,10 +1443,10 @@ def _schema(**values: Any) -> SchemaNode:
     fields["modifiers"] = []
     fields.update(values)
     node = _new_object(SchemaNode)
-    _set_attribute(node, "__dict__", fields)
-    _set_attribute(node, "__pydantic_fields_set__", set(values))
-    _set_attribute(node, "__pydantic_extra__", None)
-    _set_attribute(node, "__pydantic_private__", None)
+    _set_dict(node, fields)
+    _set_fields_set(node, set(values))
+    _set_extra(node, None)
+    _set_private(node, None)
     return node
 
 

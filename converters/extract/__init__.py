@@ -66,6 +66,11 @@ class ConfigEntry:
     value: Value | None = None  # known in advance (agents a module-level loop stored)
 
 
+# the identifiers the evaluator resolves by their text alone (``Evaluator.resolve_identifier``)
+_NAME_KINDS = frozenset({"identifier", "shorthand_property_identifier"})
+_UNRESOLVED = object()
+
+
 class ExtractContext:
     """Everything an extractor needs: the module graph, an evaluator, the API generation.
 
@@ -86,6 +91,8 @@ class ExtractContext:
         self.schemas: dict[str, SchemaNode] = {}
         self._schema_cache: dict[tuple[str, int], SchemaNode] = {}
         self._zod_names: dict[int, set[str]] = {}
+        # what resolve_identifier found for a top-level name of a file (one entry a name used)
+        self._resolved: dict[tuple[str, str], tuple[Syntax, Node, str] | None] = {}
         self._loc_syntax: Syntax | None = None
         self._loc_path = "<unknown>"
 
@@ -98,14 +105,22 @@ class ExtractContext:
         path = self.graph.path_of(syntax)
         if path is None:
             return None
+        key: tuple[str, str] | None = None
+        if identifier.type in _NAME_KINDS:  # a plain name resolves the same wherever it is used
+            key = (path, syntax.text(identifier))
+            cached = self._resolved.get(key, _UNRESOLVED)
+            if cached is not _UNRESOLVED:
+                return cached  # type: ignore[return-value]
         found = self.evaluator.resolve_identifier(path, identifier)
-        if found is None:
-            return None
-        file, node, qualified = found
-        parsed = self.graph.get(file)
-        if parsed is None or parsed.syntax is None:
-            return None
-        return parsed.syntax, node, qualified
+        result: tuple[Syntax, Node, str] | None = None
+        if found is not None:
+            file, node, qualified = found
+            parsed = self.graph.get(file)
+            if parsed is not None and parsed.syntax is not None:
+                result = parsed.syntax, node, qualified
+        if key is not None:
+            self._resolved[key] = result
+        return result
 
     def loc(self, syntax: Syntax, node: Node) -> Loc:
         """The location of a node of a project file."""
