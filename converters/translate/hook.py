@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from converters.emit.module import comment_lines
 from converters.ir import FunctionValue, Loc, SchemaNode, StringValue, ToolNode, WorkflowStepNode
 from converters.translate import (
     LM372,
@@ -158,20 +159,26 @@ def emit_translated_workflow_function(
 _SOURCE_KEY = "translate.module_source"
 
 
-def _module_source(scope: Scope, file: str) -> str | None:
-    """The text of ``file``, read once for the tools and steps of one module in a row.
+def _module_source(scope: Scope, file: str) -> bytes | None:
+    """The bytes of ``file`` (None when they are not UTF-8), read once for the tools and steps
+    of one module in a row.
 
-    The last file read is kept on the emit context (one entry: bounded, per conversion).
+    The last file read is kept on the emit context (one entry: bounded, per conversion). Bytes,
+    not text: the translator looks its shared parse up by them, and one bytes object hashes once.
     """
     last = scope.ctx.lazy.get(_SOURCE_KEY)
     if isinstance(last, tuple) and last[0] == file:
         return last[1]  # type: ignore[no-any-return]
     try:
-        text: str | None = (Path(scope.ctx.project.root) / file).read_text(encoding="utf-8")
+        raw = (Path(scope.ctx.project.root) / file).read_bytes()
+        text = raw.decode("utf-8")  # a file that is not UTF-8 is left alone
+        if b"\r" in raw:  # the newlines a text-mode read gives (universal newlines)
+            raw = text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
+        data: bytes | None = raw
     except (OSError, UnicodeDecodeError):
-        text = None
-    scope.ctx.lazy[_SOURCE_KEY] = (file, text)
-    return text
+        data = None
+    scope.ctx.lazy[_SOURCE_KEY] = (file, data)
+    return data
 
 
 def _add_function(
@@ -193,6 +200,9 @@ def _add_function(
         f"Translated from {file}:{function.loc.line if function.loc else fallback.line}"
         f" by lumos-migrate [{LM372.id}]."
     )
+    # the comment goes on the definition as it is built when no TODO comment waits before it
+    # (the order Scope.add would give): no copy of the node to attach it afterwards
+    waiting = bool(scope.pending)
     definition = cst.FunctionDef(
         name=cst.Name(name),
         params=cst.Parameters(
@@ -214,8 +224,9 @@ def _add_function(
         whitespace_before_params=px.NO_SPACE,
         whitespace_before_colon=px.NO_SPACE,
         whitespace_after_type_parameters=px.NO_SPACE,
+        leading_lines=() if waiting else comment_lines([comment]),
     )
-    scope.add(definition, [comment])
+    scope.add(definition, [comment] if waiting else None)
 
 
 # the parameter names of translated functions (``input``, ``context``, ``ctx``), one node each
