@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from converters.emit.module import comment_lines
 from converters.ir import FunctionValue, Loc, SchemaNode, StringValue, ToolNode, WorkflowStepNode
 from converters.translate import (
     LM372,
@@ -200,6 +199,8 @@ def _add_function(
         f"Translated from {file}:{function.loc.line if function.loc else fallback.line}"
         f" by lumos-migrate [{LM372.id}]."
     )
+    from converters.emit.module import comment_lines  # converters.emit imports this module
+
     # the comment goes on the definition as it is built when no TODO comment waits before it
     # (the order Scope.add would give): no copy of the node to attach it afterwards
     waiting = bool(scope.pending)
