@@ -555,26 +555,29 @@ def _name_counts(stmt: cst.CSTNode, counts: dict[str, int], step: int = 1) -> bo
     pop, push, extend = stack.pop, stack.append, stack.extend
     fields_of, is_node, get = _NAME_FIELDS.get, _IS_NODE.get, counts.get
     name_type, attribute_type, arg_type = cst.Name, cst.Attribute, cst.Arg
+    comp_for, comp_if = cst.CompFor, cst.CompIf
     while stack:
         node = pop()
         kind = type(node)
+        while kind is attribute_type:
+            # `context.abort_signal`: the attribute's Name is not a use of a local of that name
+            node = node.value
+            kind = type(node)
         if kind is name_type:
             counts[node.value] = get(node.value, 0) + step
             continue  # nothing but parentheses below a name
-        if kind is attribute_type:
-            # `context.abort_signal`: the attribute's Name is not a use of a local of that name
-            push(node.value)
-            continue
         if kind is arg_type and node.keyword is not None:
             # `f(timeout=...)`: the keyword is not a use of a local of that name
             push(node.value)
             continue
-        if kind is cst.CompFor or kind is cst.CompIf:
+        if kind is comp_for or kind is comp_if:
             comprehension = True
         for field_name in fields_of(kind) or _name_fields(kind):
             value = getattr(node, field_name)
             cls = type(value)
-            if cls is tuple or cls is list:
+            if cls is name_type:  # counted here rather than pushed and popped
+                counts[value.value] = get(value.value, 0) + step
+            elif cls is tuple or cls is list:
                 extend(value)  # libcst sequences hold nodes only
             else:
                 known = is_node(cls)
