@@ -206,17 +206,7 @@ def _add_function(
     waiting = bool(scope.pending)
     definition = cst.FunctionDef(
         name=cst.Name(name),
-        params=cst.Parameters(
-            params=[
-                cst.Param(
-                    _param_name(p),
-                    annotation=_annotation(a) if a is not None else None,
-                    whitespace_after_star=px.NO_SPACE,
-                    whitespace_after_param=px.NO_SPACE,
-                )
-                for p, a in params
-            ]
-        ),
+        params=cst.Parameters(params=[_param(p, a) for p, a in params]),
         returns=_annotation(returns) if returns is not None else None,
         body=px.block(result.body),
         asynchronous=px.ASYNC,
@@ -243,5 +233,41 @@ def _param_name(text: str) -> cst.Name:
     return found
 
 
+# nodes shared by the definitions whose annotation is a plain name (``context:
+# ToolExecutionContext``, ``-> Any``): immutable, so one serves every function, as the names of
+# ``pyexpr`` do; capped, so a project with many distinct annotations only stops sharing
+_PARAMS: dict[tuple[str, str], cst.Param] = {}
+_ANNOTATIONS: dict[str, cst.Annotation] = {}
+_MAX_SHARED = 256
+
+
+def _plain_name(expr: cst.BaseExpression) -> str | None:
+    """The text of ``expr`` when it is a name without parentheses (any such node is alike)."""
+    if type(expr) is cst.Name and not expr.lpar and not expr.rpar:
+        return expr.value
+    return None
+
+
+def _param(text: str, annotation: cst.BaseExpression | None) -> cst.Param:
+    key = _plain_name(annotation) if annotation is not None else None
+    found = _PARAMS.get((text, key)) if key is not None else None
+    if found is None:
+        found = cst.Param(
+            _param_name(text),
+            annotation=_annotation(annotation) if annotation is not None else None,
+            whitespace_after_star=px.NO_SPACE,
+            whitespace_after_param=px.NO_SPACE,
+        )
+        if key is not None and len(_PARAMS) < _MAX_SHARED:
+            _PARAMS[text, key] = found
+    return found
+
+
 def _annotation(expr: cst.BaseExpression) -> cst.Annotation:
-    return cst.Annotation(expr, whitespace_after_indicator=px.SPACE)
+    key = _plain_name(expr)
+    found = _ANNOTATIONS.get(key) if key is not None else None
+    if found is None:
+        found = cst.Annotation(expr, whitespace_after_indicator=px.SPACE)
+        if key is not None and len(_ANNOTATIONS) < _MAX_SHARED:
+            _ANNOTATIONS[key] = found
+    return found
