@@ -151,8 +151,9 @@ def _language(path: str) -> Language:
 
 def _locate(
     function: FunctionValue, module_source: str | bytes | None, file: str | None
-) -> tuple[Syntax, Node | None, int, Loc]:
-    """The parsed module and the function's node in it (or the function parsed on its own)."""
+) -> tuple[Syntax, Node | None, int, str]:
+    """The parsed module and the function's node in it (or the function parsed on its own), the
+    line offset of that parse, and the path reported (``_where`` makes its Loc, when needed)."""
     path = file or (function.loc.file if function.loc else "<execute>")
     language = _language(path)
     line = function.loc.line if function.loc else 1
@@ -168,7 +169,7 @@ def _locate(
         node = _find_function(syntax, 1, 17, function.source)
         offset = line - 1
     assert syntax is not None
-    return syntax, node, offset, Loc(file=path, line=line, column=column)
+    return syntax, node, offset, path
 
 
 def translate_step_execute(
@@ -189,9 +190,9 @@ def translate_step_execute(
     means the input is the previous output as it came (0.x steps, whose input is not validated). ``step_ids`` maps
     the project's step bindings to their ids, for ``getStepResult(step)``.
     """
-    syntax, node, offset, where = _locate(function, module_source, file)
+    syntax, node, offset, path = _locate(function, module_source, file)
     if node is None or (syntax.has_errors and _error_inside(syntax, node)):
-        return NotTranslated("source with syntax errors", where)
+        return NotTranslated("source with syntax errors", _where(function, path))
     # unvalidated input (0.x workflows run without input validation, as they did) is whatever
     # the previous step returned: JSON
     input_ty: Ty = JSON
@@ -200,16 +201,16 @@ def translate_step_execute(
         if input_ty.kind != "model":
             return NotTranslated(
                 f"a step input schema that is not an object ({input_schema.type})",
-                input_schema.loc or where,
+                input_schema.loc or _where(function, path),
             )
     env = StepEnv(generation=generation, input_ty=input_ty, ctx=ctx_name, step_ids=step_ids or {})
     translator = FunctionTranslator(syntax, line_offset=offset, resolve=resolve, step=env)
     try:
         body = _translate_step(translator, node, ctx_name)
     except Unsupported as exc:
-        return NotTranslated(exc.construct, Loc(file=where.file, line=exc.line, column=exc.column))
+        return NotTranslated(exc.construct, Loc(file=path, line=exc.line, column=exc.column))
     except RecursionError:
-        return NotTranslated("an expression nested too deeply", where)
+        return NotTranslated("an expression nested too deeply", _where(function, path))
     return Translated(body=body, imports=_imports(translator))
 
 
@@ -256,10 +257,9 @@ def translate_execute(
     are translated with it); without it only the function's own source is read. ``input_schema``
     types the input (a pydantic model built from it); None means the input is a plain dict.
     """
-    syntax, node, offset, where = _locate(function, module_source, file)
-    path = where.file
+    syntax, node, offset, path = _locate(function, module_source, file)
     if node is None or (syntax.has_errors and _error_inside(syntax, node)):
-        return NotTranslated("source with syntax errors", where)
+        return NotTranslated("source with syntax errors", _where(function, path))
     translator = FunctionTranslator(syntax, line_offset=offset, resolve=resolve)
     input_ty: Ty = (
         schema_type(input_schema, resolve).with_nullable(False)
@@ -273,7 +273,7 @@ def translate_execute(
     except Unsupported as exc:
         return NotTranslated(exc.construct, Loc(file=path, line=exc.line, column=exc.column))
     except RecursionError:
-        return NotTranslated("an expression nested too deeply", where)
+        return NotTranslated("an expression nested too deeply", _where(function, path))
     return Translated(body=body, imports=_imports(translator))
 
 
@@ -298,10 +298,9 @@ def translate_dynamic(
     the names ``lumos_compat.Agent`` passes them by. ``imported`` gives the literal value of a
     constant imported from another project file (None when it is not one).
     """
-    syntax, node, offset, where = _locate(function, module_source, file)
-    path = where.file
+    syntax, node, offset, path = _locate(function, module_source, file)
     if node is None or (syntax.has_errors and _error_inside(syntax, node)):
-        return NotTranslated("source with syntax errors", where)
+        return NotTranslated("source with syntax errors", _where(function, path))
     translator = FunctionTranslator(syntax, line_offset=offset, imported=imported)
     try:
         translator.push_func(is_async=function.is_async)
@@ -556,26 +555,29 @@ def _name_counts(stmt: cst.CSTNode, counts: dict[str, int], step: int = 1) -> bo
     pop, push, extend = stack.pop, stack.append, stack.extend
     fields_of, is_node, get = _NAME_FIELDS.get, _IS_NODE.get, counts.get
     name_type, attribute_type, arg_type = cst.Name, cst.Attribute, cst.Arg
+    comp_for, comp_if = cst.CompFor, cst.CompIf
     while stack:
         node = pop()
         kind = type(node)
+        while kind is attribute_type:
+            # `context.abort_signal`: the attribute's Name is not a use of a local of that name
+            node = node.value
+            kind = type(node)
         if kind is name_type:
             counts[node.value] = get(node.value, 0) + step
             continue  # nothing but parentheses below a name
-        if kind is attribute_type:
-            # `context.abort_signal`: the attribute's Name is not a use of a local of that name
-            push(node.value)
-            continue
         if kind is arg_type and node.keyword is not None:
             # `f(timeout=...)`: the keyword is not a use of a local of that name
             push(node.value)
             continue
-        if kind is cst.CompFor or kind is cst.CompIf:
+        if kind is comp_for or kind is comp_if:
             comprehension = True
         for field_name in fields_of(kind) or _name_fields(kind):
             value = getattr(node, field_name)
             cls = type(value)
-            if cls is tuple or cls is list:
+            if cls is name_type:  # counted here rather than pushed and popped
+                counts[value.value] = get(value.value, 0) + step
+            elif cls is tuple or cls is list:
                 extend(value)  # libcst sequences hold nodes only
             else:
                 known = is_node(cls)
@@ -590,29 +592,42 @@ def _drop_unused(body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
     """Remove top-level assignments of plain reads whose name is never used (destructuring);
     statements with a comprehension come back through ``_Parenthesize``."""
     names: dict[str, int] = {}
-    plain = {id(stmt) for stmt in body if not _name_counts(stmt, names)}
-    while True:
-        kept: list[cst.BaseStatement] = []
-        dropped: list[cst.BaseStatement] = []
-        for stmt in body:
-            if (
-                isinstance(stmt, cst.SimpleStatementLine)
-                and len(stmt.body) == 1
-                and isinstance(stmt.body[0], cst.Assign)
-                and len(stmt.body[0].targets) == 1
-                and isinstance(stmt.body[0].targets[0].target, cst.Name)
-                and _pure(stmt.body[0].value)
-            ):
-                target = stmt.body[0].targets[0].target.value
-                if names.get(target, 0) == 1:
-                    dropped.append(stmt)
-                    continue
-            kept.append(stmt)
-        body = kept
+    plain: set[int] = set()
+    # the statements that may go (`name = a.b[0]`), by id, with the name they assign
+    candidates: dict[int, str] = {}
+    for stmt in body:
+        if not _name_counts(stmt, names):
+            plain.add(id(stmt))
+        target = _plain_read_target(stmt)
+        if target is not None:
+            candidates[id(stmt)] = target
+    while candidates:
+        dropped = [
+            stmt
+            for stmt in body
+            if (target := candidates.get(id(stmt))) is not None and names.get(target, 0) == 1
+        ]
         if not dropped:
-            return [stmt if id(stmt) in plain else _parenthesize(stmt) for stmt in body]
+            break
+        gone = {id(stmt) for stmt in dropped}
+        body = [stmt for stmt in body if id(stmt) not in gone]
         for stmt in dropped:  # the counts of what is left, as if counted again
+            del candidates[id(stmt)]
             _name_counts(stmt, names, -1)
+    return [stmt if id(stmt) in plain else _parenthesize(stmt) for stmt in body]
+
+
+def _plain_read_target(stmt: cst.BaseStatement) -> str | None:
+    """The name ``stmt`` assigns when it is ``name = <plain read>`` alone on its line."""
+    if type(stmt) is not cst.SimpleStatementLine or len(stmt.body) != 1:
+        return None
+    assign = stmt.body[0]
+    if type(assign) is not cst.Assign or len(assign.targets) != 1:
+        return None
+    target = assign.targets[0].target
+    if type(target) is not cst.Name or not _pure(assign.value):
+        return None
+    return target.value
 
 
 def _parenthesize(stmt: cst.BaseStatement) -> cst.BaseStatement:
@@ -631,13 +646,19 @@ class _Parenthesize(cst.CSTTransformer):
         return updated_node.with_changes(iter=px.wrap(updated_node.iter, px.P_OR))
 
 
+_LITERAL_READS = (cst.Name, cst.SimpleString, cst.Integer, cst.Float)
+
+
 def _pure(expr: cst.BaseExpression) -> bool:
-    if isinstance(expr, cst.Name | cst.SimpleString | cst.Integer | cst.Float):
+    # exact classes: libcst's node classes have no subclasses, and isinstance() on its ABCs is slow
+    kind = type(expr)
+    if kind in _LITERAL_READS:
         return True
-    if isinstance(expr, cst.Attribute):
-        return _pure(expr.value)
-    if isinstance(expr, cst.Subscript):
-        return _pure(expr.value) and all(
-            isinstance(e.slice, cst.Index) and _pure(e.slice.value) for e in expr.slice
+    if kind is cst.Attribute:
+        return _pure(expr.value)  # type: ignore[attr-defined]
+    if kind is cst.Subscript:
+        return _pure(expr.value) and all(  # type: ignore[attr-defined]
+            type(e.slice) is cst.Index and _pure(e.slice.value)
+            for e in expr.slice  # type: ignore[attr-defined]
         )
     return False

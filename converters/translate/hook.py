@@ -158,20 +158,26 @@ def emit_translated_workflow_function(
 _SOURCE_KEY = "translate.module_source"
 
 
-def _module_source(scope: Scope, file: str) -> str | None:
-    """The text of ``file``, read once for the tools and steps of one module in a row.
+def _module_source(scope: Scope, file: str) -> bytes | None:
+    """The bytes of ``file`` (None when they are not UTF-8), read once for the tools and steps
+    of one module in a row.
 
-    The last file read is kept on the emit context (one entry: bounded, per conversion).
+    The last file read is kept on the emit context (one entry: bounded, per conversion). Bytes,
+    not text: the translator looks its shared parse up by them, and one bytes object hashes once.
     """
     last = scope.ctx.lazy.get(_SOURCE_KEY)
     if isinstance(last, tuple) and last[0] == file:
         return last[1]  # type: ignore[no-any-return]
     try:
-        text: str | None = (Path(scope.ctx.project.root) / file).read_text(encoding="utf-8")
+        raw = (Path(scope.ctx.project.root) / file).read_bytes()
+        text = raw.decode("utf-8")  # a file that is not UTF-8 is left alone
+        if b"\r" in raw:  # the newlines a text-mode read gives (universal newlines)
+            raw = text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
+        data: bytes | None = raw
     except (OSError, UnicodeDecodeError):
-        text = None
-    scope.ctx.lazy[_SOURCE_KEY] = (file, text)
-    return text
+        data = None
+    scope.ctx.lazy[_SOURCE_KEY] = (file, data)
+    return data
 
 
 def _add_function(
@@ -193,19 +199,14 @@ def _add_function(
         f"Translated from {file}:{function.loc.line if function.loc else fallback.line}"
         f" by lumos-migrate [{LM372.id}]."
     )
+    from converters.emit.module import comment_lines  # converters.emit imports this module
+
+    # the comment goes on the definition as it is built when no TODO comment waits before it
+    # (the order Scope.add would give): no copy of the node to attach it afterwards
+    waiting = bool(scope.pending)
     definition = cst.FunctionDef(
         name=cst.Name(name),
-        params=cst.Parameters(
-            params=[
-                cst.Param(
-                    _param_name(p),
-                    annotation=_annotation(a) if a is not None else None,
-                    whitespace_after_star=px.NO_SPACE,
-                    whitespace_after_param=px.NO_SPACE,
-                )
-                for p, a in params
-            ]
-        ),
+        params=cst.Parameters(params=[_param(p, a) for p, a in params]),
         returns=_annotation(returns) if returns is not None else None,
         body=px.block(result.body),
         asynchronous=px.ASYNC,
@@ -214,8 +215,9 @@ def _add_function(
         whitespace_before_params=px.NO_SPACE,
         whitespace_before_colon=px.NO_SPACE,
         whitespace_after_type_parameters=px.NO_SPACE,
+        leading_lines=() if waiting else comment_lines([comment]),
     )
-    scope.add(definition, [comment])
+    scope.add(definition, [comment] if waiting else None)
 
 
 # the parameter names of translated functions (``input``, ``context``, ``ctx``), one node each
@@ -231,5 +233,41 @@ def _param_name(text: str) -> cst.Name:
     return found
 
 
+# nodes shared by the definitions whose annotation is a plain name (``context:
+# ToolExecutionContext``, ``-> Any``): immutable, so one serves every function, as the names of
+# ``pyexpr`` do; capped, so a project with many distinct annotations only stops sharing
+_PARAMS: dict[tuple[str, str], cst.Param] = {}
+_ANNOTATIONS: dict[str, cst.Annotation] = {}
+_MAX_SHARED = 256
+
+
+def _plain_name(expr: cst.BaseExpression) -> str | None:
+    """The text of ``expr`` when it is a name without parentheses (any such node is alike)."""
+    if type(expr) is cst.Name and not expr.lpar and not expr.rpar:
+        return expr.value
+    return None
+
+
+def _param(text: str, annotation: cst.BaseExpression | None) -> cst.Param:
+    key = _plain_name(annotation) if annotation is not None else None
+    found = _PARAMS.get((text, key)) if key is not None else None
+    if found is None:
+        found = cst.Param(
+            _param_name(text),
+            annotation=_annotation(annotation) if annotation is not None else None,
+            whitespace_after_star=px.NO_SPACE,
+            whitespace_after_param=px.NO_SPACE,
+        )
+        if key is not None and len(_PARAMS) < _MAX_SHARED:
+            _PARAMS[text, key] = found
+    return found
+
+
 def _annotation(expr: cst.BaseExpression) -> cst.Annotation:
-    return cst.Annotation(expr, whitespace_after_indicator=px.SPACE)
+    key = _plain_name(expr)
+    found = _ANNOTATIONS.get(key) if key is not None else None
+    if found is None:
+        found = cst.Annotation(expr, whitespace_after_indicator=px.SPACE)
+        if key is not None and len(_ANNOTATIONS) < _MAX_SHARED:
+            _ANNOTATIONS[key] = found
+    return found

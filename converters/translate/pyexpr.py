@@ -450,6 +450,10 @@ def _plain_unquoted(expr: cst.BaseExpression) -> bool:
             elif kind is tuple or kind is list:
                 extend(value)  # libcst sequences hold nodes only
             elif kind in plain:
+                if value is NO_SPACE or value is SPACE or value is _DEFAULT_DOT:
+                    continue  # the shared whitespace and dot: plain
+                if kind is cst.Name and not value.lpar and not value.rpar:  # type: ignore[attr-defined]
+                    continue  # an identifier: no quote, brace, backslash or newline
                 push(value)
             elif _is_node(kind):
                 return False  # a node of another kind: the longer way decides

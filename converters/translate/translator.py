@@ -142,6 +142,7 @@ class FunctionTranslator:
         step: StepEnv | None = None,
     ) -> None:
         self.syntax = syntax
+        self._source = syntax.source
         self.step = step  # set when translating a workflow step's execute
         self.line_offset = line_offset
         self.resolve = resolve
@@ -169,8 +170,8 @@ class FunctionTranslator:
         return Unsupported(what, row + 1 + self.line_offset, col + 1)
 
     def text(self, node: Node) -> str:
-        """Source text of a node."""
-        return self.syntax.text(node)
+        """Source text of a node (as ``Syntax.text`` reads it)."""
+        return self._source[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
     def parameter_patterns(self, node: Node, what: str = "the parameter") -> list[Node]:
         """The parameter patterns of a function node (one bare arrow parameter, or the list);
@@ -1460,18 +1461,17 @@ class FunctionTranslator:
         """An object literal as a dict (keys are strings, as in JavaScript)."""
         elements: list[cst.BaseDictElement] = []
         item_ty: Ty | None = None
-        numeric = all(
-            c.type == "pair"
-            and (k := c.child_by_field_name("key")) is not None
-            and k.type == "number"
+        # the members (comments aside) with the key of each pair, read once
+        members = [
+            (c, c.child_by_field_name("key") if c.type == "pair" else None)
             for c in node.named_children
             if c.type != "comment"
-        ) and bool(node.named_children)
-        for child in node.named_children:
-            if child.type == "comment":
-                continue
+        ]
+        numeric = bool(node.named_children) and all(
+            k is not None and k.type == "number" for _, k in members
+        )
+        for child, key in members:
             if child.type == "pair":
-                key = child.child_by_field_name("key")
                 value = child.child_by_field_name("value")
                 assert key is not None and value is not None
                 if key.type == "computed_property_name":
@@ -1533,10 +1533,9 @@ class FunctionTranslator:
             index_node = node.child_by_field_name("index")
             assert index_node is not None
             key = index_node
-        # well-known globals
-        obj_text = self.text(obj)
-        if isinstance(key, str):
-            known = self.global_member(obj_text, key, node)
+        # well-known globals (`Math`, `process.env`: only an object of 4 or 11 bytes can be one)
+        if isinstance(key, str) and obj.end_byte - obj.start_byte in (4, 11):
+            known = self.global_member(self.text(obj), key, node)
             if known is not None:
                 return known
         if self._chain_is_optional(node):

@@ -91,7 +91,9 @@ class Ty:
         return self.kind in ("json", "dict", "any")
 
     def with_nullable(self, nullable: bool = True) -> Ty:
-        """The same type, possibly null."""
+        """The same type, possibly null (this one when it already says so: types are immutable)."""
+        if nullable == self.nullable:
+            return self
         return Ty(
             self.kind, self.schema, self.item, nullable, self.is_async, self.number_keys, self.tag
         )

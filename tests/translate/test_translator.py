@@ -220,3 +220,15 @@ def test_jsrt_matches_javascript() -> None:
     assert (
         jsrt.to_number("") == 0 and math.isnan(jsrt.to_number("x")) and jsrt.parse_int("42px") == 42
     )
+
+
+def test_name_counts_skip_attributes_and_keywords() -> None:
+    """Names count where they are read: not as an attribute or a keyword, and in every depth."""
+    from converters.translate import _name_counts
+
+    counts: dict[str, int] = {}
+    stmt = cst.parse_statement("x = f(a.b.c, timeout=t, b=[a, {k: v for k in a.d}])\n")
+    assert _name_counts(stmt, counts) is True  # a comprehension
+    assert counts == {"x": 1, "f": 1, "a": 3, "t": 1, "k": 2, "v": 1}
+    assert _name_counts(cst.parse_statement("y = a\n"), counts, -1) is False
+    assert counts["a"] == 2 and counts["y"] == -1
