@@ -119,6 +119,40 @@ def test_keyof_pick_and_shape() -> None:
     assert list(node.properties["p"].properties) == ["at"]
 
 
+def test_methods_on_a_shared_schema_never_change_it() -> None:
+    """A chain is read in place (no copy a link); what others hold is copied before it changes."""
+    node, ctx = schema(
+        """
+        const base = z.string();
+        const Obj = z.object({ p: z.string(), q: z.number().optional() });
+        const list = z.array(z.object({ x: z.number() }));
+        export const S = z.object({
+          a: base.min(1),
+          b: base.max(5).optional(),
+          base,
+          shaped: Obj.shape.p.min(2),
+          el: list.element.nullable(),
+          el2: list.element,
+          refined: z.string().refine((s) => s.length > 1).optional(),
+          piped: z.string().pipe(z.string().min(3)).nullable(),
+        });
+        """
+    )
+    props = node.properties
+    assert props["a"].constraints.get("min_length") == 1 and not props["a"].optional
+    assert props["b"].optional and props["b"].constraints.get("max_length") == 5
+    assert "min_length" not in props["b"].constraints
+    base = ctx.schemas["schema.ts#base"]
+    assert base.constraints == {} and not base.optional
+    assert props["base"].type == "ref" and not props["base"].optional
+    obj_p = ctx.schemas["schema.ts#Obj"].properties["p"]
+    assert obj_p.constraints == {} and props["shaped"].constraints.get("min_length") == 2
+    element = ctx.schemas["schema.ts#list"].items
+    assert element is not None and not element.nullable
+    assert props["el"].nullable and not props["el2"].nullable
+    assert props["refined"].optional and props["piped"].nullable
+
+
 def test_refinements_and_transforms_keep_the_type_and_report() -> None:
     node, ctx = schema(
         """
