@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import tree_sitter
 from pydantic import BaseModel
 
+from converters.evaluate import node_loc
 from converters.ir import Diagnostic, Loc, SchemaNode, ZodEffect
 from converters.rules import define
 from converters.ts import Syntax, pair_parts, parse
@@ -491,6 +492,10 @@ class _Reader:
     # the zod names of the file read last (a schema is mostly read within one file)
     _names_syntax: Syntax | None = field(default=None, init=False)
     _names: set[str] = field(default_factory=set, init=False)
+    # the file of the Syntax located last, when the context names it (``loc_file``): locations
+    # in it are then built here, without asking the context for each node
+    _loc_syntax: Syntax | None = field(default=None, init=False)
+    _loc_file: str = field(default="", init=False)
 
     def _zod_names(self, syntax: Syntax) -> set[str]:
         """``ctx.zod_names(syntax)``, asked once per file while this reader reads it."""
@@ -662,10 +667,13 @@ class _Reader:
                 ):
                     namespace = syntax.text(ns_prop)
             if namespace is not None:  # ``z.xxx(...)`` or ``z.ns.xxx(...)`` starts the chain
-                loc = self.ctx.loc(syntax, current)
+                if syntax is self._loc_syntax:
+                    loc = node_loc(self._loc_file, current)
+                else:
+                    loc = self._first_loc(syntax, current)
                 primitive = _PRIMITIVE_FACTORIES.get(method) if not namespace else None
                 if primitive is not None:  # what _factory makes of it, without its dispatch
-                    base = _schema(type=primitive, loc=loc)
+                    base = _primitive(primitive, loc)
                     owned = True
                 else:
                     try:
@@ -696,6 +704,17 @@ class _Reader:
                 return self._opaque(syntax, link, str(exc))
             owned = method not in _SHARING_METHODS
         return base
+
+    def _first_loc(self, syntax: Syntax, node: tree_sitter.Node) -> Loc:
+        """``ctx.loc(syntax, node)``; remembers the file of ``syntax`` when the context offers
+        ``loc_file`` (whose locations are then ``node_loc(file, node)``, as ``ExtractContext``'s)."""
+        loc_file = getattr(self.ctx, "loc_file", None)
+        file = loc_file(syntax) if loc_file is not None else None
+        if file is None:
+            return self.ctx.loc(syntax, node)
+        self._loc_syntax = syntax
+        self._loc_file = file
+        return node_loc(file, node)
 
     def _loc(self, syntax: Syntax, call: tree_sitter.Node, loc: Loc | None) -> Loc:
         """``loc``, or the location of ``call`` when it was not made yet."""
@@ -728,7 +747,7 @@ class _Reader:
         if namespace:
             raise _Unsupported(f"`z.{namespace}.{name}` is not known")
         if name in _PRIMITIVE_FACTORIES:
-            return _schema(type=_PRIMITIVE_FACTORIES[name], loc=loc)
+            return _primitive(_PRIMITIVE_FACTORIES[name], loc)
         if name in _INT_FORMATS:
             return _schema(type="integer", loc=loc, constraints={"int_format": name})
         if name in ("float32", "float64"):
@@ -1445,6 +1464,27 @@ def _schema(**values: Any) -> SchemaNode:
     node = _new_object(SchemaNode)
     _set_dict(node, fields)
     _set_fields_set(node, set(values))
+    _set_extra(node, None)
+    _set_private(node, None)
+    return node
+
+
+def _primitive(kind: str, loc: Loc) -> SchemaNode:
+    """``_schema(type=kind, loc=loc)``, the reader's most common node, without keywords."""
+    fields = _SCHEMA_DEFAULTS.copy()
+    fields["type"] = kind
+    fields["loc"] = loc
+    fields["properties"] = {}
+    fields["members"] = []
+    fields["values"] = []
+    fields["constraints"] = {}
+    fields["refinements"] = []
+    fields["transforms"] = []
+    fields["effects"] = []
+    fields["modifiers"] = []
+    node = _new_object(SchemaNode)
+    _set_dict(node, fields)
+    _set_fields_set(node, {"type", "loc"})
     _set_extra(node, None)
     _set_private(node, None)
     return node
