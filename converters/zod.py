@@ -604,6 +604,7 @@ class _Reader:
         # methods applied inside out. A link that fails is the chain's opaque value (the
         # outermost raises, for the caller to make it opaque, as for any other expression).
         source = syntax.source
+        ascii_text = syntax.ascii_text
         links: list[tuple[tree_sitter.Node, str, list[tree_sitter.Node]]] = []
         current = call
         while True:
@@ -650,11 +651,19 @@ class _Reader:
             if obj_kind in _WRAPPERS:
                 obj = _unwrap(obj)
                 obj_kind = obj.type
-            method = source[prop.start_byte : prop.end_byte].decode("utf-8", "replace")
+            # ``syntax.text`` without its frame
+            if ascii_text is not None:
+                method = ascii_text[prop.start_byte : prop.end_byte]
+            else:
+                method = source[prop.start_byte : prop.end_byte].decode("utf-8", "replace")
             namespace: str | None = None
             if obj_kind == "identifier":
                 names = self._names if syntax is self._names_syntax else self._zod_names(syntax)
-                if source[obj.start_byte : obj.end_byte].decode("utf-8", "replace") in names:
+                if ascii_text is not None:
+                    name = ascii_text[obj.start_byte : obj.end_byte]
+                else:
+                    name = source[obj.start_byte : obj.end_byte].decode("utf-8", "replace")
+                if name in names:
                     namespace = ""
             elif obj_kind == "member_expression":
                 ns_obj = obj.child_by_field_name("object")
@@ -874,6 +883,7 @@ class _Reader:
             raise _Unsupported("expected an object literal of fields")
         props: dict[str, SchemaNode] = {}
         source = syntax.source
+        ascii_text = syntax.ascii_text
         for entry in node.named_children:
             entry_kind = entry.type
             if entry_kind == "comment":
@@ -885,7 +895,12 @@ class _Reader:
                 else:
                     key_node, value = pair_parts(entry)
                 if key_node is not None and key_node.type == "property_identifier":
-                    key = source[key_node.start_byte : key_node.end_byte].decode("utf-8", "replace")
+                    if ascii_text is not None:  # ``syntax.text`` without its frame
+                        key = ascii_text[key_node.start_byte : key_node.end_byte]
+                    else:
+                        key = source[key_node.start_byte : key_node.end_byte].decode(
+                            "utf-8", "replace"
+                        )
                 else:
                     key = _property_key(syntax, key_node)
                 if key is None or value is None:

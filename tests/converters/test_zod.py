@@ -358,3 +358,16 @@ def test_primitive_and_node_loc_match_pydantic() -> None:
         if info.default_factory is not None:
             assert getattr(fast, name) is not getattr(other, name), name
     assert fast.model_fields_set is not other.model_fields_set
+
+
+def test_syntax_text_of_ascii_and_other_sources() -> None:
+    """``Syntax.text`` slices the str of an ASCII source and decodes the bytes of any other."""
+    ascii_syntax = parse('const a = z.string().describe("x");', "ts")
+    other = parse('const é = z.string().describe("ü");', "ts")
+    assert ascii_syntax.ascii_text is not None and other.ascii_text is None
+    for syntax in (ascii_syntax, other):
+        for node in syntax.walk():
+            expected = syntax.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+            assert syntax.text(node) == expected
+    declarator = other.root.named_children[0].named_children[0]
+    assert other.text(declarator.child_by_field_name("name")) == "é"
