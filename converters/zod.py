@@ -356,9 +356,12 @@ def _args(call: tree_sitter.Node) -> list[tree_sitter.Node]:
 def _string_value(syntax: Syntax, node: tree_sitter.Node) -> str | None:
     node = _unwrap(node)
     if node.type == "string":
+        children = node.named_children
+        if len(children) == 1 and children[0].type == "string_fragment":  # no escapes
+            return syntax.text(children[0])
         return "".join(
             syntax.text(c) if c.type == "string_fragment" else _escape_value(syntax.text(c))
-            for c in node.named_children
+            for c in children
         )
     if node.type == "template_string" and not any(
         c.type == "template_substitution" for c in node.named_children
