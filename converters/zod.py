@@ -510,7 +510,7 @@ class _Reader:
     # entry ---------------------------------------------------------------------------------
     def read(self, syntax: Syntax, node: tree_sitter.Node) -> SchemaNode:
         kind = node.type
-        if kind in _WRAPPERS:
+        if kind != "call_expression" and kind in _WRAPPERS:
             node = _unwrap(node)
             kind = node.type
         try:
@@ -624,7 +624,8 @@ class _Reader:
                 if fn is None:
                     raise _Unsupported("call without a callee")
                 fn_kind = fn.type
-                if fn_kind in _WRAPPERS:
+                # the usual kinds compared first: a fresh type string is hashed for a set lookup
+                if fn_kind != "member_expression" and fn_kind in _WRAPPERS:
                     fn = _unwrap(fn)
                     fn_kind = fn.type
                 if fn_kind != "member_expression":
@@ -651,7 +652,7 @@ class _Reader:
                 else []
             )
             obj_kind = obj.type
-            if obj_kind in _WRAPPERS:
+            if obj_kind != "call_expression" and obj_kind != "identifier" and obj_kind in _WRAPPERS:
                 obj = _unwrap(obj)
                 obj_kind = obj.type
             # ``syntax.text`` without its frame
