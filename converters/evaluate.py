@@ -86,7 +86,9 @@ _FS_MODULES = frozenset({"fs", "node:fs", "fs/promises", "node:fs/promises"})
 _DEDENT_MODULES = frozenset({"dedent", "ts-dedent", "dedent-js"})
 
 
-_LOC_FIELDS = frozenset(("file", "line", "column", "end_line", "end_column"))
+# the fields-set of every Loc node_loc builds: all five fields, so no assignment can add to it
+# and the Locs share it (``model_copy`` copies it before changing it)
+_LOC_FIELDS_SET = {"file", "line", "column", "end_line", "end_column"}
 _new_object = object.__new__
 # the setters of a pydantic model's slots, called directly (cheaper than ``object.__setattr__``)
 _set_dict = BaseModel.__dict__["__dict__"].__set__
@@ -112,7 +114,7 @@ def node_loc(path: str, node: Node) -> Loc:
             "end_column": end_col + 1,
         },
     )
-    _set_fields_set(loc, set(_LOC_FIELDS))
+    _set_fields_set(loc, _LOC_FIELDS_SET)
     _set_extra(loc, None)
     _set_private(loc, None)
     return loc

@@ -84,6 +84,9 @@ class Syntax:
         self.source = source
         self.tree = tree
         self.language = language
+        # the source as a str when it is all ASCII (byte offsets are then character offsets, and
+        # slicing it is cheaper than decoding a slice of the bytes); None otherwise
+        self.ascii_text: str | None = source.decode("ascii") if source.isascii() else None
 
     @property
     def root(self) -> tree_sitter.Node:
@@ -92,6 +95,9 @@ class Syntax:
 
     def text(self, node: tree_sitter.Node) -> str:
         """The source text of a node."""
+        text = self.ascii_text
+        if text is not None:
+            return text[node.start_byte : node.end_byte]
         return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
     @staticmethod

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import tree_sitter
 from pydantic import BaseModel
 
+from converters.evaluate import node_loc
 from converters.ir import Diagnostic, Loc, SchemaNode, ZodEffect
 from converters.rules import define
 from converters.ts import Syntax, pair_parts, parse
@@ -355,9 +356,12 @@ def _args(call: tree_sitter.Node) -> list[tree_sitter.Node]:
 def _string_value(syntax: Syntax, node: tree_sitter.Node) -> str | None:
     node = _unwrap(node)
     if node.type == "string":
+        children = node.named_children
+        if len(children) == 1 and children[0].type == "string_fragment":  # no escapes
+            return syntax.text(children[0])
         return "".join(
             syntax.text(c) if c.type == "string_fragment" else _escape_value(syntax.text(c))
-            for c in node.named_children
+            for c in children
         )
     if node.type == "template_string" and not any(
         c.type == "template_substitution" for c in node.named_children
@@ -491,6 +495,10 @@ class _Reader:
     # the zod names of the file read last (a schema is mostly read within one file)
     _names_syntax: Syntax | None = field(default=None, init=False)
     _names: set[str] = field(default_factory=set, init=False)
+    # the file of the Syntax located last, when the context names it (``loc_file``): locations
+    # in it are then built here, without asking the context for each node
+    _loc_syntax: Syntax | None = field(default=None, init=False)
+    _loc_file: str = field(default="", init=False)
 
     def _zod_names(self, syntax: Syntax) -> set[str]:
         """``ctx.zod_names(syntax)``, asked once per file while this reader reads it."""
@@ -502,7 +510,7 @@ class _Reader:
     # entry ---------------------------------------------------------------------------------
     def read(self, syntax: Syntax, node: tree_sitter.Node) -> SchemaNode:
         kind = node.type
-        if kind in _WRAPPERS:
+        if kind != "call_expression" and kind in _WRAPPERS:
             node = _unwrap(node)
             kind = node.type
         try:
@@ -599,6 +607,7 @@ class _Reader:
         # methods applied inside out. A link that fails is the chain's opaque value (the
         # outermost raises, for the caller to make it opaque, as for any other expression).
         source = syntax.source
+        ascii_text = syntax.ascii_text
         links: list[tuple[tree_sitter.Node, str, list[tree_sitter.Node]]] = []
         current = call
         while True:
@@ -615,7 +624,8 @@ class _Reader:
                 if fn is None:
                     raise _Unsupported("call without a callee")
                 fn_kind = fn.type
-                if fn_kind in _WRAPPERS:
+                # the usual kinds compared first: a fresh type string is hashed for a set lookup
+                if fn_kind != "member_expression" and fn_kind in _WRAPPERS:
                     fn = _unwrap(fn)
                     fn_kind = fn.type
                 if fn_kind != "member_expression":
@@ -642,14 +652,22 @@ class _Reader:
                 else []
             )
             obj_kind = obj.type
-            if obj_kind in _WRAPPERS:
+            if obj_kind != "call_expression" and obj_kind != "identifier" and obj_kind in _WRAPPERS:
                 obj = _unwrap(obj)
                 obj_kind = obj.type
-            method = source[prop.start_byte : prop.end_byte].decode("utf-8", "replace")
+            # ``syntax.text`` without its frame
+            if ascii_text is not None:
+                method = ascii_text[prop.start_byte : prop.end_byte]
+            else:
+                method = source[prop.start_byte : prop.end_byte].decode("utf-8", "replace")
             namespace: str | None = None
             if obj_kind == "identifier":
                 names = self._names if syntax is self._names_syntax else self._zod_names(syntax)
-                if source[obj.start_byte : obj.end_byte].decode("utf-8", "replace") in names:
+                if ascii_text is not None:
+                    name = ascii_text[obj.start_byte : obj.end_byte]
+                else:
+                    name = source[obj.start_byte : obj.end_byte].decode("utf-8", "replace")
+                if name in names:
                     namespace = ""
             elif obj_kind == "member_expression":
                 ns_obj = obj.child_by_field_name("object")
@@ -662,10 +680,13 @@ class _Reader:
                 ):
                     namespace = syntax.text(ns_prop)
             if namespace is not None:  # ``z.xxx(...)`` or ``z.ns.xxx(...)`` starts the chain
-                loc = self.ctx.loc(syntax, current)
+                if syntax is self._loc_syntax:
+                    loc = node_loc(self._loc_file, current)
+                else:
+                    loc = self._first_loc(syntax, current)
                 primitive = _PRIMITIVE_FACTORIES.get(method) if not namespace else None
                 if primitive is not None:  # what _factory makes of it, without its dispatch
-                    base = _schema(type=primitive, loc=loc)
+                    base = _primitive(primitive, loc)
                     owned = True
                 else:
                     try:
@@ -696,6 +717,17 @@ class _Reader:
                 return self._opaque(syntax, link, str(exc))
             owned = method not in _SHARING_METHODS
         return base
+
+    def _first_loc(self, syntax: Syntax, node: tree_sitter.Node) -> Loc:
+        """``ctx.loc(syntax, node)``; remembers the file of ``syntax`` when the context offers
+        ``loc_file`` (whose locations are then ``node_loc(file, node)``, as ``ExtractContext``'s)."""
+        loc_file = getattr(self.ctx, "loc_file", None)
+        file = loc_file(syntax) if loc_file is not None else None
+        if file is None:
+            return self.ctx.loc(syntax, node)
+        self._loc_syntax = syntax
+        self._loc_file = file
+        return node_loc(file, node)
 
     def _loc(self, syntax: Syntax, call: tree_sitter.Node, loc: Loc | None) -> Loc:
         """``loc``, or the location of ``call`` when it was not made yet."""
@@ -728,7 +760,7 @@ class _Reader:
         if namespace:
             raise _Unsupported(f"`z.{namespace}.{name}` is not known")
         if name in _PRIMITIVE_FACTORIES:
-            return _schema(type=_PRIMITIVE_FACTORIES[name], loc=loc)
+            return _primitive(_PRIMITIVE_FACTORIES[name], loc)
         if name in _INT_FORMATS:
             return _schema(type="integer", loc=loc, constraints={"int_format": name})
         if name in ("float32", "float64"):
@@ -855,6 +887,7 @@ class _Reader:
             raise _Unsupported("expected an object literal of fields")
         props: dict[str, SchemaNode] = {}
         source = syntax.source
+        ascii_text = syntax.ascii_text
         for entry in node.named_children:
             entry_kind = entry.type
             if entry_kind == "comment":
@@ -866,7 +899,12 @@ class _Reader:
                 else:
                     key_node, value = pair_parts(entry)
                 if key_node is not None and key_node.type == "property_identifier":
-                    key = source[key_node.start_byte : key_node.end_byte].decode("utf-8", "replace")
+                    if ascii_text is not None:  # ``syntax.text`` without its frame
+                        key = ascii_text[key_node.start_byte : key_node.end_byte]
+                    else:
+                        key = source[key_node.start_byte : key_node.end_byte].decode(
+                            "utf-8", "replace"
+                        )
                 else:
                     key = _property_key(syntax, key_node)
                 if key is None or value is None:
@@ -1445,6 +1483,27 @@ def _schema(**values: Any) -> SchemaNode:
     node = _new_object(SchemaNode)
     _set_dict(node, fields)
     _set_fields_set(node, set(values))
+    _set_extra(node, None)
+    _set_private(node, None)
+    return node
+
+
+def _primitive(kind: str, loc: Loc) -> SchemaNode:
+    """``_schema(type=kind, loc=loc)``, the reader's most common node, without keywords."""
+    fields = _SCHEMA_DEFAULTS.copy()
+    fields["type"] = kind
+    fields["loc"] = loc
+    fields["properties"] = {}
+    fields["members"] = []
+    fields["values"] = []
+    fields["constraints"] = {}
+    fields["refinements"] = []
+    fields["transforms"] = []
+    fields["effects"] = []
+    fields["modifiers"] = []
+    node = _new_object(SchemaNode)
+    _set_dict(node, fields)
+    _set_fields_set(node, {"type", "loc"})
     _set_extra(node, None)
     _set_private(node, None)
     return node

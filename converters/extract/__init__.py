@@ -132,6 +132,11 @@ class ExtractContext:
             self._loc_syntax = syntax
         return node_loc(self._loc_path, node)
 
+    def loc_file(self, syntax: Syntax) -> str | None:
+        """The file ``loc`` names for nodes of ``syntax`` (None when it is not a project file):
+        the zod reader builds those locations itself (``node_loc``)."""
+        return self.graph.path_of(syntax)
+
     def zod_names(self, syntax: Syntax) -> set[str]:
         """Local names bound to the zod namespace in a file (imports or ``require``)."""
         cached = self._zod_names.get(id(syntax))

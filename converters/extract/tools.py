@@ -85,38 +85,42 @@ def extract_tool(ctx: ExtractContext, path: str, site: Site) -> ToolNode | None:
             f"tool `{site.binding}` at {loc} spreads `{_src(value)}`, which could not be resolved",
             value.loc or loc,
         )
+    # the fields read, set at the end as attribute assignments would (ToolNode does not
+    # validate assignments): the values, and their names among the fields set
+    fields: dict[str, object] = {}
     other: dict[str, Value] = {}
     for key, entry in entries.items():
         if key == "id":
-            tool.id = ctx.value(entry.path, entry.node)
+            fields["id"] = ctx.value(entry.path, entry.node)
         elif key == "description":
-            tool.description = ctx.value(entry.path, entry.node)
+            fields["description"] = ctx.value(entry.path, entry.node)
         elif key == "requireApproval":
-            tool.require_approval = ctx.value(entry.path, entry.node)
+            fields["require_approval"] = ctx.value(entry.path, entry.node)
         elif key in _SCHEMA_KEYS:
-            setattr(
-                tool, _SCHEMA_KEYS[key], ctx.schema(entry.path, unwrap(entry.node) or entry.node)
-            )
+            fields[_SCHEMA_KEYS[key]] = ctx.schema(entry.path, unwrap(entry.node) or entry.node)
         elif key == "execute":
             fn_path, fn_node = execute_function(ctx, entry.path, entry.node)
             if fn_node is None:
                 other[key] = ctx.value(entry.path, entry.node)
                 continue
             syntax = ctx.syntax(fn_path)
-            tool.execute = function_value(syntax, fn_path, fn_node)
+            execute = function_value(syntax, fn_path, fn_node)
             style, decided_by_version = execute_style(ctx, fn_path, fn_node)
-            tool.execute_style = style
+            fields["execute"] = execute
+            fields["execute_style"] = style
             if decided_by_version:
                 ctx.diag(
                     RULE_EXECUTE_STYLE,
                     "info",
-                    f"tool `{site.binding}`: execute({', '.join(tool.execute.params)}) read as the "
+                    f"tool `{site.binding}`: execute({', '.join(execute.params)}) read as the "
                     f"{style} form (project uses Mastra {ctx.generation})",
-                    tool.execute.loc,
+                    execute.loc,
                 )
         else:
             other[key] = ctx.value(entry.path, entry.node)
-    tool.other_options = other
+    fields["other_options"] = other
+    tool.__dict__.update(fields)
+    tool.__pydantic_fields_set__.update(fields)
     return tool
 
 

@@ -337,3 +337,37 @@ def test_unvalidated_constructors_match_pydantic() -> None:
     for name, info in SchemaNode.model_fields.items():
         if info.default_factory is not None:
             assert getattr(first, name) is not getattr(second, name), name
+
+
+def test_primitive_and_node_loc_match_pydantic() -> None:
+    """``_primitive`` builds what SchemaNode(type=..., loc=...) would, with fresh containers;
+    ``node_loc`` what Loc(...) would."""
+    from converters.evaluate import node_loc
+    from converters.zod import _primitive
+
+    syntax = parse("const a = z.string();", "ts")
+    loc = node_loc("a.ts", syntax.root)
+    slow_loc = Loc(file="a.ts", line=1, column=1, end_line=1, end_column=22)
+    assert loc == slow_loc and loc.model_fields_set == slow_loc.model_fields_set
+    fast, slow = _primitive("string", loc), SchemaNode(type="string", loc=loc)
+    assert list(fast.__dict__) == list(slow.__dict__)
+    assert fast == slow and fast.model_fields_set == slow.model_fields_set
+    assert fast.model_dump_json() == slow.model_dump_json()
+    other = _primitive("string", loc)
+    for name, info in SchemaNode.model_fields.items():
+        if info.default_factory is not None:
+            assert getattr(fast, name) is not getattr(other, name), name
+    assert fast.model_fields_set is not other.model_fields_set
+
+
+def test_syntax_text_of_ascii_and_other_sources() -> None:
+    """``Syntax.text`` slices the str of an ASCII source and decodes the bytes of any other."""
+    ascii_syntax = parse('const a = z.string().describe("x");', "ts")
+    other = parse('const é = z.string().describe("ü");', "ts")
+    assert ascii_syntax.ascii_text is not None and other.ascii_text is None
+    for syntax in (ascii_syntax, other):
+        for node in syntax.walk():
+            expected = syntax.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+            assert syntax.text(node) == expected
+    declarator = other.root.named_children[0].named_children[0]
+    assert other.text(declarator.child_by_field_name("name")) == "é"
