@@ -405,9 +405,10 @@ def _finish_body(
     else:
         value, _ = t.expr(body_node)
         stmts = [px.line(cst.Return(value))]
-    body = _drop_unused(prologue + stmts)  # parenthesized as well
+    body = _drop_unused(prologue + stmts, t.comprehensions)  # parenthesized as well
     if t.helpers:
-        body = [_parenthesize(h) for h in t.helpers] + body
+        helpers = t.helpers
+        body = [*(map(_parenthesize, helpers) if t.comprehensions else helpers), *body]
     if t.uses_http:
         body = [
             cst.With(
@@ -588,19 +589,25 @@ def _name_counts(stmt: cst.CSTNode, counts: dict[str, int], step: int = 1) -> bo
     return comprehension
 
 
-def _drop_unused(body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+def _drop_unused(
+    body: list[cst.BaseStatement], comprehensions: bool = True
+) -> list[cst.BaseStatement]:
     """Remove top-level assignments of plain reads whose name is never used (destructuring);
-    statements with a comprehension come back through ``_Parenthesize``."""
-    names: dict[str, int] = {}
-    plain: set[int] = set()
+    statements with a comprehension come back through ``_Parenthesize`` (``comprehensions``:
+    whether the body may hold one at all)."""
     # the statements that may go (`name = a.b[0]`), by id, with the name they assign
     candidates: dict[int, str] = {}
     for stmt in body:
-        if not _name_counts(stmt, names):
-            plain.add(id(stmt))
         target = _plain_read_target(stmt)
         if target is not None:
             candidates[id(stmt)] = target
+    if not candidates:  # no name to count: only the comprehensions are left to look at
+        return [_parenthesize(stmt) for stmt in body] if comprehensions else body
+    names: dict[str, int] = {}
+    plain: set[int] = set()
+    for stmt in body:
+        if not _name_counts(stmt, names):
+            plain.add(id(stmt))
     while candidates:
         dropped = [
             stmt

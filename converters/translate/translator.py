@@ -162,6 +162,9 @@ class FunctionTranslator:
         self.last_return: Ty = ANY  # the return type of the function translated last
         # `x.m() if x is not None else None` built for `x?.m()` where m() never gives null
         self.non_null_guards: set[int] = set()
+        # whether a comprehension was built (only then are statements checked for the
+        # parentheses their conditions and iterables may need)
+        self.comprehensions = False
 
     # -- errors and positions ----------------------------------------------------------------
     def fail(self, what: str, node: Node) -> Unsupported:
@@ -371,6 +374,18 @@ class FunctionTranslator:
         """Finish a Python function."""
         self.pop_block()
         self._funcs.pop()
+
+    def comprehension(
+        self,
+        target: cst.BaseAssignTargetExpression,
+        iterable: cst.BaseExpression,
+        test: cst.BaseExpression | None = None,
+    ) -> cst.CompFor:
+        """``for target in iterable [if test]`` (every comprehension of a body is built here)."""
+        self.comprehensions = True
+        if test is None:
+            return cst.CompFor(target=target, iter=iterable)
+        return cst.CompFor(target=target, iter=iterable, ifs=[cst.CompIf(test)])
 
     def use(self, module: str) -> None:
         """Record an import the translated code needs."""
