@@ -53,6 +53,16 @@ _RBRACE = cst.RightCurlyBrace(whitespace_before=NO_SPACE)
 _LBRACKET = cst.LeftSquareBracket(whitespace_after=NO_SPACE)
 _RBRACKET = cst.RightSquareBracket(whitespace_before=NO_SPACE)
 
+# Nodes of the fixed shapes below are built without libcst's ``_validate``: it checks only what
+# these builders always give (no parentheses, one assignment target, a space after ``await``), and
+# it is a third of the cost of making a node. The fields are set as the dataclass ``__init__``
+# sets them, every field given.
+_new = object.__new__
+_set = object.__setattr__
+_DEFAULT_SEMICOLON = cst.Assign.__dataclass_fields__["semicolon"].default
+_DEFAULT_COMMA = cst.DictElement.__dataclass_fields__["comma"].default
+_DEFAULT_DOT = cst.Attribute.__dataclass_fields__["dot"].default
+
 # precedence levels (higher binds tighter)
 P_LAMBDA, P_IFEXP, P_OR, P_AND, P_NOT, P_CMP = 0, 1, 2, 3, 4, 5
 P_ADD, P_MUL, P_UNARY, P_POW, P_AWAIT, P_PRIMARY, P_ATOM = 10, 11, 12, 13, 14, 15, 16
@@ -156,7 +166,13 @@ def dotted(text: str) -> cst.BaseExpression:
 
 def attr(value: cst.BaseExpression, attribute: str) -> cst.Attribute:
     """``value.attribute``."""
-    return cst.Attribute(value=wrap(value, P_PRIMARY), attr=name(attribute))
+    node = _new(cst.Attribute)
+    _set(node, "value", wrap(value, P_PRIMARY))
+    _set(node, "attr", name(attribute))
+    _set(node, "dot", _DEFAULT_DOT)
+    _set(node, "lpar", ())
+    _set(node, "rpar", ())
+    return node
 
 
 def index(value: cst.BaseExpression, key: cst.BaseExpression) -> cst.Subscript:
@@ -216,12 +232,21 @@ def call(
 
 def await_(expr: cst.BaseExpression) -> cst.Await:
     """``await expr`` (``expr`` as given: wrap it first where it binds looser)."""
-    return cst.Await(expr, whitespace_after_await=SPACE)
+    node = _new(cst.Await)
+    _set(node, "expression", expr)
+    _set(node, "lpar", ())
+    _set(node, "rpar", ())
+    _set(node, "whitespace_after_await", SPACE)
+    return node
 
 
 def line(statement: cst.BaseSmallStatement) -> cst.SimpleStatementLine:
     """A statement on a line of its own."""
-    return cst.SimpleStatementLine([statement], trailing_whitespace=END_OF_LINE)
+    node = _new(cst.SimpleStatementLine)
+    _set(node, "body", [statement])
+    _set(node, "leading_lines", ())
+    _set(node, "trailing_whitespace", END_OF_LINE)
+    return node
 
 
 def block(body: Sequence[cst.BaseStatement]) -> cst.IndentedBlock:
@@ -231,10 +256,15 @@ def block(body: Sequence[cst.BaseStatement]) -> cst.IndentedBlock:
 
 def assign(target: cst.BaseAssignTargetExpression, value: cst.BaseExpression) -> cst.Assign:
     """``target = value``."""
-    return cst.Assign(
-        [cst.AssignTarget(target, whitespace_before_equal=SPACE, whitespace_after_equal=SPACE)],
-        value,
-    )
+    assign_target = _new(cst.AssignTarget)
+    _set(assign_target, "target", target)
+    _set(assign_target, "whitespace_before_equal", SPACE)
+    _set(assign_target, "whitespace_after_equal", SPACE)
+    node = _new(cst.Assign)
+    _set(node, "targets", [assign_target])
+    _set(node, "value", value)
+    _set(node, "semicolon", _DEFAULT_SEMICOLON)
+    return node
 
 
 def dict_(elements: Sequence[cst.BaseDictElement]) -> cst.Dict:
@@ -244,9 +274,13 @@ def dict_(elements: Sequence[cst.BaseDictElement]) -> cst.Dict:
 
 def dict_element(key: cst.BaseExpression, value: cst.BaseExpression) -> cst.DictElement:
     """``key: value`` in a dict."""
-    return cst.DictElement(
-        key, value, whitespace_before_colon=NO_SPACE, whitespace_after_colon=SPACE
-    )
+    node = _new(cst.DictElement)
+    _set(node, "key", key)
+    _set(node, "value", value)
+    _set(node, "comma", _DEFAULT_COMMA)
+    _set(node, "whitespace_before_colon", NO_SPACE)
+    _set(node, "whitespace_after_colon", SPACE)
+    return node
 
 
 def binop(
@@ -380,9 +414,6 @@ def _text_fields(cls: type) -> tuple[str, ...]:
     if found is None:
         found = _TEXT_FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
     return found
-
-
-_DEFAULT_DOT = cst.Attribute.__dataclass_fields__["dot"].default
 
 
 def _reference(expr: cst.BaseExpression) -> bool:

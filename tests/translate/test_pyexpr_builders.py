@@ -1,0 +1,34 @@
+"""The pyexpr builders that skip libcst's validation make the nodes libcst's constructors make."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import libcst as cst
+
+from converters.translate import pyexpr as px
+
+
+def _same(fast: cst.CSTNode, slow: cst.CSTNode) -> None:
+    assert type(fast) is type(slow)
+    assert fast.deep_equals(slow)
+    for f in dataclasses.fields(slow):  # every field set, none left to a missing default
+        getattr(fast, f.name)
+    assert cst.Module([]).code_for_node(fast) == cst.Module([]).code_for_node(slow)
+
+
+def test_fast_builders_match_libcst() -> None:
+    a, b = px.name("a"), px.name("b")
+    _same(px.attr(a, "b"), cst.Attribute(value=a, attr=cst.Name("b")))
+    _same(px.await_(a), cst.Await(a, whitespace_after_await=px.SPACE))
+    _same(px.line(cst.Pass()), cst.SimpleStatementLine([cst.Pass()]))
+    _same(
+        px.assign(a, b),
+        cst.Assign([cst.AssignTarget(a, whitespace_before_equal=px.SPACE)], b),
+    )
+    _same(px.dict_element(a, b), cst.DictElement(a, b))
+    # a parenthesized value keeps its parentheses below the attribute
+    _same(
+        px.attr(px.ifexp(a, a, b), "c"),
+        cst.Attribute(value=px.paren(px.ifexp(a, a, b)), attr=cst.Name("c")),
+    )
