@@ -32,3 +32,45 @@ def test_fast_builders_match_libcst() -> None:
         px.attr(px.ifexp(a, a, b), "c"),
         cst.Attribute(value=px.paren(px.ifexp(a, a, b)), attr=cst.Name("c")),
     )
+
+
+def test_fast_calls_strings_and_fstrings_match_libcst() -> None:
+    a, b = px.name("a"), px.name("b")
+    arg_a = cst.Arg(a, whitespace_after_star=px.NO_SPACE, whitespace_after_arg=px.NO_SPACE)
+    _same(px.arg(a), arg_a)
+    _same(
+        px.arg(a, "k"),
+        cst.Arg(
+            a,
+            keyword=cst.Name("k"),
+            whitespace_after_star=px.NO_SPACE,
+            whitespace_after_arg=px.NO_SPACE,
+        ),
+    )
+    _same(
+        px.call("f", a, k=b),
+        cst.Call(
+            cst.Name("f"),
+            [arg_a, px.arg(b, "k")],
+            whitespace_after_func=px.NO_SPACE,
+            whitespace_before_args=px.NO_SPACE,
+        ),
+    )
+    _same(px.call(a, px.arg(b)), cst.Call(a, [px.arg(b)], whitespace_before_args=px.NO_SPACE))
+    _same(px.string('say "hi"\n'), cst.SimpleString('"say \\"hi\\"\\n"'))
+    _same(px.string("x", "'"), cst.SimpleString("'x'"))
+    _same(
+        px.block([cst.SimpleStatementLine([cst.Pass()])]),
+        cst.IndentedBlock([cst.SimpleStatementLine([cst.Pass()])]),
+    )
+    _same(px.dict_([]), cst.Dict([], lbrace=cst.LeftCurlyBrace(), rbrace=cst.RightCurlyBrace()))
+    _same(
+        px.fstring(["x {", a, "}"]),
+        cst.FormattedString(
+            [
+                cst.FormattedStringText("x {{"),
+                cst.FormattedStringExpression(a),
+                cst.FormattedStringText("}}"),
+            ]
+        ),
+    )
