@@ -394,6 +394,10 @@ _HTTP_CLIENT = (
 )
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
 def _finish_body(
     t: FunctionTranslator, node: Node, prologue: list[cst.BaseStatement]
 ) -> list[cst.BaseStatement]:
@@ -410,15 +414,17 @@ def _finish_body(
         helpers = t.helpers
         body = [*(map(_parenthesize, helpers) if t.comprehensions else helpers), *body]
     if t.uses_http:
-        body = [
-            cst.With(
-                items=_HTTP_CLIENT,
-                body=px.block(body),
-                asynchronous=px.ASYNC,
-                whitespace_after_with=px.SPACE,
-                whitespace_before_colon=px.NO_SPACE,
-            )
-        ]
+        # one item, no comma, a space after `with`: what libcst's _validate checks, so skipped
+        http = _new(cst.With)
+        _set(http, "items", _HTTP_CLIENT)
+        _set(http, "body", px.block(body))
+        _set(http, "asynchronous", px.ASYNC)
+        _set(http, "leading_lines", ())
+        _set(http, "lpar", cst.MaybeSentinel.DEFAULT)
+        _set(http, "rpar", cst.MaybeSentinel.DEFAULT)
+        _set(http, "whitespace_after_with", px.SPACE)
+        _set(http, "whitespace_before_colon", px.NO_SPACE)
+        body = [http]
     if not any(isinstance(s, cst.SimpleStatementLine | cst.BaseCompoundStatement) for s in body):
         body = [px.line(cst.Return(cst.Name("None")))]
     return body

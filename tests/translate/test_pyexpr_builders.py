@@ -74,3 +74,38 @@ def test_fast_calls_strings_and_fstrings_match_libcst() -> None:
             ]
         ),
     )
+
+
+def test_fast_definition_matches_libcst() -> None:
+    from converters.translate.hook import _annotation, _async_def, _param
+
+    body = px.block([px.line(cst.Pass())])
+    fast = _async_def(
+        "run",
+        [_param("input", cst.Name("Model")), _param("context", None)],
+        _annotation(cst.Name("Any")),
+        body,
+        (),
+    )
+    slow = cst.FunctionDef(
+        name=cst.Name("run"),
+        params=cst.Parameters(
+            params=[
+                cst.Param(
+                    cst.Name("input"),
+                    annotation=cst.Annotation(cst.Name("Model")),
+                    whitespace_after_star=px.NO_SPACE,
+                    whitespace_after_param=px.NO_SPACE,
+                ),
+                cst.Param(
+                    cst.Name("context"),
+                    whitespace_after_star=px.NO_SPACE,
+                    whitespace_after_param=px.NO_SPACE,
+                ),
+            ]
+        ),
+        returns=cst.Annotation(cst.Name("Any")),
+        body=body,
+        asynchronous=cst.Asynchronous(),
+    )
+    _same(fast, slow)
