@@ -313,7 +313,7 @@ def translate_dynamic(
             stmts = translator.statements(body_node.named_children)
         else:
             value, _ = translator.expr(body_node)
-            stmts = [px.line(cst.Return(value))]
+            stmts = [px.line(px.return_(value))]
         if translator.uses_http:
             raise translator.fail("`fetch` in a dynamic agent argument", node)
     except Unsupported as exc:
@@ -408,7 +408,7 @@ def _finish_body(
         stmts = t.statements(body_node.named_children)
     else:
         value, _ = t.expr(body_node)
-        stmts = [px.line(cst.Return(value))]
+        stmts = [px.line(px.return_(value))]
     body = _drop_unused(prologue + stmts, t.comprehensions)  # parenthesized as well
     if t.helpers:
         helpers = t.helpers
@@ -426,7 +426,7 @@ def _finish_body(
         _set(http, "whitespace_before_colon", px.NO_SPACE)
         body = [http]
     if not any(isinstance(s, cst.SimpleStatementLine | cst.BaseCompoundStatement) for s in body):
-        body = [px.line(cst.Return(cst.Name("None")))]
+        body = [px.line(px.return_(cst.Name("None")))]
     return body
 
 

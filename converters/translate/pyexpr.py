@@ -36,6 +36,7 @@ __all__ = [
     "number",
     "paren",
     "prec",
+    "return_",
     "string",
     "wrap",
 ]
@@ -271,6 +272,15 @@ def line(statement: cst.BaseSmallStatement) -> cst.SimpleStatementLine:
     _set(node, "body", [statement])
     _set(node, "leading_lines", ())
     _set(node, "trailing_whitespace", END_OF_LINE)
+    return node
+
+
+def return_(value: cst.BaseExpression) -> cst.Return:
+    """``return value`` (libcst's default whitespace after ``return``, which it never refuses)."""
+    node = _new(cst.Return)
+    _set(node, "value", value)
+    _set(node, "whitespace_after_return", _DEFAULT)
+    _set(node, "semicolon", _DEFAULT)
     return node
 
 

@@ -412,7 +412,7 @@ class FunctionTranslator:
                 body = self.block_statements(body_node)
             else:
                 value, _ = self.expr(body_node)
-                body = [_line(cst.Return(value))]
+                body = [_line(px.return_(value))]
             body = params[1] + body
             returns = node.child_by_field_name("return_type")
             declared = ts_annotation_type(self.text(returns) if returns else None)
@@ -561,7 +561,7 @@ class FunctionTranslator:
                 return [_line(cst.Return())]
             expr, ty = self.expr(value)
             self.func.returns.append(ty)
-            return [_line(cst.Return(expr))]
+            return [_line(px.return_(expr))]
         if kind == "if_statement":
             return [self.if_statement(node)]
         if kind == "throw_statement":
@@ -2119,7 +2119,7 @@ def _line(stmt: cst.BaseSmallStatement) -> cst.SimpleStatementLine:
 
 
 def _assign(name: str, value: cst.BaseExpression) -> cst.SimpleStatementLine:
-    return _line(px.assign(cst.Name(name), value))
+    return _line(px.assign(px.name(name), value))
 
 
 def _annotation(ty: Ty) -> cst.BaseExpression | None:

@@ -109,3 +109,7 @@ def test_fast_definition_matches_libcst() -> None:
         asynchronous=cst.Asynchronous(),
     )
     _same(fast, slow)
+
+
+def test_fast_return_matches_libcst() -> None:
+    _same(px.return_(px.name("a")), cst.Return(cst.Name("a")))
