@@ -521,7 +521,8 @@ _NO_NAMES = frozenset(
 )  # fmt: skip
 # per libcst node class: the fields a name may be below (bounded: one entry a class)
 _NAME_FIELDS: dict[type, tuple[str, ...]] = {}
-# per class of a field's value: whether it is a libcst node (bounded: one entry a class)
+# per class of a field's value: whether it is a libcst node a name may be in or below (bounded:
+# one entry a class)
 _IS_NODE: dict[type, bool] = {str: False, type(None): False}
 
 
@@ -589,7 +590,11 @@ def _name_counts(stmt: cst.CSTNode, counts: dict[str, int], step: int = 1) -> bo
             else:
                 known = is_node(cls)
                 if known is None:
-                    known = _IS_NODE[cls] = issubclass(cls, cst.CSTNode)
+                    # a node with no field a name may be below (a string, an operator) is a
+                    # leaf here: never pushed
+                    known = _IS_NODE[cls] = issubclass(cls, cst.CSTNode) and (
+                        cls is name_type or bool(_name_fields(cls))
+                    )
                 if known:
                     push(value)
     return comprehension
