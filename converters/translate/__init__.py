@@ -313,7 +313,7 @@ def translate_dynamic(
             stmts = translator.statements(body_node.named_children)
         else:
             value, _ = translator.expr(body_node)
-            stmts = [px.line(cst.Return(value))]
+            stmts = [px.line(px.return_(value))]
         if translator.uses_http:
             raise translator.fail("`fetch` in a dynamic agent argument", node)
     except Unsupported as exc:
@@ -394,6 +394,10 @@ _HTTP_CLIENT = (
 )
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
 def _finish_body(
     t: FunctionTranslator, node: Node, prologue: list[cst.BaseStatement]
 ) -> list[cst.BaseStatement]:
@@ -404,22 +408,25 @@ def _finish_body(
         stmts = t.statements(body_node.named_children)
     else:
         value, _ = t.expr(body_node)
-        stmts = [px.line(cst.Return(value))]
-    body = _drop_unused(prologue + stmts)  # parenthesized as well
+        stmts = [px.line(px.return_(value))]
+    body = _drop_unused(prologue + stmts, t.comprehensions)  # parenthesized as well
     if t.helpers:
-        body = [_parenthesize(h) for h in t.helpers] + body
+        helpers = t.helpers
+        body = [*(map(_parenthesize, helpers) if t.comprehensions else helpers), *body]
     if t.uses_http:
-        body = [
-            cst.With(
-                items=_HTTP_CLIENT,
-                body=px.block(body),
-                asynchronous=px.ASYNC,
-                whitespace_after_with=px.SPACE,
-                whitespace_before_colon=px.NO_SPACE,
-            )
-        ]
+        # one item, no comma, a space after `with`: what libcst's _validate checks, so skipped
+        http = _new(cst.With)
+        _set(http, "items", _HTTP_CLIENT)
+        _set(http, "body", px.block(body))
+        _set(http, "asynchronous", px.ASYNC)
+        _set(http, "leading_lines", ())
+        _set(http, "lpar", cst.MaybeSentinel.DEFAULT)
+        _set(http, "rpar", cst.MaybeSentinel.DEFAULT)
+        _set(http, "whitespace_after_with", px.SPACE)
+        _set(http, "whitespace_before_colon", px.NO_SPACE)
+        body = [http]
     if not any(isinstance(s, cst.SimpleStatementLine | cst.BaseCompoundStatement) for s in body):
-        body = [px.line(cst.Return(cst.Name("None")))]
+        body = [px.line(px.return_(cst.Name("None")))]
     return body
 
 
@@ -514,7 +521,8 @@ _NO_NAMES = frozenset(
 )  # fmt: skip
 # per libcst node class: the fields a name may be below (bounded: one entry a class)
 _NAME_FIELDS: dict[type, tuple[str, ...]] = {}
-# per class of a field's value: whether it is a libcst node (bounded: one entry a class)
+# per class of a field's value: whether it is a libcst node a name may be in or below (bounded:
+# one entry a class)
 _IS_NODE: dict[type, bool] = {str: False, type(None): False}
 
 
@@ -582,25 +590,35 @@ def _name_counts(stmt: cst.CSTNode, counts: dict[str, int], step: int = 1) -> bo
             else:
                 known = is_node(cls)
                 if known is None:
-                    known = _IS_NODE[cls] = issubclass(cls, cst.CSTNode)
+                    # a node with no field a name may be below (a string, an operator) is a
+                    # leaf here: never pushed
+                    known = _IS_NODE[cls] = issubclass(cls, cst.CSTNode) and (
+                        cls is name_type or bool(_name_fields(cls))
+                    )
                 if known:
                     push(value)
     return comprehension
 
 
-def _drop_unused(body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+def _drop_unused(
+    body: list[cst.BaseStatement], comprehensions: bool = True
+) -> list[cst.BaseStatement]:
     """Remove top-level assignments of plain reads whose name is never used (destructuring);
-    statements with a comprehension come back through ``_Parenthesize``."""
-    names: dict[str, int] = {}
-    plain: set[int] = set()
+    statements with a comprehension come back through ``_Parenthesize`` (``comprehensions``:
+    whether the body may hold one at all)."""
     # the statements that may go (`name = a.b[0]`), by id, with the name they assign
     candidates: dict[int, str] = {}
     for stmt in body:
-        if not _name_counts(stmt, names):
-            plain.add(id(stmt))
         target = _plain_read_target(stmt)
         if target is not None:
             candidates[id(stmt)] = target
+    if not candidates:  # no name to count: only the comprehensions are left to look at
+        return [_parenthesize(stmt) for stmt in body] if comprehensions else body
+    names: dict[str, int] = {}
+    plain: set[int] = set()
+    for stmt in body:
+        if not _name_counts(stmt, names):
+            plain.add(id(stmt))
     while candidates:
         dropped = [
             stmt

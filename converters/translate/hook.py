@@ -204,20 +204,53 @@ def _add_function(
     # the comment goes on the definition as it is built when no TODO comment waits before it
     # (the order Scope.add would give): no copy of the node to attach it afterwards
     waiting = bool(scope.pending)
-    definition = cst.FunctionDef(
-        name=cst.Name(name),
-        params=cst.Parameters(params=[_param(p, a) for p, a in params]),
-        returns=_annotation(returns) if returns is not None else None,
-        body=px.block(result.body),
-        asynchronous=px.ASYNC,
-        whitespace_after_def=px.SPACE,
-        whitespace_after_name=px.NO_SPACE,
-        whitespace_before_params=px.NO_SPACE,
-        whitespace_before_colon=px.NO_SPACE,
-        whitespace_after_type_parameters=px.NO_SPACE,
-        leading_lines=() if waiting else comment_lines([comment]),
+    definition = _async_def(
+        name,
+        [_param(p, a) for p, a in params],
+        _annotation(returns) if returns is not None else None,
+        px.block(result.body),
+        () if waiting else comment_lines([comment]),
     )
     scope.add(definition, [comment] if waiting else None)
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _async_def(
+    name: str,
+    params: list[cst.Param],
+    returns: cst.Annotation | None,
+    body: cst.IndentedBlock,
+    leading_lines: Sequence[cst.EmptyLine],
+) -> cst.FunctionDef:
+    """``async def name(params) -> returns:`` with ``body``, built without libcst's _validate:
+    it checks the name's parentheses, the space after ``def``, the type parameters and the
+    parameters' stars, defaults and order, and here there are none of them but the one space."""
+    parameters = _new(cst.Parameters)
+    _set(parameters, "params", params)
+    _set(parameters, "star_arg", cst.MaybeSentinel.DEFAULT)
+    _set(parameters, "kwonly_params", ())
+    _set(parameters, "star_kwarg", None)
+    _set(parameters, "posonly_params", ())
+    _set(parameters, "posonly_ind", cst.MaybeSentinel.DEFAULT)
+    node = _new(cst.FunctionDef)
+    _set(node, "name", cst.Name(name))
+    _set(node, "params", parameters)
+    _set(node, "body", body)
+    _set(node, "decorators", ())
+    _set(node, "returns", returns)
+    _set(node, "asynchronous", px.ASYNC)
+    _set(node, "leading_lines", leading_lines)
+    _set(node, "lines_after_decorators", ())
+    _set(node, "whitespace_after_def", px.SPACE)
+    _set(node, "whitespace_after_name", px.NO_SPACE)
+    _set(node, "whitespace_before_params", px.NO_SPACE)
+    _set(node, "whitespace_before_colon", px.NO_SPACE)
+    _set(node, "type_parameters", None)
+    _set(node, "whitespace_after_type_parameters", px.NO_SPACE)
+    return node
 
 
 # the parameter names of translated functions (``input``, ``context``, ``ctx``), one node each
@@ -252,12 +285,16 @@ def _param(text: str, annotation: cst.BaseExpression | None) -> cst.Param:
     key = _plain_name(annotation) if annotation is not None else None
     found = _PARAMS.get((text, key)) if key is not None else None
     if found is None:
-        found = cst.Param(
-            _param_name(text),
-            annotation=_annotation(annotation) if annotation is not None else None,
-            whitespace_after_star=px.NO_SPACE,
-            whitespace_after_param=px.NO_SPACE,
-        )
+        # no default, `=` or star: nothing for libcst's _validate to check
+        found = _new(cst.Param)
+        _set(found, "name", _param_name(text))
+        _set(found, "annotation", _annotation(annotation) if annotation is not None else None)
+        _set(found, "equal", cst.MaybeSentinel.DEFAULT)
+        _set(found, "default", None)
+        _set(found, "comma", cst.MaybeSentinel.DEFAULT)
+        _set(found, "star", cst.MaybeSentinel.DEFAULT)
+        _set(found, "whitespace_after_star", px.NO_SPACE)
+        _set(found, "whitespace_after_param", px.NO_SPACE)
         if key is not None and len(_PARAMS) < _MAX_SHARED:
             _PARAMS[text, key] = found
     return found
@@ -267,7 +304,10 @@ def _annotation(expr: cst.BaseExpression) -> cst.Annotation:
     key = _plain_name(expr)
     found = _ANNOTATIONS.get(key) if key is not None else None
     if found is None:
-        found = cst.Annotation(expr, whitespace_after_indicator=px.SPACE)
+        found = _new(cst.Annotation)  # libcst checks nothing on an annotation
+        _set(found, "annotation", expr)
+        _set(found, "whitespace_before_indicator", cst.MaybeSentinel.DEFAULT)
+        _set(found, "whitespace_after_indicator", px.SPACE)
         if key is not None and len(_ANNOTATIONS) < _MAX_SHARED:
             _ANNOTATIONS[key] = found
     return found

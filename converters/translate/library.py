@@ -705,33 +705,33 @@ def _array_method(
         if method == "filter" and callback.type == "identifier" and t.text(callback) == "Boolean":
             name = t.temp("item")
             test = t.truth(cst.Name(name), item)
-            comp = cst.CompFor(target=cst.Name(name), iter=base, ifs=[cst.CompIf(test)])
+            comp = t.comprehension(cst.Name(name), base, test)
             return cst.ListComp(cst.Name(name), comp), list_of(item.with_nullable(False))
         target, iterable, expr, ty, first = _comprehension_parts(t, node, base, item, callback)
         if method == "map":
-            return cst.ListComp(expr, cst.CompFor(target=target, iter=iterable)), list_of(ty)
+            return cst.ListComp(expr, t.comprehension(target, iterable)), list_of(ty)
         test = t.truth(expr, ty)
         if method == "filter":
-            comp = cst.CompFor(target=target, iter=iterable, ifs=[cst.CompIf(test)])
+            comp = t.comprehension(target, iterable, test)
             return cst.ListComp(cst.Name(first), comp), bty
         if method == "find":
-            comp = cst.CompFor(target=target, iter=iterable, ifs=[cst.CompIf(test)])
+            comp = t.comprehension(target, iterable, test)
             gen = cst.GeneratorExp(cst.Name(first), comp)
             return px.call("next", gen, cst.Name("None")), item.with_nullable()
         if method == "findIndex":
             index_name = t.temp("index")
             if isinstance(target, cst.Tuple):
                 raise t.fail("findIndex with an index parameter", node)
-            comp = cst.CompFor(
-                target=cst.Tuple(
+            comp = t.comprehension(
+                cst.Tuple(
                     [cst.Element(cst.Name(index_name)), cst.Element(target)], lpar=[], rpar=[]
                 ),
-                iter=px.call("enumerate", base),
-                ifs=[cst.CompIf(test)],
+                px.call("enumerate", base),
+                test,
             )
             gen = cst.GeneratorExp(cst.Name(index_name), comp)
             return px.call("next", gen, px.number(-1)), INT
-        comp = cst.CompFor(target=target, iter=iterable)
+        comp = t.comprehension(target, iterable)
         return px.call("any" if method == "some" else "all", cst.GeneratorExp(test, comp)), BOOL
     if method == "reduce":
         if len(args) != 2:

@@ -36,6 +36,7 @@ __all__ = [
     "number",
     "paren",
     "prec",
+    "return_",
     "string",
     "wrap",
 ]
@@ -52,6 +53,17 @@ _LBRACE = cst.LeftCurlyBrace(whitespace_after=NO_SPACE)
 _RBRACE = cst.RightCurlyBrace(whitespace_before=NO_SPACE)
 _LBRACKET = cst.LeftSquareBracket(whitespace_after=NO_SPACE)
 _RBRACKET = cst.RightSquareBracket(whitespace_before=NO_SPACE)
+
+# Nodes of the fixed shapes below are built without libcst's ``_validate``: it checks only what
+# these builders always give (no parentheses, one assignment target, a space after ``await``), and
+# it is a third of the cost of making a node. The fields are set as the dataclass ``__init__``
+# sets them, every field given.
+_new = object.__new__
+_set = object.__setattr__
+_DEFAULT = cst.MaybeSentinel.DEFAULT
+_DEFAULT_SEMICOLON = cst.Assign.__dataclass_fields__["semicolon"].default
+_DEFAULT_COMMA = cst.DictElement.__dataclass_fields__["comma"].default
+_DEFAULT_DOT = cst.Attribute.__dataclass_fields__["dot"].default
 
 # precedence levels (higher binds tighter)
 P_LAMBDA, P_IFEXP, P_OR, P_AND, P_NOT, P_CMP = 0, 1, 2, 3, 4, 5
@@ -156,7 +168,13 @@ def dotted(text: str) -> cst.BaseExpression:
 
 def attr(value: cst.BaseExpression, attribute: str) -> cst.Attribute:
     """``value.attribute``."""
-    return cst.Attribute(value=wrap(value, P_PRIMARY), attr=name(attribute))
+    node = _new(cst.Attribute)
+    _set(node, "value", wrap(value, P_PRIMARY))
+    _set(node, "attr", name(attribute))
+    _set(node, "dot", _DEFAULT_DOT)
+    _set(node, "lpar", ())
+    _set(node, "rpar", ())
+    return node
 
 
 def index(value: cst.BaseExpression, key: cst.BaseExpression) -> cst.Subscript:
@@ -172,12 +190,15 @@ def index(value: cst.BaseExpression, key: cst.BaseExpression) -> cst.Subscript:
 
 def arg(value: cst.BaseExpression, keyword: str | None = None) -> cst.Arg:
     """An argument ``value`` (``keyword=value`` when ``keyword`` is given)."""
-    return cst.Arg(
-        value,
-        keyword=cst.Name(keyword) if keyword is not None else None,
-        whitespace_after_star=NO_SPACE,
-        whitespace_after_arg=NO_SPACE,
-    )
+    node = _new(cst.Arg)
+    _set(node, "value", value)
+    _set(node, "keyword", cst.Name(keyword) if keyword is not None else None)
+    _set(node, "equal", _DEFAULT)
+    _set(node, "comma", _DEFAULT)
+    _set(node, "star", "")
+    _set(node, "whitespace_after_star", NO_SPACE)
+    _set(node, "whitespace_after_arg", NO_SPACE)
+    return node
 
 
 # callees given as dotted text (``jsrt.js_str``, ``httpx.AsyncClient``), built once each: the
@@ -201,52 +222,111 @@ def call(
     **kwargs: cst.BaseExpression,
 ) -> cst.Call:
     """``func(*args, **kwargs)``; ``func`` may be dotted text."""
-    callee = _callee(func) if isinstance(func, str) else wrap(func, P_PRIMARY)
-    arguments = [a if isinstance(a, cst.Arg) else arg(wrap(a, 0)) for a in args]
-    arguments += [arg(wrap(v, 0), k) for k, v in kwargs.items()]
-    if len(arguments) == 1 and isinstance(arguments[0].value, cst.GeneratorExp):
+    callee = _callee(func) if type(func) is str else wrap(func, P_PRIMARY)
+    given = False  # whether an argument came built (its order is then for libcst to check)
+    arguments: list[cst.Arg] = []
+    for a in args:
+        if type(a) is cst.Arg:
+            given = True
+            arguments.append(a)
+        else:
+            arguments.append(arg(wrap(a, 0)))  # type: ignore[arg-type]
+    if kwargs:
+        arguments += [arg(wrap(v, 0), k) for k, v in kwargs.items()]
+    if len(arguments) == 1 and type(arguments[0].value) is cst.GeneratorExp:
         # f(x for x in y): a lone generator argument needs no parentheses of its own
         arguments = [
             arguments[0].with_changes(value=arguments[0].value.with_changes(lpar=[], rpar=[]))
         ]
-    return cst.Call(
-        func=callee, args=arguments, whitespace_after_func=NO_SPACE, whitespace_before_args=NO_SPACE
-    )
+    if given:
+        return cst.Call(
+            func=callee,
+            args=arguments,
+            whitespace_after_func=NO_SPACE,
+            whitespace_before_args=NO_SPACE,
+        )
+    # positional arguments, then keyword ones, all built here: the order libcst checks
+    node = _new(cst.Call)
+    _set(node, "func", callee)
+    _set(node, "args", arguments)
+    _set(node, "lpar", ())
+    _set(node, "rpar", ())
+    _set(node, "whitespace_after_func", NO_SPACE)
+    _set(node, "whitespace_before_args", NO_SPACE)
+    return node
 
 
 def await_(expr: cst.BaseExpression) -> cst.Await:
     """``await expr`` (``expr`` as given: wrap it first where it binds looser)."""
-    return cst.Await(expr, whitespace_after_await=SPACE)
+    node = _new(cst.Await)
+    _set(node, "expression", expr)
+    _set(node, "lpar", ())
+    _set(node, "rpar", ())
+    _set(node, "whitespace_after_await", SPACE)
+    return node
 
 
 def line(statement: cst.BaseSmallStatement) -> cst.SimpleStatementLine:
     """A statement on a line of its own."""
-    return cst.SimpleStatementLine([statement], trailing_whitespace=END_OF_LINE)
+    node = _new(cst.SimpleStatementLine)
+    _set(node, "body", [statement])
+    _set(node, "leading_lines", ())
+    _set(node, "trailing_whitespace", END_OF_LINE)
+    return node
+
+
+def return_(value: cst.BaseExpression) -> cst.Return:
+    """``return value`` (libcst's default whitespace after ``return``, which it never refuses)."""
+    node = _new(cst.Return)
+    _set(node, "value", value)
+    _set(node, "whitespace_after_return", _DEFAULT)
+    _set(node, "semicolon", _DEFAULT)
+    return node
 
 
 def block(body: Sequence[cst.BaseStatement]) -> cst.IndentedBlock:
     """An indented block of ``body``."""
-    return cst.IndentedBlock(body, header=END_OF_LINE)
+    node = _new(cst.IndentedBlock)
+    _set(node, "body", body)
+    _set(node, "header", END_OF_LINE)
+    _set(node, "indent", None)
+    _set(node, "footer", ())
+    return node
 
 
 def assign(target: cst.BaseAssignTargetExpression, value: cst.BaseExpression) -> cst.Assign:
     """``target = value``."""
-    return cst.Assign(
-        [cst.AssignTarget(target, whitespace_before_equal=SPACE, whitespace_after_equal=SPACE)],
-        value,
-    )
+    assign_target = _new(cst.AssignTarget)
+    _set(assign_target, "target", target)
+    _set(assign_target, "whitespace_before_equal", SPACE)
+    _set(assign_target, "whitespace_after_equal", SPACE)
+    node = _new(cst.Assign)
+    _set(node, "targets", [assign_target])
+    _set(node, "value", value)
+    _set(node, "semicolon", _DEFAULT_SEMICOLON)
+    return node
 
 
 def dict_(elements: Sequence[cst.BaseDictElement]) -> cst.Dict:
     """``{...}`` of ``elements``."""
-    return cst.Dict(elements, lbrace=_LBRACE, rbrace=_RBRACE)
+    node = _new(cst.Dict)
+    _set(node, "elements", elements)
+    _set(node, "lbrace", _LBRACE)
+    _set(node, "rbrace", _RBRACE)
+    _set(node, "lpar", ())
+    _set(node, "rpar", ())
+    return node
 
 
 def dict_element(key: cst.BaseExpression, value: cst.BaseExpression) -> cst.DictElement:
     """``key: value`` in a dict."""
-    return cst.DictElement(
-        key, value, whitespace_before_colon=NO_SPACE, whitespace_after_colon=SPACE
-    )
+    node = _new(cst.DictElement)
+    _set(node, "key", key)
+    _set(node, "value", value)
+    _set(node, "comma", _DEFAULT_COMMA)
+    _set(node, "whitespace_before_colon", NO_SPACE)
+    _set(node, "whitespace_after_colon", SPACE)
+    return node
 
 
 def binop(
@@ -340,7 +420,13 @@ def _escape(text: str, quote: str) -> str:
 
 def string(text: str, quote: str = '"') -> cst.SimpleString:
     """A one-line Python string literal whose value is exactly ``text``."""
-    return cst.SimpleString(quote + _escape(text, quote) + quote)
+    if quote != '"' and quote != "'":
+        return cst.SimpleString(quote + _escape(text, quote) + quote)
+    node = _new(cst.SimpleString)  # one quote, escaped within: the literal libcst checks for
+    _set(node, "value", quote + _escape(text, quote) + quote)
+    _set(node, "lpar", ())
+    _set(node, "rpar", ())
+    return node
 
 
 def number(value: int | float) -> cst.BaseExpression:
@@ -380,9 +466,6 @@ def _text_fields(cls: type) -> tuple[str, ...]:
     if found is None:
         found = _TEXT_FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
     return found
-
-
-_DEFAULT_DOT = cst.Attribute.__dataclass_fields__["dot"].default
 
 
 def _reference(expr: cst.BaseExpression) -> bool:
@@ -485,9 +568,14 @@ def _single_quote_strings(expr: cst.BaseExpression, nodes: list[cst.CSTNode]) ->
 
 
 def _formatted(expr: cst.BaseExpression) -> cst.FormattedStringExpression:
-    return cst.FormattedStringExpression(
-        expr, whitespace_before_expression=NO_SPACE, whitespace_after_expression=NO_SPACE
-    )
+    node = _new(cst.FormattedStringExpression)  # no conversion: nothing for libcst to check
+    _set(node, "expression", expr)
+    _set(node, "conversion", None)
+    _set(node, "format_spec", None)
+    _set(node, "whitespace_before_expression", NO_SPACE)
+    _set(node, "whitespace_after_expression", NO_SPACE)
+    _set(node, "equal", None)
+    return node
 
 
 def fstring(
@@ -505,7 +593,9 @@ def fstring(
         if isinstance(part, str):
             if part:
                 text = _escape(part, '"').replace("{", "{{").replace("}", "}}")
-                pieces.append(cst.FormattedStringText(text))
+                piece = _new(cst.FormattedStringText)
+                _set(piece, "value", text)
+                pieces.append(piece)
         else:
             if _reference(part):
                 pieces.append(_formatted(part))
@@ -520,7 +610,13 @@ def fstring(
                 break
             pieces.append(_formatted(wrap(inner, P_IFEXP)))
     if fits:
-        return cst.FormattedString(parts=pieces, start='f"', end='"')
+        node = _new(cst.FormattedString)  # `f"` and `"`: the quotes libcst checks for
+        _set(node, "parts", pieces)
+        _set(node, "start", 'f"')
+        _set(node, "end", '"')
+        _set(node, "lpar", ())
+        _set(node, "rpar", ())
+        return node
     result: cst.BaseExpression | None = None
     for part in parts:
         if isinstance(part, str) and not part:

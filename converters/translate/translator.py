@@ -162,6 +162,9 @@ class FunctionTranslator:
         self.last_return: Ty = ANY  # the return type of the function translated last
         # `x.m() if x is not None else None` built for `x?.m()` where m() never gives null
         self.non_null_guards: set[int] = set()
+        # whether a comprehension was built (only then are statements checked for the
+        # parentheses their conditions and iterables may need)
+        self.comprehensions = False
 
     # -- errors and positions ----------------------------------------------------------------
     def fail(self, what: str, node: Node) -> Unsupported:
@@ -372,6 +375,18 @@ class FunctionTranslator:
         self.pop_block()
         self._funcs.pop()
 
+    def comprehension(
+        self,
+        target: cst.BaseAssignTargetExpression,
+        iterable: cst.BaseExpression,
+        test: cst.BaseExpression | None = None,
+    ) -> cst.CompFor:
+        """``for target in iterable [if test]`` (every comprehension of a body is built here)."""
+        self.comprehensions = True
+        if test is None:
+            return cst.CompFor(target=target, iter=iterable)
+        return cst.CompFor(target=target, iter=iterable, ifs=[cst.CompIf(test)])
+
     def use(self, module: str) -> None:
         """Record an import the translated code needs."""
         self.imports.add(module)
@@ -397,7 +412,7 @@ class FunctionTranslator:
                 body = self.block_statements(body_node)
             else:
                 value, _ = self.expr(body_node)
-                body = [_line(cst.Return(value))]
+                body = [_line(px.return_(value))]
             body = params[1] + body
             returns = node.child_by_field_name("return_type")
             declared = ts_annotation_type(self.text(returns) if returns else None)
@@ -546,7 +561,7 @@ class FunctionTranslator:
                 return [_line(cst.Return())]
             expr, ty = self.expr(value)
             self.func.returns.append(ty)
-            return [_line(cst.Return(expr))]
+            return [_line(px.return_(expr))]
         if kind == "if_statement":
             return [self.if_statement(node)]
         if kind == "throw_statement":
@@ -2104,7 +2119,7 @@ def _line(stmt: cst.BaseSmallStatement) -> cst.SimpleStatementLine:
 
 
 def _assign(name: str, value: cst.BaseExpression) -> cst.SimpleStatementLine:
-    return _line(px.assign(cst.Name(name), value))
+    return _line(px.assign(px.name(name), value))
 
 
 def _annotation(ty: Ty) -> cst.BaseExpression | None:
