@@ -43,9 +43,22 @@ def _comment_text(text: str) -> str:
     return ("# " + text).rstrip() if text else "#"
 
 
+# shared leaf nodes for comment lines, given where libcst would build a default per line
+_NO_SPACE = cst.SimpleWhitespace("")
+_NEWLINE = cst.Newline()
+
+
 def comment_lines(lines: Iterable[str]) -> list[cst.EmptyLine]:
     """Comment lines (``# ...``) to put before a statement; each text becomes one line."""
-    return [cst.EmptyLine(indent=True, comment=cst.Comment(_comment_text(line))) for line in lines]
+    return [
+        cst.EmptyLine(
+            indent=True,
+            whitespace=_NO_SPACE,
+            comment=cst.Comment(_comment_text(line)),
+            newline=_NEWLINE,
+        )
+        for line in lines
+    ]
 
 
 def source_comment_lines(source: str, *, limit: int = 200) -> list[str]:
