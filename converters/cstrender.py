@@ -1123,6 +1123,7 @@ def _small_statements(body: Sequence[Any], cx: Ctx) -> str:
 _LINE_TEXT: dict[int, tuple[cst.SimpleStatementLine, str]] = {}
 _LINE_TEXT_MAX = 16384
 _NEWLINES = ("\n", "\r\n", "\r")
+_LINE = cst.SimpleStatementLine
 
 
 def _line_text(node: cst.SimpleStatementLine, cx: Ctx) -> str | None:
@@ -1223,7 +1224,19 @@ def _indented_block(node: cst.IndentedBlock, cx: Ctx) -> str:
     inner: Ctx = (cx[0] + (cx[1] if indent is None else indent), cx[1], cx[2])
     body = node.body
     if body:
-        text = header + "".join([g[type(s)](s, inner) for s in body])
+        # _simple_statement_line's cache hit, inlined: most lines of a model class are shared
+        cached = _LINE_TEXT
+        prefix = inner[0]
+        newline = cx[2]
+        parts = []
+        for statement in body:
+            if type(statement) is _LINE:
+                hit = cached.get(id(statement))
+                if hit is not None:
+                    parts.append(prefix + hit[1] + newline)
+                    continue
+            parts.append(g[type(statement)](statement, inner))
+        text = header + "".join(parts)
     else:
         text = header + inner[0] + "pass" + cx[2]
     footer = node.footer

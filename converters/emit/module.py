@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import functools
 import json
 import os
@@ -120,8 +119,7 @@ class ModuleBuilder:
             # a copy with other leading lines: nothing libcst validates depends on them, so the
             # copy skips the re-validation ``with_changes`` does (measurable over thousands)
             lines = (*comment_lines(comments), *statement.leading_lines)
-            statement = copy.copy(statement)
-            object.__setattr__(statement, "leading_lines", lines)
+            statement = cstfast.replace(statement, leading_lines=lines)
         self.body.append(statement)
 
     def _import_statements(self) -> list[cst.BaseStatement]:
