@@ -1371,7 +1371,13 @@ def _class_def(node: cst.ClassDef, cx: Ctx) -> str:
     else:
         text = "class" + _w(after_class, cx) + _node(name, cx) + _w(after_name, cx)
         text += _type_parameters_of(node, cx)
-    text = _definition_opening(node, cx) + text
+    leading = node.leading_lines
+    if node.decorators or node.lines_after_decorators:
+        text = _definition_opening(node, cx) + text
+    elif leading:  # _definition_opening without decorators, inlined
+        text = "".join([_G[type(line)](line, cx) for line in leading]) + cx[0] + text
+    else:
+        text = cx[0] + text
     bases = node.bases
     keywords = node.keywords
     lpar = node.lpar

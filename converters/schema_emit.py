@@ -613,6 +613,7 @@ _RESERVED_FIELDS = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def pascal_case(name: str) -> str:
     """``weather-tool`` / ``weather_tool`` / ``weatherTool`` -> ``WeatherTool``."""
     if name.isascii() and name.isalnum():  # one part: what the split below gives
