@@ -10,13 +10,15 @@ node class (``converters.cstrender``). The text they produce is the text libcst 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, TypeVar
 
 import libcst as cst
 
 from converters.cstrender import FastState, render
 
-__all__ = ["code", "contains", "walk"]
+__all__ = ["code", "contains", "replace", "walk"]
+
+NodeT = TypeVar("NodeT", bound=cst.CSTNode)
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
 _IS_NODE: dict[type, bool] = {}
@@ -61,6 +63,21 @@ def walk(node: cst.CSTNode) -> list[cst.CSTNode]:
 def contains(node: cst.CSTNode, types: type | tuple[type, ...]) -> bool:
     """Whether ``node`` or a node below it is an instance of ``types``."""
     return any(isinstance(n, types) for n in walk(node))
+
+
+def replace(template: NodeT, **changes: Any) -> NodeT:
+    """A copy of ``template`` with ``changes``, built without libcst's validation.
+
+    Only for changes that cannot make the node invalid, e.g. another ``Name`` or body in a
+    ``ClassDef`` built (and validated) once with every other field fixed: libcst's dataclass
+    ``__init__`` and ``_validate`` cost more than the node's fields, thousands of times over.
+    """
+    cls = type(template)
+    node = object.__new__(cls)
+    setattr_ = object.__setattr__
+    for name in _fields(cls):
+        setattr_(node, name, changes[name] if name in changes else getattr(template, name))
+    return node
 
 
 def code(node: cst.CSTNode, module: cst.Module | None = None) -> str:

@@ -552,8 +552,9 @@ def _param(node: cst.Param, cx: Ctx, default_star: str | None, default_comma: bo
         text += _ANNOTATION[type(annotation)](annotation, cx, ":")
     equal = node.equal
     default = node.default
-    if equal is _DEFAULT and default is not None:
-        text += " = "
+    if equal is _DEFAULT:
+        if default is not None:
+            text += " = "
     elif isinstance(equal, cst.AssignEqual):
         text += _node(equal, cx)
     if default is not None:
@@ -575,7 +576,7 @@ def _parameters(node: cst.Parameters, cx: Ctx) -> str:
     parts = [p[type(param)](param, cx, "", True) for param in posonly]
     more = star_included or len(params) > 0 or len(kwonly) > 0 or star_kwarg is not None
     slash = node.posonly_ind
-    if isinstance(slash, cst.ParamSlash):
+    if slash is not _DEFAULT and isinstance(slash, cst.ParamSlash):
         parts.append(_COMMA[type(slash)](slash, cx, more))
     elif len(posonly) > 0:
         parts.append("/, " if more else "/")
@@ -1122,6 +1123,7 @@ def _small_statements(body: Sequence[Any], cx: Ctx) -> str:
 _LINE_TEXT: dict[int, tuple[cst.SimpleStatementLine, str]] = {}
 _LINE_TEXT_MAX = 16384
 _NEWLINES = ("\n", "\r\n", "\r")
+_LINE = cst.SimpleStatementLine
 
 
 def _line_text(node: cst.SimpleStatementLine, cx: Ctx) -> str | None:
@@ -1203,12 +1205,38 @@ _G[cst.SimpleStatementSuite] = _simple_statement_suite
 
 def _indented_block(node: cst.IndentedBlock, cx: Ctx) -> str:
     g = _G
-    header = g[type(node.header)](node.header, cx)
+    header = node.header
+    if type(header) is cst.TrailingWhitespace:  # _trailing_whitespace, inlined for the usual one
+        ws = header.whitespace
+        newline = header.newline
+        if (
+            type(ws) is _SW
+            and header.comment is None
+            and type(newline) is cst.Newline
+            and newline.value is None
+        ):
+            header = ws.value + cx[2]
+        else:
+            header = _trailing_whitespace(header, cx)
+    else:
+        header = g[type(header)](header, cx)
     indent = node.indent
     inner: Ctx = (cx[0] + (cx[1] if indent is None else indent), cx[1], cx[2])
     body = node.body
     if body:
-        text = header + "".join([g[type(s)](s, inner) for s in body])
+        # _simple_statement_line's cache hit, inlined: most lines of a model class are shared
+        cached = _LINE_TEXT
+        prefix = inner[0]
+        newline = cx[2]
+        parts = []
+        for statement in body:
+            if type(statement) is _LINE:
+                hit = cached.get(id(statement))
+                if hit is not None:
+                    parts.append(prefix + hit[1] + newline)
+                    continue
+            parts.append(g[type(statement)](statement, inner))
+        text = header + "".join(parts)
     else:
         text = header + inner[0] + "pass" + cx[2]
     footer = node.footer
@@ -1294,8 +1322,15 @@ def _decorator(node: cst.Decorator, cx: Ctx) -> str:
 
 def _definition_opening(node: Any, cx: Ctx) -> str:
     """Comment lines, decorators and the lines after them, then the first line's indentation."""
-    text = _lines(node.leading_lines, cx) + _lines(node.decorators, cx)
-    return text + _lines(node.lines_after_decorators, cx) + cx[0]
+    leading = node.leading_lines
+    decorators = node.decorators
+    after = node.lines_after_decorators
+    text = _all(leading, cx) if leading else ""
+    if decorators:
+        text += _all(decorators, cx)
+    if after:
+        text += _all(after, cx)
+    return text + cx[0]
 
 
 def _type_parameters_of(node: Any, cx: Ctx) -> str:
@@ -1336,7 +1371,13 @@ def _class_def(node: cst.ClassDef, cx: Ctx) -> str:
     else:
         text = "class" + _w(after_class, cx) + _node(name, cx) + _w(after_name, cx)
         text += _type_parameters_of(node, cx)
-    text = _definition_opening(node, cx) + text
+    leading = node.leading_lines
+    if node.decorators or node.lines_after_decorators:
+        text = _definition_opening(node, cx) + text
+    elif leading:  # _definition_opening without decorators, inlined
+        text = "".join([_G[type(line)](line, cx) for line in leading]) + cx[0] + text
+    else:
+        text = cx[0] + text
     bases = node.bases
     keywords = node.keywords
     lpar = node.lpar
@@ -1345,7 +1386,7 @@ def _class_def(node: cst.ClassDef, cx: Ctx) -> str:
             text += "("
     elif isinstance(lpar, cst.LeftParen):
         text += _node(lpar, cx)
-    text += _import_names([*bases, *keywords], cx)
+    text += _import_names([*bases, *keywords] if keywords else bases, cx)
     rpar = node.rpar
     if isinstance(rpar, MaybeSentinel):
         if bases or keywords:
@@ -1375,7 +1416,11 @@ def _with(node: cst.With, cx: Ctx) -> str:
     needs_paren = False
     for item in items:
         comma = item.comma
-        if isinstance(comma, cst.Comma) and isinstance(comma.whitespace_after, _LINE_BREAKS):
+        if (
+            comma is not _DEFAULT
+            and isinstance(comma, cst.Comma)
+            and isinstance(comma.whitespace_after, _LINE_BREAKS)
+        ):
             needs_paren = True
             break
     text = _opening(node, cx)
@@ -1384,13 +1429,13 @@ def _with(node: cst.With, cx: Ctx) -> str:
         text += _node(asynchronous, cx)
     text += "with" + _w(node.whitespace_after_with, cx)
     lpar = node.lpar
-    if isinstance(lpar, cst.LeftParen):
+    if lpar is not _DEFAULT and isinstance(lpar, cst.LeftParen):
         text += _node(lpar, cx)
     elif needs_paren:
         text += "("
     text += _import_names(items, cx)
     rpar = node.rpar
-    if isinstance(rpar, cst.RightParen):
+    if rpar is not _DEFAULT and isinstance(rpar, cst.RightParen):
         text += _node(rpar, cx)
     elif needs_paren:
         text += ")"

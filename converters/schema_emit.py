@@ -24,6 +24,7 @@ from typing import Any
 
 import libcst as cst
 
+from converters import cstfast
 from converters.ir import SchemaNode, ZodEffect
 
 __all__ = [
@@ -612,6 +613,7 @@ _RESERVED_FIELDS = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def pascal_case(name: str) -> str:
     """``weather-tool`` / ``weather_tool`` / ``weatherTool`` -> ``WeatherTool``."""
     if name.isascii() and name.isalnum():  # one part: what the split below gives
@@ -764,6 +766,7 @@ class PydanticModule:
         self._imports: dict[str, set[str]] = {}
         self._extra_statements: list[cst.BaseStatement] = []
         self._forward: set[str] = set()
+        self._name_nodes: dict[str, cst.Name] = {}  # see name_node
 
     # public ------------------------------------------------------------------------------------
     def add_model(self, node: SchemaNode, class_name: str) -> str:
@@ -1427,17 +1430,20 @@ class PydanticModule:
             )
         if not body:
             body.append(cst.SimpleStatementLine([cst.Pass()]))
-        # every whitespace given, from shared nodes: libcst would build (and validate) each default
-        return cst.ClassDef(
-            name=cst.Name(spec.name),
+        # the class validated once per base, with this class's name and body: libcst checks
+        # nothing about either (a Name from _claim has no parentheses; a body has no indent)
+        return cstfast.replace(
+            _class_template(spec.base),
+            name=self.name_node(spec.name),
             body=cst.IndentedBlock(body=body, header=_LINE_END),
-            bases=[_base_arg(spec.base)],
-            leading_lines=[_BLANK_LINE, _BLANK_LINE],
-            whitespace_after_class=_SPACE,
-            whitespace_after_name=_NO_SPACE,
-            whitespace_before_colon=_NO_SPACE,
-            whitespace_after_type_parameters=_NO_SPACE,
         )
+
+    def name_node(self, name: str) -> cst.Name:
+        """A ``Name`` node for a class name of this module, one per name (nodes are immutable)."""
+        node = self._name_nodes.get(name)
+        if node is None:
+            node = self._name_nodes[name] = cst.Name(name)
+        return node
 
     @property
     def helper_statements(self) -> list[cst.BaseStatement]:
@@ -1605,6 +1611,21 @@ def _name(value: str) -> cst.Name:
 @functools.lru_cache(maxsize=64)
 def _base_arg(base: str) -> cst.Arg:
     return cst.Arg(_name(base), whitespace_after_star=_NO_SPACE, whitespace_after_arg=_NO_SPACE)
+
+
+@functools.lru_cache(maxsize=64)
+def _class_template(base: str) -> cst.ClassDef:
+    """``class _(base):`` after two blank lines, every whitespace given from shared nodes."""
+    return cst.ClassDef(
+        name=cst.Name("_"),
+        body=cst.IndentedBlock(body=[], header=_LINE_END),
+        bases=[_base_arg(base)],
+        leading_lines=[_BLANK_LINE, _BLANK_LINE],
+        whitespace_after_class=_SPACE,
+        whitespace_after_name=_NO_SPACE,
+        whitespace_before_colon=_NO_SPACE,
+        whitespace_after_type_parameters=_NO_SPACE,
+    )
 
 
 @functools.lru_cache(maxsize=16384)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import functools
 import json
 import os
@@ -43,9 +42,22 @@ def _comment_text(text: str) -> str:
     return ("# " + text).rstrip() if text else "#"
 
 
+# shared leaf nodes for comment lines, given where libcst would build a default per line
+_NO_SPACE = cst.SimpleWhitespace("")
+_NEWLINE = cst.Newline()
+
+
 def comment_lines(lines: Iterable[str]) -> list[cst.EmptyLine]:
     """Comment lines (``# ...``) to put before a statement; each text becomes one line."""
-    return [cst.EmptyLine(indent=True, comment=cst.Comment(_comment_text(line))) for line in lines]
+    return [
+        cst.EmptyLine(
+            indent=True,
+            whitespace=_NO_SPACE,
+            comment=cst.Comment(_comment_text(line)),
+            newline=_NEWLINE,
+        )
+        for line in lines
+    ]
 
 
 def source_comment_lines(source: str, *, limit: int = 200) -> list[str]:
@@ -107,8 +119,7 @@ class ModuleBuilder:
             # a copy with other leading lines: nothing libcst validates depends on them, so the
             # copy skips the re-validation ``with_changes`` does (measurable over thousands)
             lines = (*comment_lines(comments), *statement.leading_lines)
-            statement = copy.copy(statement)
-            object.__setattr__(statement, "leading_lines", lines)
+            statement = cstfast.replace(statement, leading_lines=lines)
         self.body.append(statement)
 
     def _import_statements(self) -> list[cst.BaseStatement]:

@@ -98,6 +98,19 @@ def test_code_is_libcst_code(indent: str) -> None:
     assert cstfast.code(expression) == empty.code_for_node(expression)
 
 
+def test_replace_is_with_changes_without_validation() -> None:
+    template = cst.parse_statement("class A(B):\n    x: int\n")
+    assert isinstance(template, cst.ClassDef)
+    name = cst.Name("C")
+    copied = cstfast.replace(template, name=name)
+    assert copied is not template and type(copied) is cst.ClassDef
+    assert copied.name is name and copied.body is template.body
+    assert copied.deep_equals(template.with_changes(name=name))
+    assert cstfast.code(copied) == cst.Module([copied]).code
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        copied.name = template.name  # type: ignore[misc]
+
+
 def test_young_objects_only_restores_the_collector() -> None:
     before = gc.get_threshold(), gc.get_freeze_count()
     with young_objects_only():
