@@ -449,6 +449,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         if i == 0:
             print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    pairs = zip(stages["raw tree-sitter parse"], stages["convert --jobs 1"], strict=True)
+    print(
+        "Rounds (raw parse s / convert --jobs 1 s): "
+        + ", ".join(f"{raw[0]:.2f} / {one[0]:.2f}" for raw, one in pairs)
+    )
     one, two = rows[2], rows[3]
     ratio = statistics.median(round_ratios)
     verdict = "met" if ratio <= TARGET_RATIO else "missed"
