@@ -162,6 +162,23 @@ def _trailing_whitespace(node: cst.TrailingWhitespace, cx: Ctx) -> str:
     return text + _G[type(newline)](newline, cx)
 
 
+def _line_end(node: cst.TrailingWhitespace, cx: Ctx) -> str:
+    """The end of a statement line or block header; the usual one (spaces and the default
+    newline, no comment) without ``_trailing_whitespace``'s general path."""
+    if type(node) is cst.TrailingWhitespace:
+        ws = node.whitespace
+        newline = node.newline
+        if (
+            type(ws) is _SW
+            and node.comment is None
+            and type(newline) is cst.Newline
+            and newline.value is None
+        ):
+            return ws.value + cx[2]
+        return _trailing_whitespace(node, cx)
+    return _G[type(node)](node, cx)  # type: ignore[unreachable]
+
+
 def _empty_line(node: cst.EmptyLine, cx: Ctx) -> str:
     ws = node.whitespace
     text = ws.value if type(ws) is _SW else _w(ws, cx)
@@ -1177,18 +1194,7 @@ def _simple_statement_line_uncached(node: cst.SimpleStatementLine, cx: Ctx) -> s
         text += _SMALL[type(statement)](statement, cx, False)
     else:
         text += _small_statements(body, cx)
-    trailing = node.trailing_whitespace
-    if type(trailing) is cst.TrailingWhitespace:
-        ws = trailing.whitespace
-        newline = trailing.newline
-        if (
-            type(ws) is _SW
-            and trailing.comment is None
-            and type(newline) is cst.Newline
-            and newline.value is None
-        ):
-            return text + ws.value + cx[2]
-    return text + _G[type(trailing)](trailing, cx)
+    return text + _line_end(node.trailing_whitespace, cx)
 
 
 def _simple_statement_suite(node: cst.SimpleStatementSuite, cx: Ctx) -> str:
@@ -1205,21 +1211,7 @@ _G[cst.SimpleStatementSuite] = _simple_statement_suite
 
 def _indented_block(node: cst.IndentedBlock, cx: Ctx) -> str:
     g = _G
-    header = node.header
-    if type(header) is cst.TrailingWhitespace:  # _trailing_whitespace, inlined for the usual one
-        ws = header.whitespace
-        newline = header.newline
-        if (
-            type(ws) is _SW
-            and header.comment is None
-            and type(newline) is cst.Newline
-            and newline.value is None
-        ):
-            header = ws.value + cx[2]
-        else:
-            header = _trailing_whitespace(header, cx)
-    else:
-        header = g[type(header)](header, cx)
+    header = _line_end(node.header, cx)
     indent = node.indent
     inner: Ctx = (cx[0] + (cx[1] if indent is None else indent), cx[1], cx[2])
     body = node.body

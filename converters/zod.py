@@ -1465,48 +1465,45 @@ _SCHEMA_DEFAULTS: dict[str, Any] = {
 }
 
 
+def _blank_fields() -> dict[str, Any]:
+    """Every field's default, with new containers for the fields that have a default factory
+    (checked against the model in the tests)."""
+    fields = _SCHEMA_DEFAULTS.copy()
+    fields["properties"] = {}
+    fields["members"] = []
+    fields["values"] = []
+    fields["constraints"] = {}
+    fields["refinements"] = []
+    fields["transforms"] = []
+    fields["effects"] = []
+    fields["modifiers"] = []
+    return fields
+
+
+def _built(fields: dict[str, Any], fields_set: set[str]) -> SchemaNode:
+    node = _new_object(SchemaNode)
+    _set_dict(node, fields)
+    _set_fields_set(node, fields_set)
+    _set_extra(node, None)
+    _set_private(node, None)
+    return node
+
+
 def _schema(**values: Any) -> SchemaNode:
     """``SchemaNode(**values)`` for values the reader built itself (already of the fields' types
     and not shared with anything else), without validation: the same fields, defaults and
     fields-set as the validating constructor."""
-    fields = _SCHEMA_DEFAULTS.copy()
-    # the fields with a default factory (checked against the model in the tests)
-    fields["properties"] = {}
-    fields["members"] = []
-    fields["values"] = []
-    fields["constraints"] = {}
-    fields["refinements"] = []
-    fields["transforms"] = []
-    fields["effects"] = []
-    fields["modifiers"] = []
+    fields = _blank_fields()
     fields.update(values)
-    node = _new_object(SchemaNode)
-    _set_dict(node, fields)
-    _set_fields_set(node, set(values))
-    _set_extra(node, None)
-    _set_private(node, None)
-    return node
+    return _built(fields, set(values))
 
 
 def _primitive(kind: str, loc: Loc) -> SchemaNode:
     """``_schema(type=kind, loc=loc)``, the reader's most common node, without keywords."""
-    fields = _SCHEMA_DEFAULTS.copy()
+    fields = _blank_fields()
     fields["type"] = kind
     fields["loc"] = loc
-    fields["properties"] = {}
-    fields["members"] = []
-    fields["values"] = []
-    fields["constraints"] = {}
-    fields["refinements"] = []
-    fields["transforms"] = []
-    fields["effects"] = []
-    fields["modifiers"] = []
-    node = _new_object(SchemaNode)
-    _set_dict(node, fields)
-    _set_fields_set(node, {"type", "loc"})
-    _set_extra(node, None)
-    _set_private(node, None)
-    return node
+    return _built(fields, {"type", "loc"})
 
 
 def _deep_partial(reader: _Reader, node: SchemaNode) -> SchemaNode:
