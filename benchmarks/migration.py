@@ -33,8 +33,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-__all__ = ["Row", "generate_project", "main", "measure"]
+__all__ = ["Row", "generate_project", "main", "timed"]
+
+T = TypeVar("T")
 
 _FIELD_SHAPES = (
     "z.string().describe('{d}')",
@@ -223,55 +226,27 @@ def _cpu_now() -> float:
     return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
-def measure_cpu(
-    fn: Callable[[], object], repeat: int, cleanup: Callable[[], object] | None = None
-) -> tuple[float, float]:
-    """Best wall-clock time of ``repeat`` runs of ``fn``, and the CPU time of that run
-    (this process and the worker and ruff processes it waited for); ``cleanup`` runs after each
-    run, outside the timing."""
-    best = (float("inf"), float("nan"))
-    for _ in range(repeat):
-        start, cpu = time.perf_counter(), _cpu_now()
-        fn()
-        wall = time.perf_counter() - start
-        if cleanup is not None:
-            cleanup()
-        if wall < best[0]:
-            best = (wall, _cpu_now() - cpu)
-    return best
+def timed(fn: Callable[[], object]) -> tuple[float, float]:
+    """One run of ``fn``: its wall-clock seconds and CPU seconds (this process and the processes it
+    waited for)."""
+    start, cpu = time.perf_counter(), _cpu_now()
+    fn()
+    return time.perf_counter() - start, _cpu_now() - cpu
 
 
-def measure(fn: Callable[[], object], repeat: int) -> float:
-    """Best wall-clock time of ``repeat`` runs of ``fn``."""
-    return measure_cpu(fn, repeat)[0]
-
-
-def _one_core(fn: Callable[[], object]) -> Callable[[], object]:
-    """``fn`` run on one CPU (this process and the ruff processes it starts), where the OS lets us
+def _one_core(fn: Callable[[], T]) -> Callable[[], T]:
+    """``fn`` run on one CPU (this process and the processes it starts), where the OS lets us
     choose: issue 3's target is on one core."""
     if not hasattr(os, "sched_setaffinity"):  # pragma: no cover - not Linux
         return fn
 
-    def run() -> None:
+    def run() -> T:
         cpus = os.sched_getaffinity(0)
         os.sched_setaffinity(0, {min(cpus)})
         try:
-            fn()
+            return fn()
         finally:
             os.sched_setaffinity(0, cpus)
-
-    return run
-
-
-def _one_core_timed(fn: Callable[[], tuple[float, float]]) -> Callable[[], tuple[float, float]]:
-    """``_one_core`` for a run that returns its own timing (the processes it starts inherit the
-    CPU it is pinned to)."""
-    result: list[tuple[float, float]] = []
-    pinned = _one_core(lambda: result.append(fn()))
-
-    def run() -> tuple[float, float]:
-        pinned()
-        return result.pop()
 
     return run
 
@@ -402,15 +377,15 @@ def main(argv: list[str] | None = None) -> int:
         # convert to the same round's raw parse is the fair one (the verdict takes their median).
         parse = _one_core(_raw_parse(paths))
         work = Path(tmp)
-        timed = {
-            "scan": _one_core_timed(_Stage("scan", project, work)),
-            "convert --jobs 1": _one_core_timed(_Stage("convert", project, work, 1)),
+        stage_runs = {
+            "scan": _one_core(_Stage("scan", project, work)),
+            "convert --jobs 1": _one_core(_Stage("convert", project, work, 1)),
             "convert --jobs 2": _Stage("convert", project, work, 2),
         }
         stages: dict[str, list[tuple[float, float]]] = {"raw tree-sitter parse": []}
         for _ in range(args.repeat):
-            stages["raw tree-sitter parse"].append(measure_cpu(parse, 1))
-            for stage, run in timed.items():
+            stages["raw tree-sitter parse"].append(timed(parse))
+            for stage, run in stage_runs.items():
                 stages.setdefault(stage, []).append(run())
         floor, _ = min(stages["raw tree-sitter parse"])
         rows = []
