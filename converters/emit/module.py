@@ -240,7 +240,54 @@ def format_modules(sources: dict[str, str], *, first_party: str) -> Formatted:
         "--target-version",
         "py311",
     ]
-    with tempfile.TemporaryDirectory(prefix="lumos-migrate-fmt-") as tmp:
+    parent = _scratch_parent(sum(map(len, sources.values())))
+    try:
+        return _format_in(parent, sources, ruff, config, first_party)
+    except OSError:
+        if parent is None:
+            raise
+        # the RAM-backed folder filled up or refused us: the usual temporary folder then
+        return _format_in(None, sources, ruff, config, first_party)
+
+
+# room asked of a RAM-backed folder for the scratch tree: formatting about doubles the text, and
+# ruff adds its cache; and never the last of it, which other programs share
+_SCRATCH_FACTOR = 4
+_SCRATCH_SPARE = 64 * 1024 * 1024
+
+
+def _scratch_parent(size: int) -> str | None:
+    """The folder for the formatting scratch tree: ``/dev/shm`` when it exists, is writable and
+    has room, and no temporary folder was chosen (``TMPDIR``, ``TEMP``, ``TMP``); else ``None``,
+    Python's usual temporary folder.
+
+    Hundreds of small files written, formatted in place and read back cost far less in memory
+    than on a disk file system (the scratch tree of a 3000-tool project: a third of a second less).
+    """
+    if any(os.environ.get(name) for name in ("TMPDIR", "TEMP", "TMP")):
+        return None
+    shm = "/dev/shm"
+    try:
+        if not os.access(shm, os.W_OK | os.X_OK):
+            return None
+        stats = os.statvfs(shm)
+    except OSError:
+        return None
+    if stats.f_bavail * stats.f_frsize < size * _SCRATCH_FACTOR + _SCRATCH_SPARE:
+        return None
+    return shm
+
+
+def _format_in(
+    parent: str | None,
+    sources: dict[str, str],
+    ruff: list[str],
+    config: list[str],
+    first_party: str,
+) -> Formatted:
+    """``format_modules`` with its scratch tree in ``parent`` (None: the usual temporary folder)."""
+    result = Formatted()
+    with tempfile.TemporaryDirectory(prefix="lumos-migrate-fmt-", dir=parent) as tmp:
         root = Path(tmp)
         folders: set[str] = set()
         for rel, text in sources.items():
