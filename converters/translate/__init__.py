@@ -105,10 +105,33 @@ class NotTranslated:
         return f"{self.construct} at {self.loc.file}:{self.loc.line}:{self.loc.column}"
 
 
+# the module read last, as (source object, grammar, its parse, the parse's root node): the tools
+# of one file come in a row with the same source object (one entry, so bounded)
+_LAST_MODULE: list[Any] = [None, None, None, None]
+
+
 def _parse_module(source: str | bytes, language: Language) -> Syntax:
     """One parse per module: every function of a file is translated from the same tree (the one
     the scan made, when it is still kept)."""
-    return parse_shared(source, language)
+    last = _LAST_MODULE
+    if last[0] is source and last[1] == language:
+        return last[2]  # type: ignore[no-any-return]
+    syntax = parse_shared(source, language)
+    last[:] = [source, language, syntax, syntax.root]
+    return syntax
+
+
+def _root(syntax: Syntax) -> Node:
+    """``syntax.root``, kept for the module read last (each call of it makes a new node)."""
+    last = _LAST_MODULE
+    if last[2] is syntax:
+        return last[3]  # type: ignore[no-any-return]
+    return syntax.root
+
+
+def _has_errors(syntax: Syntax) -> bool:
+    """``syntax.has_errors``, read from the kept root of the module read last."""
+    return _root(syntax).has_error
 
 
 _FUNCTIONS: weakref.WeakKeyDictionary[Syntax, list[Node]] = weakref.WeakKeyDictionary()
@@ -126,7 +149,7 @@ def _functions(syntax: Syntax) -> list[Node]:
 def _find_function(syntax: Syntax, line: int, column: int, text: str) -> Node | None:
     point = (line - 1, column - 1)
     found: Node | None = None
-    node: Node | None = syntax.root.descendant_for_point_range(point, point)
+    node: Node | None = _root(syntax).descendant_for_point_range(point, point)
     while node is not None and node.start_point == point:  # up to the outermost function there
         if node.type in _FUNCTION_TYPES:
             found = node
@@ -191,7 +214,7 @@ def translate_step_execute(
     the project's step bindings to their ids, for ``getStepResult(step)``.
     """
     syntax, node, offset, path = _locate(function, module_source, file)
-    if node is None or (syntax.has_errors and _error_inside(syntax, node)):
+    if node is None or (_has_errors(syntax) and _error_inside(syntax, node)):
         return NotTranslated("source with syntax errors", _where(function, path))
     # unvalidated input (0.x workflows run without input validation, as they did) is whatever
     # the previous step returned: JSON
@@ -258,7 +281,7 @@ def translate_execute(
     types the input (a pydantic model built from it); None means the input is a plain dict.
     """
     syntax, node, offset, path = _locate(function, module_source, file)
-    if node is None or (syntax.has_errors and _error_inside(syntax, node)):
+    if node is None or (_has_errors(syntax) and _error_inside(syntax, node)):
         return NotTranslated("source with syntax errors", _where(function, path))
     translator = FunctionTranslator(syntax, line_offset=offset, resolve=resolve)
     input_ty: Ty = (
@@ -299,7 +322,7 @@ def translate_dynamic(
     constant imported from another project file (None when it is not one).
     """
     syntax, node, offset, path = _locate(function, module_source, file)
-    if node is None or (syntax.has_errors and _error_inside(syntax, node)):
+    if node is None or (_has_errors(syntax) and _error_inside(syntax, node)):
         return NotTranslated("source with syntax errors", _where(function, path))
     translator = FunctionTranslator(syntax, line_offset=offset, imported=imported)
     try:
@@ -425,9 +448,19 @@ def _finish_body(
         _set(http, "whitespace_after_with", px.SPACE)
         _set(http, "whitespace_before_colon", px.NO_SPACE)
         body = [http]
-    if not any(isinstance(s, cst.SimpleStatementLine | cst.BaseCompoundStatement) for s in body):
-        body = [px.line(px.return_(cst.Name("None")))]
-    return body
+    for stmt in body:
+        # the exact classes first: isinstance() on libcst's abstract classes is slow
+        if type(stmt) in _STATEMENT_TYPES or isinstance(
+            stmt, cst.SimpleStatementLine | cst.BaseCompoundStatement
+        ):
+            return body
+    return [px.line(px.return_(cst.Name("None")))]
+
+
+# statement classes the translator builds, each a SimpleStatementLine or a BaseCompoundStatement
+_STATEMENT_TYPES = frozenset(
+    {cst.SimpleStatementLine, cst.With, cst.If, cst.For, cst.While, cst.Try, cst.FunctionDef}
+)
 
 
 def _bind_parameters(
@@ -616,22 +649,30 @@ def _drop_unused(
         return [_parenthesize(stmt) for stmt in body] if comprehensions else body
     names: dict[str, int] = {}
     plain: set[int] = set()
-    for stmt in body:
-        if not _name_counts(stmt, names):
-            plain.add(id(stmt))
+    if comprehensions:
+        for stmt in body:
+            if not _name_counts(stmt, names):
+                plain.add(id(stmt))
+    else:  # no comprehension anywhere: every statement is plain
+        for stmt in body:
+            _name_counts(stmt, names)
     while candidates:
-        dropped = [
-            stmt
-            for stmt in body
-            if (target := candidates.get(id(stmt))) is not None and names.get(target, 0) == 1
-        ]
+        dropped: list[cst.BaseStatement] = []
+        kept: list[cst.BaseStatement] = []
+        for stmt in body:
+            target = candidates.get(id(stmt))
+            if target is not None and names.get(target, 0) == 1:
+                dropped.append(stmt)
+            else:
+                kept.append(stmt)
         if not dropped:
             break
-        gone = {id(stmt) for stmt in dropped}
-        body = [stmt for stmt in body if id(stmt) not in gone]
+        body = kept
         for stmt in dropped:  # the counts of what is left, as if counted again
             del candidates[id(stmt)]
             _name_counts(stmt, names, -1)
+    if not comprehensions:
+        return body
     return [stmt if id(stmt) in plain else _parenthesize(stmt) for stmt in body]
 
 

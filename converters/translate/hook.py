@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -169,7 +169,9 @@ def _module_source(scope: Scope, file: str) -> bytes | None:
     if isinstance(last, tuple) and last[0] == file:
         return last[1]  # type: ignore[no-any-return]
     try:
-        raw = (Path(scope.ctx.project.root) / file).read_bytes()
+        # os.path and open(): the same file as pathlib's ``root / file``, without its objects
+        with open(os.path.join(scope.ctx.project.root, file), "rb") as stream:
+            raw = stream.read()
         text = raw.decode("utf-8")  # a file that is not UTF-8 is left alone
         if b"\r" in raw:  # the newlines a text-mode read gives (universal newlines)
             raw = text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
@@ -199,8 +201,6 @@ def _add_function(
         f"Translated from {file}:{function.loc.line if function.loc else fallback.line}"
         f" by lumos-migrate [{LM372.id}]."
     )
-    from converters.emit.module import comment_lines  # converters.emit imports this module
-
     # the comment goes on the definition as it is built when no TODO comment waits before it
     # (the order Scope.add would give): no copy of the node to attach it afterwards
     waiting = bool(scope.pending)
@@ -209,13 +209,28 @@ def _add_function(
         [_param(p, a) for p, a in params],
         _annotation(returns) if returns is not None else None,
         px.block(result.body),
-        () if waiting else comment_lines([comment]),
+        () if waiting else [_comment_line(comment)],
     )
     scope.add(definition, [comment] if waiting else None)
 
 
 _new = object.__new__
 _set = object.__setattr__
+_NEWLINE = cst.Newline()
+
+
+def _comment_line(text: str) -> cst.EmptyLine:
+    """The line ``comment_lines([text])`` of ``converters.emit.module`` gives, built without
+    libcst's _validate: the comment starts with ``#`` and its line breaks are replaced here."""
+    text = text.replace("\r", "").replace("\n", " ").replace("\f", " ").replace("\v", " ")
+    comment = _new(cst.Comment)
+    _set(comment, "value", ("# " + text).rstrip() if text else "#")
+    line = _new(cst.EmptyLine)
+    _set(line, "indent", True)
+    _set(line, "whitespace", px.NO_SPACE)
+    _set(line, "comment", comment)
+    _set(line, "newline", _NEWLINE)
+    return line
 
 
 def _async_def(

@@ -126,7 +126,7 @@ def translate_call(t: FunctionTranslator, node: Node) -> E:
         return _function_call(t, node, func, args)
     assert receiver is not None
     receiver_text = t.text(receiver)
-    if _optional_call(node) or t._chain_is_optional(func):
+    if t.may_be_optional(node) and (_optional_call(node) or t._chain_is_optional(func)):
         # context?.requestContext?.get(...) is fine: the context is always there
         base, rty = t.expr(receiver)
         if (

@@ -143,6 +143,8 @@ class FunctionTranslator:
     ) -> None:
         self.syntax = syntax
         self._source = syntax.source
+        # the source as text when it is all ASCII (slices of it are the decoded slices of bytes)
+        self._ascii = syntax.ascii_text
         self.step = step  # set when translating a workflow step's execute
         self.line_offset = line_offset
         self.resolve = resolve
@@ -174,6 +176,9 @@ class FunctionTranslator:
 
     def text(self, node: Node) -> str:
         """Source text of a node (as ``Syntax.text`` reads it)."""
+        ascii_text = self._ascii
+        if ascii_text is not None:
+            return ascii_text[node.start_byte : node.end_byte]
         return self._source[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
     def parameter_patterns(self, node: Node, what: str = "the parameter") -> list[Node]:
@@ -1312,14 +1317,8 @@ class FunctionTranslator:
 
     def expr(self, node: Node, *, lenient: bool = False) -> E:
         """Translate an expression; ``lenient``: a missing key reads as None (the value is tested)."""
+        # the kinds are distinct: tested the most frequent first
         kind = node.type
-        if kind == "parenthesized_expression":
-            return self.expr(node.named_children[0], lenient=lenient)
-        if kind == "non_null_expression":  # `x!`: TypeScript's word that x is not null
-            expr, ty = self.expr(node.named_children[0], lenient=lenient)
-            return expr, ty if ty.kind in ("json", "any") else ty.with_nullable(False)
-        if kind in _PASS_THROUGH:
-            return self.expr(node.named_children[0], lenient=lenient)
         if kind == "identifier":
             ident = self.text(node)
             if ident == "undefined":
@@ -1330,32 +1329,39 @@ class FunctionTranslator:
             if var.ty.kind == "step_fn":
                 raise self.fail(f"the step function `{ident}` used as a value", node)
             return px.name(var.py), var.ty
-        if kind in ("true", "false"):
-            return cst.Name("True" if kind == "true" else "False"), BOOL
-        if kind in ("null", "undefined"):
-            return cst.Name("None"), NONE
-        if kind == "number":
-            return self.number(node)
+        if kind == "member_expression" or kind == "subscript_expression":
+            return self.access(node, lenient=lenient)
+        if kind == "call_expression":
+            return self.call(node)
         if kind == "string":
             return px.string(self.string_value(node)), STR
         if kind == "template_string":
             return self.template(node)
-        if kind == "array":
-            return self.array(node)
         if kind == "object":
             return self.object(node)
-        if kind in ("member_expression", "subscript_expression"):
-            return self.access(node, lenient=lenient)
-        if kind == "call_expression":
-            return self.call(node)
         if kind == "await_expression":
             return self.await_(node)
-        if kind == "new_expression":
-            return self.new(node)
-        if kind == "unary_expression":
-            return self.unary(node)
+        if kind == "parenthesized_expression":
+            return self.expr(node.named_children[0], lenient=lenient)
+        if kind == "non_null_expression":  # `x!`: TypeScript's word that x is not null
+            expr, ty = self.expr(node.named_children[0], lenient=lenient)
+            return expr, ty if ty.kind in ("json", "any") else ty.with_nullable(False)
+        if kind in _PASS_THROUGH:
+            return self.expr(node.named_children[0], lenient=lenient)
+        if kind == "true" or kind == "false":
+            return cst.Name("True" if kind == "true" else "False"), BOOL
+        if kind == "null" or kind == "undefined":
+            return cst.Name("None"), NONE
+        if kind == "number":
+            return self.number(node)
+        if kind == "array":
+            return self.array(node)
         if kind == "binary_expression":
             return self.binary(node)
+        if kind == "unary_expression":
+            return self.unary(node)
+        if kind == "new_expression":
+            return self.new(node)
         if kind == "ternary_expression":
             cond = node.child_by_field_name("condition")
             then = node.child_by_field_name("consequence")
@@ -1531,7 +1537,13 @@ class FunctionTranslator:
         return px.name(var.py), var.ty
 
     # member access ----------------------------------------------------------------------------
+    def may_be_optional(self, node: Node) -> bool:
+        """Whether ``node``'s text holds ``?.``: without it, no optional chain is in or below it."""
+        return self._source.find(b"?.", node.start_byte, node.end_byte) >= 0
+
     def _optional_chain(self, node: Node) -> bool:
+        if self._source.find(b"?.", node.start_byte, node.end_byte) < 0:
+            return False  # no `?.` token in its text: none among its children
         return not _OPTIONAL_MARKS.isdisjoint([c.type for c in node.children])
 
     def access(self, node: Node, *, lenient: bool = False) -> E:
@@ -1561,6 +1573,8 @@ class FunctionTranslator:
         return self.subscript(base, bty, key, node, lenient=lenient)
 
     def _chain_is_optional(self, node: Node) -> bool:
+        if self._source.find(b"?.", node.start_byte, node.end_byte) < 0:
+            return False  # the chain is inside ``node``: no `?.` token in its text, none in it
         current: Node | None = node
         while current is not None and current.type in (
             "member_expression",
