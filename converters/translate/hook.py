@@ -251,7 +251,7 @@ def _async_def(
     _set(parameters, "posonly_params", ())
     _set(parameters, "posonly_ind", cst.MaybeSentinel.DEFAULT)
     node = _new(cst.FunctionDef)
-    _set(node, "name", cst.Name(name))
+    _set(node, "name", _def_name(name))
     _set(node, "params", parameters)
     _set(node, "body", body)
     _set(node, "decorators", ())
@@ -265,6 +265,18 @@ def _async_def(
     _set(node, "whitespace_before_colon", px.NO_SPACE)
     _set(node, "type_parameters", None)
     _set(node, "whitespace_after_type_parameters", px.NO_SPACE)
+    return node
+
+
+def _def_name(text: str) -> cst.Name:
+    """``cst.Name(text)`` without libcst's _validate when ``text`` is an identifier (what it
+    checks, with the parentheses, of which there are none)."""
+    if not text.isidentifier():
+        return cst.Name(text)  # raises as libcst does
+    node = _new(cst.Name)
+    _set(node, "value", text)
+    _set(node, "lpar", ())
+    _set(node, "rpar", ())
     return node
 
 

@@ -15,6 +15,7 @@ from typing import TypeVar
 
 import libcst as cst
 
+from converters.ir import SchemaNode
 from converters.schema_emit import python_field_name
 from converters.translate import pyexpr as px
 from converters.translate.names import snake_case
@@ -78,6 +79,13 @@ _CONTEXT_ATTRS = {
     # lumos_compat.ToolStream: write()/custom() emit at once and return an awaitable; None when
     # the tool is called outside an agent run (Mastra's `writer` is undefined there too)
     "writer": ("writer", Ty("tool_writer", nullable=True)),
+}
+# fetch Response properties by their httpx.Response attributes
+_RESPONSE_ATTRS = {
+    "ok": ("is_success", BOOL),
+    "status": ("status_code", INT),
+    "statusText": ("reason_phrase", STR),
+    "headers": ("headers", Ty("headers")),
 }
 _ERRORS = {"Error": "RuntimeError", "TypeError": "TypeError", "RangeError": "ValueError"}
 _PASS_THROUGH = {"as_expression", "satisfies_expression", "non_null_expression", "type_assertion"}
@@ -167,6 +175,8 @@ class FunctionTranslator:
         # whether a comprehension was built (only then are statements checked for the
         # parentheses their conditions and iterables may need)
         self.comprehensions = False
+        # the types of the model fields read, by the id of their schema (see ``member``)
+        self._field_types: dict[int, tuple[SchemaNode, Ty]] = {}
 
     # -- errors and positions ----------------------------------------------------------------
     def fail(self, what: str, node: Node) -> Unsupported:
@@ -1702,17 +1712,18 @@ class FunctionTranslator:
             props = bty.schema.properties
             if key not in props:
                 raise self.fail(f"the field `{key}`, which the input schema does not declare", node)
-            return px.attr(base, python_field_name(key)), schema_type(props[key], self.resolve)
+            field_schema = props[key]
+            # a field read again reads as the same type: worked out once per translation (the
+            # schema kept beside it, so its id stays its own)
+            known = self._field_types.get(id(field_schema))
+            if known is None or known[0] is not field_schema:
+                known = (field_schema, schema_type(field_schema, self.resolve))
+                self._field_types[id(field_schema)] = known
+            return px.attr(base, python_field_name(key)), known[1]
         if bty.kind == "response":
-            mapping = {
-                "ok": ("is_success", BOOL),
-                "status": ("status_code", INT),
-                "statusText": ("reason_phrase", STR),
-                "headers": ("headers", Ty("headers")),
-            }
-            if key not in mapping:
+            if key not in _RESPONSE_ATTRS:
                 raise self.fail(f"the response property `{key}`", node)
-            attr, ty = mapping[key]
+            attr, ty = _RESPONSE_ATTRS[key]
             return px.attr(base, attr), ty
         if bty.kind == "context":
             if key not in _CONTEXT_ATTRS:

@@ -114,6 +114,22 @@ REQUEST_CONTEXT = Ty("request_context")
 ERROR = Ty("error")
 
 
+# the nullable scalars and the dicts of JSON, built once (types are immutable, so shared)
+_NULLABLE_SCALARS = {
+    "str": Ty("str", nullable=True),
+    "int": Ty("int", nullable=True),
+    "float": Ty("float", nullable=True),
+    "bool": Ty("bool", nullable=True),
+}
+_DICT_OF_JSON = Ty("dict", item=JSON)
+_DICT_OF_ANY = Ty("dict", item=ANY)
+
+
+def _scalar(ty: Ty, nullable: bool) -> Ty:
+    """``ty.with_nullable(nullable)`` for STR, INT, FLOAT and BOOL, without building a type."""
+    return _NULLABLE_SCALARS[ty.kind] if nullable else ty
+
+
 def list_of(item: Ty) -> Ty:
     """A list whose items have type ``item``."""
     return Ty("list", item=item)
@@ -121,6 +137,10 @@ def list_of(item: Ty) -> Ty:
 
 def dict_of(item: Ty) -> Ty:
     """A dict (a JavaScript object used as a map) whose values have type ``item``."""
+    if item is JSON:
+        return _DICT_OF_JSON
+    if item is ANY:
+        return _DICT_OF_ANY
     return Ty("dict", item=item)
 
 
@@ -144,24 +164,24 @@ def schema_type(node: SchemaNode | None, resolve: Resolver | None) -> Ty:
     if kind == "object":
         return Ty("model", schema=node, nullable=nullable)
     if kind == "string" or (kind == "enum" and all(isinstance(v, str) for v in node.values)):
-        return STR.with_nullable(nullable)
+        return _scalar(STR, nullable)
     if kind == "literal" and node.values:
         value = node.values[0]
         if isinstance(value, bool):
-            return BOOL.with_nullable(nullable)
+            return _scalar(BOOL, nullable)
         if isinstance(value, str):
-            return STR.with_nullable(nullable)
+            return _scalar(STR, nullable)
         if isinstance(value, int):
-            return INT.with_nullable(nullable)
+            return _scalar(INT, nullable)
         if isinstance(value, float):
-            return FLOAT.with_nullable(nullable)
+            return _scalar(FLOAT, nullable)
         return ANY
     if kind == "integer":
-        return INT.with_nullable(nullable)
+        return _scalar(INT, nullable)
     if kind == "number":
-        return (INT if node.constraints.get("int") else FLOAT).with_nullable(nullable)
+        return _scalar(INT if node.constraints.get("int") else FLOAT, nullable)
     if kind == "boolean":
-        return BOOL.with_nullable(nullable)
+        return _scalar(BOOL, nullable)
     if kind == "array":
         return Ty("list", item=schema_type(node.items, resolve), nullable=nullable)
     if kind == "record":
@@ -182,7 +202,7 @@ def schema_type(node: SchemaNode | None, resolve: Resolver | None) -> Ty:
             if len(kinds) == 1:
                 return members[0].with_nullable(nullable)
             if kinds <= {"int", "float"}:
-                return FLOAT.with_nullable(nullable)
+                return _scalar(FLOAT, nullable)
             return Ty("scalar", nullable=nullable)
     return Ty("opaque", nullable=True)
 
