@@ -33,6 +33,7 @@ from converters.translate.types import (
     STEP_CONTEXT,
     Resolver,
     Ty,
+    dict_of,
     schema_type,
 )
 from converters.ts import Language, Node, Syntax, language_for_path, parse, parse_shared
@@ -287,10 +288,8 @@ def translate_execute(
     input_ty: Ty = (
         schema_type(input_schema, resolve).with_nullable(False)
         if input_schema is not None
-        else Ty("dict", item=JSON)
+        else dict_of(JSON)
     )
-    if input_ty.kind != "model":
-        input_ty = Ty("dict", item=JSON) if input_schema is None else input_ty
     try:
         body = _translate(translator, node, style, input_ty, input_name, context_name)
     except Unsupported as exc:

@@ -11,7 +11,7 @@ import re
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import libcst as cst
 
@@ -134,6 +134,8 @@ E = tuple[cst.BaseExpression, Ty]
 
 # a parsed module's top-level declarations by name (dropped with the parsed module)
 _MODULE_DECLS: weakref.WeakKeyDictionary[Syntax, dict[str, Node]] = weakref.WeakKeyDictionary()
+# the last module's entry of _MODULE_DECLS, as [syntax, declarations] (one entry, so bounded)
+_LAST_DECLS: list[Any] = [None, None]
 _R = TypeVar("_R")
 
 
@@ -217,8 +219,12 @@ class FunctionTranslator:
     def _collect_module_decls(self) -> dict[str, Node]:
         # every tool of a module reads the same declarations: found once per parsed module
         # (read only: nothing adds to or removes from the mapping)
+        last = _LAST_DECLS
+        if last[0] is self.syntax:  # the module of the tool before: no weak reference made
+            return last[1]  # type: ignore[no-any-return]
         known = _MODULE_DECLS.get(self.syntax)
         if known is not None:
+            last[:] = [self.syntax, known]
             return known
         decls: dict[str, Node] = {}
         for child in self.syntax.root.named_children:
@@ -243,6 +249,7 @@ class FunctionTranslator:
                     if ident.type == "identifier":
                         decls.setdefault(self.text(ident), node)
         _MODULE_DECLS[self.syntax] = decls
+        last[:] = [self.syntax, decls]
         return decls
 
     def _walk(self, node: Node) -> Iterator[Node]:
@@ -259,15 +266,15 @@ class FunctionTranslator:
         return self._funcs[-1]
 
     def _fresh(self, wanted: str) -> str:
-        base = snake_case(wanted, fallback="value")
+        base = snake_case(wanted)  # the fallback is "value" (as a positional call, cached faster)
         if base in _MODULES or base in _BUILTINS or base in _AMBIGUOUS:
             base += "_"
-        taken = self.func.names | self._root_names
+        names, root_names = self._funcs[-1].names, self._root_names
         candidate, n = base, 2
-        while candidate in taken:
+        while candidate in names or candidate in root_names:  # no union of the two built
             candidate = f"{base}_{n}"
             n += 1
-        self.func.names.add(candidate)
+        names.add(candidate)
         return candidate
 
     def temp(self, hint: str = "value") -> str:
