@@ -648,13 +648,14 @@ def _drop_unused(
         return [_parenthesize(stmt) for stmt in body] if comprehensions else body
     names: dict[str, int] = {}
     plain: set[int] = set()
-    if comprehensions:
-        for stmt in body:
-            if not _name_counts(stmt, names):
-                plain.add(id(stmt))
-    else:  # no comprehension anywhere: every statement is plain
-        for stmt in body:
-            _name_counts(stmt, names)
+    for stmt in body:
+        target = candidates.get(id(stmt))
+        if target is not None:  # `name = <plain read>`: its names without the general walk
+            names[target] = names.get(target, 0) + 1
+            _read_name_counts(stmt.body[0].value, names)  # type: ignore[attr-defined]
+            plain.add(id(stmt))
+        elif not _name_counts(stmt, names) and comprehensions:
+            plain.add(id(stmt))
     while candidates:
         dropped: list[cst.BaseStatement] = []
         kept: list[cst.BaseStatement] = []
@@ -673,6 +674,19 @@ def _drop_unused(
     if not comprehensions:
         return body
     return [stmt if id(stmt) in plain else _parenthesize(stmt) for stmt in body]
+
+
+def _read_name_counts(expr: cst.BaseExpression, counts: dict[str, int]) -> None:
+    """What ``_name_counts`` adds for a plain read (``_pure``): its names, but an attribute's."""
+    kind = type(expr)
+    if kind is cst.Name:
+        counts[expr.value] = counts.get(expr.value, 0) + 1  # type: ignore[attr-defined]
+    elif kind is cst.Attribute:
+        _read_name_counts(expr.value, counts)  # type: ignore[attr-defined]
+    elif kind is cst.Subscript:
+        _read_name_counts(expr.value, counts)  # type: ignore[attr-defined]
+        for element in expr.slice:  # type: ignore[attr-defined]
+            _read_name_counts(element.slice.value, counts)
 
 
 def _plain_read_target(stmt: cst.BaseStatement) -> str | None:

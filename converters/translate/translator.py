@@ -514,7 +514,12 @@ class FunctionTranslator:
     def statements(self, nodes: list[Node]) -> list[cst.BaseStatement]:
         """Translate statements in the current scope; function declarations first (hoisting)."""
         out: list[cst.BaseStatement] = []
-        decls = [n for n in nodes if n.type == "function_declaration"]
+        kinds = [n.type for n in nodes]  # each read once: tree-sitter makes a new str per read
+        decls = (
+            [n for n, k in zip(nodes, kinds, strict=True) if k == "function_declaration"]
+            if "function_declaration" in kinds
+            else []
+        )
         for decl in decls:
             ident = decl.child_by_field_name("name")
             assert ident is not None
@@ -525,11 +530,11 @@ class FunctionTranslator:
             var = self._block.vars[self.text(ident)]
             out.append(self.function_def(var.py, decl))
             var.ty = Ty("function", item=self.last_return, is_async=var.ty.is_async)
-        for node in nodes:
-            if node.type in ("function_declaration", "comment", "empty_statement"):
+        for node, kind in zip(nodes, kinds, strict=True):
+            if kind in ("function_declaration", "comment", "empty_statement"):
                 continue
             out += self.statement(node)
-            if node.type == "if_statement":
+            if kind == "if_statement":
                 self._narrow_after_guard(node)
         return out
 
@@ -686,7 +691,7 @@ class FunctionTranslator:
         """``const { a, b: c = 1 } = x`` / ``const [a, b] = x`` as assignments."""
         expr, ty = source
         out: list[cst.BaseStatement] = []
-        if not isinstance(expr, cst.Name):
+        if type(expr) is not cst.Name:  # exact class: isinstance() on libcst's is slow
             holder = self.temp("result" if pattern.type == "object_pattern" else "items")
             out.append(_assign(holder, expr))
             expr = cst.Name(holder)
@@ -1426,11 +1431,12 @@ class FunctionTranslator:
         parts: list[str | cst.BaseExpression] = []
         ints: list[cst.BaseExpression] = []
         for child in node.named_children:
-            if child.type == "string_fragment":
+            kind = child.type
+            if kind == "string_fragment":
                 parts.append(self.text(child))
-            elif child.type == "escape_sequence":
+            elif kind == "escape_sequence":
                 parts.append(_unescape(self.text(child)))
-            elif child.type == "template_substitution":
+            elif kind == "template_substitution":
                 expr, ty = self.expr(child.named_children[0])
                 if ty.kind in ("str", "int") and not ty.nullable:
                     parts.append(expr)
@@ -1455,10 +1461,10 @@ class FunctionTranslator:
         if ty.kind == "int" and not ty.nullable:
             return px.call("str", expr)
         self.use("jsrt")
-        if (
-            isinstance(expr, cst.Call)
-            and isinstance(expr.func, cst.Attribute)
-            and isinstance(expr.func.value, cst.Name)
+        if (  # exact classes: libcst's have no subclasses, and isinstance() on them is slow
+            type(expr) is cst.Call
+            and type(expr.func) is cst.Attribute
+            and type(expr.func.value) is cst.Name
             and expr.func.value.value == "jsrt"
             and expr.func.attr.value == "get"
         ):
