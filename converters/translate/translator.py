@@ -37,7 +37,7 @@ from converters.translate.types import (
     schema_type,
     ts_annotation_type,
 )
-from converters.ts import Node, Syntax
+from converters.ts import Node, Syntax, pair_parts
 
 __all__ = ["FunctionTranslator", "Unsupported"]
 
@@ -1505,18 +1505,21 @@ class FunctionTranslator:
         """An object literal as a dict (keys are strings, as in JavaScript)."""
         elements: list[cst.BaseDictElement] = []
         item_ty: Ty | None = None
-        # the members (comments aside) with the key of each pair, read once
-        members = [
-            (c, c.child_by_field_name("key") if c.type == "pair" else None)
-            for c in node.named_children
-            if c.type != "comment"
-        ]
-        numeric = bool(node.named_children) and all(
-            k is not None and k.type == "number" for _, k in members
+        # the members (comments aside) with their kind, and the key and value of each pair,
+        # read once
+        children = node.named_children
+        members: list[tuple[Node, str, Node | None, Node | None]] = []
+        for c in children:
+            kind = c.type
+            if kind == "pair":
+                members.append((c, kind, *pair_parts(c)))
+            elif kind != "comment":
+                members.append((c, kind, None, None))
+        numeric = bool(children) and all(
+            k is not None and k.type == "number" for _, _, k, _ in members
         )
-        for child, key in members:
-            if child.type == "pair":
-                value = child.child_by_field_name("value")
+        for child, kind, key, value in members:
+            if kind == "pair":
                 assert key is not None and value is not None
                 if key.type == "computed_property_name":
                     key_expr, kty = self.expr(key.named_children[0])
@@ -1527,10 +1530,10 @@ class FunctionTranslator:
                 else:
                     key_expr = px.string(self._property_key(key))
                 expr, ty = self.expr(value)
-            elif child.type == "shorthand_property_identifier":
+            elif kind == "shorthand_property_identifier":
                 key_expr = px.string(self.text(child))
                 expr, ty = self.expr_identifier(child)
-            elif child.type == "spread_element":
+            elif kind == "spread_element":
                 expr, ty = self.expr(child.named_children[0])
                 if ty.kind == "model" and not ty.nullable:
                     # the keys the input was given, as JavaScript spreads the parsed object
