@@ -585,6 +585,10 @@ def _may_hold_node(annotation: object) -> bool:
     return True  # a node, a sequence, a forward reference: look
 
 
+# node classes with no field a name may be below, pushed by the field-by-field cases above
+_NAMELESS_LEAVES = frozenset({cst.SimpleString, cst.Integer, cst.Float, cst.FormattedStringText})
+
+
 def _name_counts(stmt: cst.CSTNode, counts: dict[str, int], step: int = 1) -> bool:
     """Add ``step`` to the count of every name in ``stmt``; whether it has a comprehension.
 
@@ -596,6 +600,9 @@ def _name_counts(stmt: cst.CSTNode, counts: dict[str, int], step: int = 1) -> bo
     fields_of, is_node, get = _NAME_FIELDS.get, _IS_NODE.get, counts.get
     name_type, attribute_type, arg_type = cst.Name, cst.Attribute, cst.Arg
     comp_for, comp_if = cst.CompFor, cst.CompIf
+    call_type, dict_element_type, line_type = cst.Call, cst.DictElement, cst.SimpleStatementLine
+    assign_type, target_type, await_type = cst.Assign, cst.AssignTarget, cst.Await
+    return_type, leaves = cst.Return, _NAMELESS_LEAVES
     while stack:
         node = pop()
         kind = type(node)
@@ -606,9 +613,37 @@ def _name_counts(stmt: cst.CSTNode, counts: dict[str, int], step: int = 1) -> bo
         if kind is name_type:
             counts[node.value] = get(node.value, 0) + step
             continue  # nothing but parentheses below a name
-        if kind is arg_type and node.keyword is not None:
+        # the most frequent classes read field by field (the fields _name_fields gives them)
+        if kind is call_type:
+            push(node.func)
+            extend(node.args)
+            continue
+        if kind is arg_type:
             # `f(timeout=...)`: the keyword is not a use of a local of that name
             push(node.value)
+            continue
+        if kind is dict_element_type:
+            push(node.key)
+            push(node.value)
+            continue
+        if kind in leaves:
+            continue
+        if kind is line_type:
+            extend(node.body)
+            continue
+        if kind is assign_type:
+            extend(node.targets)
+            push(node.value)
+            continue
+        if kind is target_type:
+            push(node.target)
+            continue
+        if kind is await_type:
+            push(node.expression)
+            continue
+        if kind is return_type:
+            if node.value is not None:
+                push(node.value)
             continue
         if kind is comp_for or kind is comp_if:
             comprehension = True
