@@ -603,6 +603,8 @@ def _name_counts(stmt: cst.CSTNode, counts: dict[str, int], step: int = 1) -> bo
     call_type, dict_element_type, line_type = cst.Call, cst.DictElement, cst.SimpleStatementLine
     assign_type, target_type, await_type = cst.Assign, cst.AssignTarget, cst.Await
     return_type, leaves = cst.Return, _NAMELESS_LEAVES
+    dict_type, fstring_type = cst.Dict, cst.FormattedString
+    formatted_type = cst.FormattedStringExpression
     while stack:
         node = pop()
         kind = type(node)
@@ -630,6 +632,17 @@ def _name_counts(stmt: cst.CSTNode, counts: dict[str, int], step: int = 1) -> bo
             continue
         if kind is line_type:
             extend(node.body)
+            continue
+        if kind is dict_type:
+            extend(node.elements)
+            continue
+        if kind is fstring_type:
+            extend(node.parts)
+            continue
+        if kind is formatted_type:
+            push(node.expression)
+            if node.format_spec is not None:
+                extend(node.format_spec)
             continue
         if kind is assign_type:
             extend(node.targets)
