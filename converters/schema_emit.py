@@ -1148,8 +1148,15 @@ class PydanticModule:
             annotation = spec.annotation
             if annotation != "None" and not annotation.endswith("| None"):
                 spec.annotation = f"{annotation} | None"
-        if kind not in _EXACT_KINDS and not prop.modifiers and not has_default:
-            exact = None  # _exact_json's first test
+        modifiers = prop.modifiers
+        if (
+            kind not in _EXACT_KINDS
+            and not has_default
+            and (not modifiers or ("nullable" not in modifiers and "nullish" not in modifiers))
+        ):
+            # what _exact_json finds for such a field: no kind to pin, no wrapper recorded
+            # before nullable/nullish, no null default
+            exact = None
         else:
             exact = self._exact_json(prop)
         if exact is not None:
