@@ -10,13 +10,13 @@ node class (``converters.cstrender``). The text they produce is the text libcst 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import libcst as cst
 
 from converters.cstrender import FastState, render
 
-__all__ = ["code", "contains", "replace", "walk"]
+__all__ = ["Copier", "code", "contains", "replace", "walk"]
 
 NodeT = TypeVar("NodeT", bound=cst.CSTNode)
 
@@ -78,6 +78,39 @@ def replace(template: NodeT, **changes: Any) -> NodeT:
     for name in _fields(cls):
         setattr_(node, name, changes[name] if name in changes else getattr(template, name))
     return node
+
+
+class Copier(Generic[NodeT]):
+    """``replace`` for one template and a fixed set of changed fields, called many times.
+
+    ``Copier(template, "name", "body")(name, body)`` is ``replace(template, name=name, body=body)``
+    without looking the fields up again for each copy; the same caution applies.
+    """
+
+    __slots__ = ("_changing", "_cls", "_fixed")
+
+    def __init__(self, template: NodeT, *changing: str) -> None:
+        cls = type(template)
+        names = _fields(cls)
+        unknown = set(changing) - set(names)
+        if unknown:
+            raise TypeError(f"{cls.__name__} has no field {sorted(unknown)[0]}")
+        self._cls = cls
+        self._changing = changing
+        self._fixed = tuple((n, getattr(template, n)) for n in names if n not in changing)
+
+    def __call__(self, *values: Any) -> NodeT:
+        """A copy with ``values`` for the changed fields, in the order they were named."""
+        changing = self._changing
+        if len(values) != len(changing):
+            raise TypeError(f"expected {len(changing)} values, got {len(values)}")
+        node = object.__new__(self._cls)
+        setattr_ = object.__setattr__
+        for name, value in self._fixed:
+            setattr_(node, name, value)
+        for name, value in zip(changing, values):  # noqa: B905 - lengths checked above
+            setattr_(node, name, value)
+        return node
 
 
 def code(node: cst.CSTNode, module: cst.Module | None = None) -> str:

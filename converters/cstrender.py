@@ -26,7 +26,7 @@ try:  # libcst's (private) code-generation state; libcst>=1.4,<2 has it here
 except ImportError:  # pragma: no cover - moved: cstfast renders through Module.code_for_node
     CodegenState = None  # type: ignore[assignment,misc]
 
-__all__ = ["FastState", "render"]
+__all__ = ["FastState", "remember", "render"]
 
 Ctx = tuple[str, str, str]
 """(indentation of a line here, the module's default indent, the module's default newline)."""
@@ -113,9 +113,10 @@ _TOP_LEVEL: tuple[tuple[_Table, tuple[Any, ...]], ...] = (
 )
 
 
-def render(node: cst.CSTNode, default_indent: str, default_newline: str) -> str:
-    """The text libcst's ``code_for_node`` gives ``node`` in a module with these defaults."""
-    cx: Ctx = ("", default_indent, default_newline)
+def render(node: cst.CSTNode, default_indent: str, default_newline: str, indent: str = "") -> str:
+    """The text libcst's ``code_for_node`` gives ``node`` in a module with these defaults (its
+    lines indented by ``indent``, as in a block at that depth)."""
+    cx: Ctx = (indent, default_indent, default_newline)
     cls = type(node)
     for table, args in _TOP_LEVEL:
         fn = table.get(cls)
@@ -1135,8 +1136,8 @@ def _small_statements(body: Sequence[Any], cx: Ctx) -> str:
 # The text of a one-line ``SimpleStatementLine`` between its indentation and its newline, by the
 # line's id (the entry holds the line, so the id stays its own). Emitters share such lines between
 # trees (e.g. a model field line at several depths), and that text cannot depend on the context:
-# only a newline token (absent from the text) or what follows one (indentation) can. Bounded: the
-# oldest entries go first.
+# only a newline token (absent from the text) or what follows one (indentation) can. Bounded:
+# emptied when full.
 _LINE_TEXT: dict[int, tuple[cst.SimpleStatementLine, str]] = {}
 _LINE_TEXT_MAX = 16384
 _NEWLINES = ("\n", "\r\n", "\r")
@@ -1170,7 +1171,9 @@ def _line_text(node: cst.SimpleStatementLine, cx: Ctx) -> str | None:
         return None
     cache = _LINE_TEXT
     if len(cache) >= _LINE_TEXT_MAX:
-        del cache[next(iter(cache))]
+        # emptied, not trimmed: deleting a dict's oldest entries one by one makes each next
+        # lookup of the oldest scan the deleted slots before it
+        cache.clear()
     cache[id(node)] = (node, text)
     return text
 
@@ -1345,7 +1348,33 @@ def _function_def(node: cst.FunctionDef, cx: Ctx) -> str:
     return text + _w(node.whitespace_before_colon, cx) + ":" + _body(node, cx)
 
 
+# Texts an emitter wrote itself for class statements it built from strings (the model classes of
+# converters.schema_emit), by the node's id, with the context they were written for; the entry
+# holds the node, so the id stays its own. Bounded: emptied when full.
+_KNOWN: dict[int, tuple[cst.ClassDef, Ctx, str]] = {}
+_KNOWN_MAX = 16384
+
+
+def remember(
+    node: cst.ClassDef,
+    text: str,
+    *,
+    indent: str = "",
+    default_indent: str = "    ",
+    default_newline: str = "\n",
+) -> None:
+    """Record ``text`` as what rendering ``node`` at that indentation, in a module with those
+    defaults, gives: the caller wrote it from the same pieces it built the node from."""
+    known = _KNOWN
+    if len(known) >= _KNOWN_MAX:
+        known.clear()
+    known[id(node)] = (node, (indent, default_indent, default_newline), text)
+
+
 def _class_def(node: cst.ClassDef, cx: Ctx) -> str:
+    known = _KNOWN.get(id(node))
+    if known is not None and known[1] == cx:
+        return known[2]
     after_class = node.whitespace_after_class
     name = node.name
     after_name = node.whitespace_after_name

@@ -24,7 +24,7 @@ from typing import Any
 
 import libcst as cst
 
-from converters import cstfast
+from converters import cstfast, cstrender
 from converters.ir import SchemaNode, ZodEffect
 
 __all__ = [
@@ -1148,8 +1148,15 @@ class PydanticModule:
             annotation = spec.annotation
             if annotation != "None" and not annotation.endswith("| None"):
                 spec.annotation = f"{annotation} | None"
-        if kind not in _EXACT_KINDS and not prop.modifiers and not has_default:
-            exact = None  # _exact_json's first test
+        modifiers = prop.modifiers
+        if (
+            kind not in _EXACT_KINDS
+            and not has_default
+            and (not modifiers or ("nullable" not in modifiers and "nullish" not in modifiers))
+        ):
+            # what _exact_json finds for such a field: no kind to pin, no wrapper recorded
+            # before nullable/nullish, no null default
+            exact = None
         else:
             exact = self._exact_json(prop)
         if exact is not None:
@@ -1414,35 +1421,42 @@ class PydanticModule:
             self._import("pydantic", "ConfigDict")
             target = "__pydantic_config__" if spec.base == "TypedDict" else "model_config"
             body.append(_statement(f"{target} = ConfigDict({', '.join(config)})"))
+        # the class's text is written along with its nodes (see _class_text): a field line's
+        # text comes with its node, any other statement is rendered here
+        texts = [_block_line(statement) for statement in body]
         append = body.append
         for py_name, _key, fspec in spec.fields:
             annotation = fspec.annotation
             if "Any" in annotation and _ANY_WORD.search(annotation):
                 self._import("typing", "Any")
             # _field_statement, inlined
-            statement = _field_line(py_name, annotation, fspec.default, fspec.field_args)
-            append(_with_comments(statement, fspec.comments) if fspec.comments else statement)
+            statement, line = _field_line(py_name, annotation, fspec.default, fspec.field_args)
+            if fspec.comments:
+                statement = _with_comments(statement, fspec.comments)
+                line = None
+            append(statement)
+            texts.append(_BODY_INDENT + line + "\n" if line else _block_line(statement))
         for validator in spec.validators:
-            body.append(
-                validator.with_changes(
-                    leading_lines=[cst.EmptyLine(indent=False), *validator.leading_lines]
-                )
+            statement = validator.with_changes(
+                leading_lines=[cst.EmptyLine(indent=False), *validator.leading_lines]
             )
+            append(statement)
+            texts.append(_block_line(statement))
         if not body:
-            body.append(cst.SimpleStatementLine([cst.Pass()]))
-        # the class validated once per base, with this class's name and body: libcst checks
-        # nothing about either (a Name from _claim has no parentheses; a body has no indent)
-        return cstfast.replace(
-            _class_template(spec.base),
-            name=self.name_node(spec.name),
-            body=cst.IndentedBlock(body=body, header=_LINE_END),
-        )
+            body.append(_PASS_LINE)
+            texts.append(_block_line(_PASS_LINE))
+        # the class validated once per base, with this class's name and body
+        node = _class_copier(spec.base)(self.name_node(spec.name), _BLOCK_COPY(body))
+        cstrender.remember(node, _class_text(spec.name, spec.base, texts))
+        return node
 
     def name_node(self, name: str) -> cst.Name:
         """A ``Name`` node for a class name of this module, one per name (nodes are immutable)."""
         node = self._name_nodes.get(name)
         if node is None:
-            node = self._name_nodes[name] = cst.Name(name)
+            # an identifier is what libcst checks a Name for; anything else it rejects
+            made = _NAME_COPY(name) if name.isidentifier() else cst.Name(name)
+            node = self._name_nodes[name] = made
         return node
 
     @property
@@ -1628,12 +1642,64 @@ def _class_template(base: str) -> cst.ClassDef:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _class_copier(base: str) -> cstfast.Copier[cst.ClassDef]:
+    """Copies of ``_class_template(base)`` with a name and a body: libcst checks nothing about
+    either (a Name from _claim has no parentheses; a body has no indent)."""
+    return cstfast.Copier(_class_template(base), "name", "body")
+
+
+# Nodes of the fixed shapes a model class is made of, validated once here; their copies get
+# values libcst would accept (identifiers, string literals, keyword arguments), checked where
+# they are made or true by construction
+_NAME_COPY = cstfast.Copier(cst.Name("_"), "value")
+_STRING_COPY = cstfast.Copier(cst.SimpleString('""'), "value")
+_BLOCK_COPY = cstfast.Copier(cst.IndentedBlock(body=[], header=_LINE_END), "body")
+_LINE_COPY = cstfast.Copier(
+    cst.SimpleStatementLine([cst.Pass()], trailing_whitespace=_LINE_END), "body"
+)
+_FIELD_COPY = cstfast.Copier(
+    cst.AnnAssign(
+        target=_NAME_COPY("_"),
+        annotation=cst.Annotation(_NAME_COPY("_")),
+        value=_NAME_COPY("_"),
+        equal=_ASSIGN_EQUAL,
+    ),
+    "target",
+    "annotation",
+    "value",
+    "equal",
+)
+_ANNOTATION_COPY = cstfast.Copier(
+    cst.Annotation(
+        _NAME_COPY("_"), whitespace_before_indicator=_NO_SPACE, whitespace_after_indicator=_SPACE
+    ),
+    "annotation",
+)
+_CALL_COPY = cstfast.Copier(
+    cst.Call(func=_FIELD, whitespace_after_func=_NO_SPACE, whitespace_before_args=_NO_SPACE),
+    "args",
+)
+_KEYWORD_ARG_COPY = cstfast.Copier(
+    cst.Arg(
+        value=_NAME_COPY("_"),
+        keyword=_NAME_COPY("_"),
+        equal=_KEYWORD_EQUAL,
+        whitespace_after_star=_NO_SPACE,
+        whitespace_after_arg=_NO_SPACE,
+    ),
+    "value",
+    "keyword",
+    "comma",
+)
+
+
 @functools.lru_cache(maxsize=16384)
 def _expression(code: str) -> cst.BaseExpression:
-    if _STRING_LITERAL.fullmatch(code):
-        return cst.SimpleString(code)
+    if _STRING_LITERAL.fullmatch(code):  # no prefix, one pair of matching quotes
+        return _STRING_COPY(code)
     if (code.isidentifier() and not keyword.iskeyword(code)) or code in ("None", "True", "False"):
-        return cst.Name(code)
+        return _NAME_COPY(code)
     return cst.parse_expression(code)
 
 
@@ -1644,61 +1710,71 @@ def _statement(code: str) -> cst.BaseStatement:
 
 def _field_statement(py_name: str, spec: _FieldSpec) -> cst.BaseStatement:
     """``name: annotation = default``: what parsing that line gives, without parsing it whole."""
-    statement = _field_line(py_name, spec.annotation, spec.default, spec.field_args)
+    statement = _field_line(py_name, spec.annotation, spec.default, spec.field_args)[0]
     return _with_comments(statement, spec.comments) if spec.comments else statement
 
 
 @functools.lru_cache(maxsize=16384)
 def _field_line(
     py_name: str, annotation: str, default: str | None, args: tuple[tuple[str, str], ...] | None
-) -> cst.BaseStatement:
+) -> tuple[cst.BaseStatement, str | None]:
+    """The line's node, and the text libcst renders it with between its indentation and its
+    newline, written from the same pieces (None: the text would span lines)."""
     value: cst.BaseExpression | None = None
+    text = f"{py_name}: {_source(annotation)}"
     if args is not None:
         value = _field_call(args)
+        text += " = Field(" + ", ".join([f"{name}={_source(v)}" for name, v in args]) + ")"
     elif default is not None:
         value = _expression(default)
-    return cst.SimpleStatementLine(
-        [
-            cst.AnnAssign(
-                target=_name(py_name),
-                annotation=_annotation(annotation),
-                value=value,
-                equal=_ASSIGN_EQUAL if value is not None else cst.MaybeSentinel.DEFAULT,
-            )
-        ],
-        trailing_whitespace=_LINE_END,
-    )
+        text += " = " + _source(default)
+    equal = _ASSIGN_EQUAL if value is not None else cst.MaybeSentinel.DEFAULT
+    node = _LINE_COPY([_FIELD_COPY(_name(py_name), _annotation(annotation), value, equal)])
+    return node, None if "\n" in text or "\r" in text else text
+
+
+@functools.lru_cache(maxsize=16384)
+def _source(code: str) -> str:
+    """The text ``_expression(code)`` renders with: ``code`` itself for a name or a string."""
+    node = _expression(code)
+    cls = type(node)
+    if (cls is cst.SimpleString or cls is cst.Name) and not node.lpar:  # type: ignore[attr-defined]
+        return code
+    return cstfast.code(node)
+
+
+# A model class's text, as libcst renders the nodes _class_def builds, at the top of a module
+# with the default indentation and newline (_class_template's shape, then the body's lines).
+_BODY_INDENT = "    "
+_PASS_LINE = cst.SimpleStatementLine([cst.Pass()], trailing_whitespace=_LINE_END)
+
+
+def _block_line(statement: cst.BaseStatement) -> str:
+    """A statement of a class body, rendered at the body's depth."""
+    return cstrender.render(statement, _BODY_INDENT, "\n", indent=_BODY_INDENT)
+
+
+def _class_text(name: str, base: str, body: list[str]) -> str:
+    return f"\n\nclass {name}({base}):\n" + "".join(body)
 
 
 @functools.lru_cache(maxsize=4096)
 def _annotation(code: str) -> cst.Annotation:
-    return cst.Annotation(
-        _expression(code), whitespace_before_indicator=_NO_SPACE, whitespace_after_indicator=_SPACE
-    )
+    return _ANNOTATION_COPY(_expression(code))
 
 
 @functools.lru_cache(maxsize=16384)
 def _field_call(args: tuple[tuple[str, str], ...]) -> cst.Call:
     """``Field(name=value, ...)``; an argument (e.g. ``default=None``) is shared by many calls."""
     last = len(args) - 1
-    return cst.Call(
-        func=_FIELD,
-        args=[_keyword_arg(name, value, i < last) for i, (name, value) in enumerate(args)],
-        whitespace_after_func=_NO_SPACE,
-        whitespace_before_args=_NO_SPACE,
-    )
+    # keyword arguments only: nothing libcst checks about a call's arguments can fail
+    return _CALL_COPY([_keyword_arg(name, value, i < last) for i, (name, value) in enumerate(args)])
 
 
 @functools.lru_cache(maxsize=16384)
 def _keyword_arg(name: str, value: str, comma: bool) -> cst.Arg:
-    return cst.Arg(
-        value=_expression(value),
-        keyword=_name(name),
-        equal=_KEYWORD_EQUAL,
-        comma=_ARG_COMMA if comma else cst.MaybeSentinel.DEFAULT,
-        whitespace_after_star=_NO_SPACE,
-        whitespace_after_arg=_NO_SPACE,
-    )
+    comma_node = _ARG_COMMA if comma else cst.MaybeSentinel.DEFAULT
+    return _KEYWORD_ARG_COPY(_expression(value), _name(name), comma_node)
 
 
 def _with_comments(stmt: cst.BaseStatement, comments: list[str]) -> cst.BaseStatement:
