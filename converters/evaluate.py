@@ -15,7 +15,7 @@ import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel
 
@@ -61,7 +61,7 @@ from converters.rules import define
 from converters.ts import Node, Syntax
 from converters.unroll import Bindings, Unroller
 
-__all__ = ["Evaluator", "function_value", "node_loc"]
+__all__ = ["Evaluator", "function_value", "node_loc", "trusted_model"]
 
 RULE_ASSET = define(
     "LM110",
@@ -89,12 +89,25 @@ _DEDENT_MODULES = frozenset({"dedent", "ts-dedent", "dedent-js"})
 # the fields-set of every Loc node_loc builds: all five fields, so no assignment can add to it
 # and the Locs share it (``model_copy`` copies it before changing it)
 _LOC_FIELDS_SET = {"file", "line", "column", "end_line", "end_column"}
+_M = TypeVar("_M", bound=BaseModel)
 _new_object = object.__new__
 # the setters of a pydantic model's slots, called directly (cheaper than ``object.__setattr__``)
 _set_dict = BaseModel.__dict__["__dict__"].__set__
 _set_fields_set = BaseModel.__pydantic_fields_set__.__set__  # type: ignore[attr-defined]
 _set_extra = BaseModel.__pydantic_extra__.__set__  # type: ignore[attr-defined]
 _set_private = BaseModel.__pydantic_private__.__set__  # type: ignore[attr-defined]
+
+
+def trusted_model(cls: type[_M], values: dict[str, object], fields_set: set[str]) -> _M:
+    """``cls(**...)`` without validation, for values already of their fields' types and owned
+    by the new model: ``values`` holds every field in declaration order (the defaults of those
+    not given), ``fields_set`` the names given."""
+    model = _new_object(cls)
+    _set_dict(model, values)
+    _set_fields_set(model, fields_set)
+    _set_extra(model, None)
+    _set_private(model, None)
+    return model
 
 
 def node_loc(path: str, node: Node) -> Loc:
@@ -142,12 +155,19 @@ def function_value(syntax: Syntax, path: str, node: Node) -> FunctionValue:
         params.extend(syntax.text(p) for p in formal.named_children if p.type != "comment")
     body = node.child_by_field_name("body")
     is_async = any(c.type == "async" for c in node.children)
-    return FunctionValue(
-        params=params,
-        is_async=is_async,
-        source=syntax.text(node),
-        body_source=syntax.text(body) if body is not None else "",
-        loc=node_loc(path, node),
+    # ``FunctionValue(params=..., ...)`` without validation: a new list of str, a bool, two str
+    # and a Loc are what validation would keep as they are
+    return trusted_model(
+        FunctionValue,
+        {
+            "kind": "function",
+            "params": params,
+            "is_async": is_async,
+            "source": syntax.text(node),
+            "body_source": syntax.text(body) if body is not None else "",
+            "loc": node_loc(path, node),
+        },
+        {"params", "is_async", "source", "body_source", "loc"},
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from converters.evaluate import function_value, node_loc
+from converters.evaluate import function_value, node_loc, trusted_model
 from converters.extract import ExtractContext, config_entries, config_object
 from converters.ir import FunctionValue, ToolNode, Value
 from converters.project import Site, unwrap
@@ -66,7 +66,28 @@ def extract_tool(ctx: ExtractContext, path: str, site: Site) -> ToolNode | None:
             RULE_TOOL_FACTORY, "todo", f"tool built inside {where} at {loc} was not converted", loc
         )
         return None
-    tool = ToolNode(binding=site.binding, file=path, exported=site.exported, loc=loc)
+    # ``ToolNode(binding=..., file=..., exported=..., loc=...)`` without validation (two str, a
+    # bool and a Loc); the fields read below are set as attribute assignments would set them
+    tool = trusted_model(
+        ToolNode,
+        {
+            "binding": site.binding,
+            "file": path,
+            "exported": site.exported,
+            "id": None,
+            "description": None,
+            "input_schema": None,
+            "output_schema": None,
+            "suspend_schema": None,
+            "resume_schema": None,
+            "require_approval": None,
+            "execute": None,
+            "execute_style": "unknown",
+            "other_options": {},
+            "loc": loc,
+        },
+        {"binding", "file", "exported", "loc"},
+    )
     found = config_object(ctx, path, site.node)
     if found is None:
         ctx.diag(

@@ -371,3 +371,31 @@ def test_syntax_text_of_ascii_and_other_sources() -> None:
             assert syntax.text(node) == expected
     declarator = other.root.named_children[0].named_children[0]
     assert other.text(declarator.child_by_field_name("name")) == "é"
+
+
+def test_trusted_models_match_pydantic() -> None:
+    """``function_value`` and ``extract_tool``'s unvalidated models are what validation builds."""
+    from converters.evaluate import function_value, trusted_model
+    from converters.ir import FunctionValue, ToolNode
+
+    syntax = parse("const f = async (a, { b }) => a;", "ts")
+    fn = syntax.root.named_children[0].named_children[0].child_by_field_name("value")
+    fast = function_value(syntax, "a.ts", fn)
+    slow = FunctionValue(
+        params=["a", "{ b }"],
+        is_async=True,
+        source="async (a, { b }) => a",
+        body_source="a",
+        loc=fast.loc,
+    )
+    assert list(fast.__dict__) == list(slow.__dict__)
+    assert fast == slow and fast.model_fields_set == slow.model_fields_set
+    loc = Loc(file="a.ts", line=1, column=1)
+    given = {"binding": "t", "file": "a.ts", "exported": True, "loc": loc}
+    values = {
+        name: given[name] if name in given else info.get_default(call_default_factory=True)
+        for name, info in ToolNode.model_fields.items()
+    }
+    tool, expected = trusted_model(ToolNode, values, set(given)), ToolNode(**given)
+    assert list(tool.__dict__) == list(expected.__dict__)
+    assert tool == expected and tool.model_fields_set == expected.model_fields_set
