@@ -356,6 +356,34 @@ class _Stage:
         return float(timing["wall"]), float(timing["cpu"])
 
 
+class _Command:
+    """Timed runs of the whole ``lumos-migrate convert`` command, as a user waits for it: Python's
+    start, the imports, the conversion and the exit (not in the target, which is the pipeline)."""
+
+    def __init__(self, project: Path, work: Path) -> None:
+        self.project, self.work = project, work
+        self.runs = 0
+
+    def __call__(self) -> tuple[float, float]:
+        """One run: its wall-clock and CPU seconds."""
+        out = self.work / f"out-command-{self.runs}"
+        self.runs += 1
+        command = [sys.executable, "-m", "converters.cli", "convert", str(self.project)]
+        command += ["--out", str(out), "--jobs", "1"]
+        try:
+            done: list[subprocess.CompletedProcess[str]] = []
+            wall, cpu = timed(
+                lambda: done.append(
+                    subprocess.run(command, capture_output=True, text=True, cwd=_REPO, check=False)
+                )
+            )
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+        if done[0].returncode not in (0, 1):
+            raise RuntimeError(f"lumos-migrate convert failed:\n{done[0].stderr[-3000:]}")
+        return wall, cpu
+
+
 def main(argv: list[str] | None = None) -> int:
     """Generate the project, measure every stage, print the table."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.migration", description=__doc__)
@@ -381,12 +409,22 @@ def main(argv: list[str] | None = None) -> int:
             "scan": _one_core(_Stage("scan", project, work)),
             "convert --jobs 1": _one_core(_Stage("convert", project, work, 1)),
             "convert --jobs 2": _Stage("convert", project, work, 2),
+            "whole command, --jobs 1": _one_core(_Command(project, work)),
         }
         stages: dict[str, list[tuple[float, float]]] = {"raw tree-sitter parse": []}
+        # each round's convert --jobs 1 is compared with the mean of a raw parse just before it
+        # and one just after it
+        round_parses: list[tuple[float, float]] = []
         for _ in range(args.repeat):
-            stages["raw tree-sitter parse"].append(timed(parse))
             for stage, run in stage_runs.items():
-                stages.setdefault(stage, []).append(run())
+                if stage == "convert --jobs 1":
+                    before = timed(parse)
+                    stages.setdefault(stage, []).append(run())
+                    after = timed(parse)
+                    stages["raw tree-sitter parse"] += [before, after]
+                    round_parses.append(((before[0] + after[0]) / 2, (before[1] + after[1]) / 2))
+                else:
+                    stages.setdefault(stage, []).append(run())
         floor, _ = min(stages["raw tree-sitter parse"])
         rows = []
         for stage, times in stages.items():
@@ -394,15 +432,11 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(Row(stage, seconds, mb, floor, cpu))
         round_ratios = sorted(
             one[0] / raw[0]
-            for one, raw in zip(
-                stages["convert --jobs 1"], stages["raw tree-sitter parse"], strict=True
-            )
+            for one, raw in zip(stages["convert --jobs 1"], round_parses, strict=True)
         )
         round_cpu_ratios = sorted(
             one[1] / raw[1]
-            for one, raw in zip(
-                stages["convert --jobs 1"], stages["raw tree-sitter parse"], strict=True
-            )
+            for one, raw in zip(stages["convert --jobs 1"], round_parses, strict=True)
         )
 
     print(
@@ -424,24 +458,31 @@ def main(argv: list[str] | None = None) -> int:
         )
         if i == 0:
             print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    pairs = zip(stages["raw tree-sitter parse"], stages["convert --jobs 1"], strict=True)
+    parses = stages["raw tree-sitter parse"]
     print(
-        "Rounds (raw parse s / convert --jobs 1 s): "
-        + ", ".join(f"{raw[0]:.2f} / {one[0]:.2f}" for raw, one in pairs)
+        "Rounds (raw parse before / convert --jobs 1 / raw parse after, s): "
+        + ", ".join(
+            f"{parses[2 * i][0]:.2f} / {one[0]:.2f} / {parses[2 * i + 1][0]:.2f}"
+            for i, one in enumerate(stages["convert --jobs 1"])
+        )
     )
     one, two = rows[2], rows[3]
     ratio = statistics.median(round_ratios)
     verdict = "met" if ratio <= TARGET_RATIO else "missed"
     print(
         f"Target (issue 3): convert --jobs 1 within {TARGET_RATIO:.0f}x the raw parse: "
-        f"{ratio:.1f}x, {verdict} (median over {len(round_ratios)} round(s) of convert over the "
-        f"same round's parse: {', '.join(f'{r:.1f}x' for r in round_ratios)}; CPU: "
+        f"{ratio:.1f}x, {verdict} (median over {len(round_ratios)} round(s) of convert over the mean of "
+        f"the raw parses just before and after it: {', '.join(f'{r:.1f}x' for r in round_ratios)}; CPU: "
         f"{statistics.median(round_cpu_ratios):.1f}x the parse's CPU)."
     )
     verdict = "met" if two.seconds < one.seconds else "missed"
     print(
         f"Target (issue 3): --jobs 2 faster than --jobs 1: {two.seconds:.2f} s vs "
         f"{one.seconds:.2f} s ({one.seconds / two.seconds:.2f}x), {verdict}."
+    )
+    print(
+        "The whole command is `lumos-migrate convert --jobs 1` from Python's start to its exit "
+        "(imports included), for reference; the targets are on the pipeline rows."
     )
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import inspect
 import sys
 from enum import StrEnum
@@ -460,7 +461,13 @@ def rules_command() -> None:
 
 def main() -> None:
     """Console-script entry point of ``lumos-migrate``."""
-    app()
+    try:
+        app()
+    finally:
+        # Everything is written by now. Python's shutdown would run one last collection over every
+        # object the conversion made (1.8 s of a 5 s command on a 3000-tool project); frozen
+        # objects are left to the operating system to reclaim with the process.
+        gc.freeze()
 
 
 if __name__ == "__main__":  # pragma: no cover

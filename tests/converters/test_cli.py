@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from converters.cli import app
+from converters.cli import app, main
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 runner = CliRunner()
@@ -27,6 +30,38 @@ def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.output.startswith("lumos-migrate ")
+
+
+def test_the_command_freezes_the_heap_before_python_exits(monkeypatch: pytest.MonkeyPatch) -> None:
+    # so that shutdown does not collect every object of the conversion one last time
+    monkeypatch.setattr(sys, "argv", ["lumos-migrate", "--version"])
+    before = gc.get_freeze_count()
+    try:
+        with pytest.raises(SystemExit):
+            main()
+        frozen = gc.get_freeze_count()
+    finally:
+        gc.unfreeze()
+    assert frozen > before
+
+
+def test_the_command_run_as_a_user_runs_it_writes_everything(weather: Path, tmp_path: Path) -> None:
+    # a real process, from its start to its exit through main(): output flushed, files complete
+    out = tmp_path / "out"
+    command = ["convert", str(weather), "--out", str(out), "--report", "json"]
+    done = subprocess.run(
+        [sys.executable, "-m", "converters.cli", *command],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads((out / "MIGRATION_REPORT.json").read_text(encoding="utf-8"))
+    assert json.loads(done.stdout) == report  # the report printed in full before the exit
+    assert report["failed"] == []
+    assert len(report["files"]) > 3
+    for rel in report["files"]:  # every file the report lists is there, none empty
+        assert (out / rel).stat().st_size > 0
 
 
 def test_help_documents_exit_codes() -> None:
