@@ -20,9 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import tree_sitter
-from pydantic import BaseModel
 
-from converters.evaluate import node_loc
+from converters.evaluate import node_loc, trusted_model
 from converters.ir import Diagnostic, Loc, SchemaNode, ZodEffect
 from converters.rules import define
 from converters.ts import Syntax, pair_parts, parse
@@ -1439,24 +1438,13 @@ def _fresh(node: SchemaNode) -> SchemaNode:
     nodes are shared, which is safe because nothing edits a node after it is built).
 
     What ``node.model_copy(update={"constraints": ...})`` makes, without its generic steps."""
-    copy = _new_object(SchemaNode)
     values = node.__dict__.copy()
     values["constraints"] = dict(values["constraints"])
     fields_set = set(node.__pydantic_fields_set__)
     fields_set.add("constraints")
-    _set_dict(copy, values)
-    _set_fields_set(copy, fields_set)
-    _set_extra(copy, None)
-    _set_private(copy, None)
-    return copy
+    return trusted_model(SchemaNode, values, fields_set)
 
 
-_new_object = object.__new__
-# the setters of a pydantic model's slots, called directly (cheaper than ``object.__setattr__``)
-_set_dict = BaseModel.__dict__["__dict__"].__set__
-_set_fields_set = BaseModel.__pydantic_fields_set__.__set__  # type: ignore[attr-defined]
-_set_extra = BaseModel.__pydantic_extra__.__set__  # type: ignore[attr-defined]
-_set_private = BaseModel.__pydantic_private__.__set__  # type: ignore[attr-defined]
 # every field of SchemaNode in declaration order with its default (None for ``type``, which has
 # none, and for the fields with a default factory: ``_schema`` gives them a fresh value)
 _SCHEMA_DEFAULTS: dict[str, Any] = {
@@ -1481,12 +1469,7 @@ def _blank_fields() -> dict[str, Any]:
 
 
 def _built(fields: dict[str, Any], fields_set: set[str]) -> SchemaNode:
-    node = _new_object(SchemaNode)
-    _set_dict(node, fields)
-    _set_fields_set(node, fields_set)
-    _set_extra(node, None)
-    _set_private(node, None)
-    return node
+    return trusted_model(SchemaNode, fields, fields_set)
 
 
 def _schema(**values: Any) -> SchemaNode:
