@@ -508,18 +508,19 @@ class _Reader:
 
     # entry ---------------------------------------------------------------------------------
     def read(self, syntax: Syntax, node: tree_sitter.Node) -> SchemaNode:
-        kind = node.type
-        if kind != "call_expression" and kind in _WRAPPERS:
+        kinds = syntax.kinds
+        kind = node.kind_id
+        if kind in kinds.wrappers:
             node = _unwrap(node)
-            kind = node.type
+            kind = node.kind_id
         try:
-            if kind == "call_expression":
+            if kind == kinds.call_expression:
                 return self._call(syntax, node)
-            if kind == "identifier":
+            if kind == kinds.identifier:
                 return self._reference(syntax, node)
-            if kind == "member_expression":
+            if kind == kinds.member_expression:
                 return self._member(syntax, node)
-            raise _Unsupported(f"expected a zod schema, found a {kind.replace('_', ' ')}")
+            raise _Unsupported(f"expected a zod schema, found a {node.type.replace('_', ' ')}")
         except _Unsupported as exc:
             return self._opaque(syntax, node, str(exc))
 
@@ -607,6 +608,13 @@ class _Reader:
         # outermost raises, for the caller to make it opaque, as for any other expression).
         source = syntax.source
         ascii_text = syntax.ascii_text
+        kinds = syntax.kinds
+        clean = syntax.clean
+        wrappers = kinds.wrappers
+        member_kind = kinds.member_expression
+        identifier_kind = kinds.identifier
+        call_kind = kinds.call_expression
+        comment_kind = kinds.comment
         links: list[tuple[tree_sitter.Node, str, list[tree_sitter.Node]]] = []
         current = call
         while True:
@@ -614,7 +622,7 @@ class _Reader:
             # arguments`` (type arguments, ``?.`` and comments add children): read them in one
             # step then.
             children = current.children
-            if len(children) == 2 and not current.has_error:
+            if len(children) == 2 and (clean or not current.has_error):
                 fn, arguments = children
             else:
                 fn = current.child_by_field_name("function")
@@ -622,18 +630,17 @@ class _Reader:
             try:
                 if fn is None:
                     raise _Unsupported("call without a callee")
-                fn_kind = fn.type
-                # the usual kinds compared first: a fresh type string is hashed for a set lookup
-                if fn_kind != "member_expression" and fn_kind in _WRAPPERS:
+                fn_kind = fn.kind_id
+                if fn_kind in wrappers:
                     fn = _unwrap(fn)
-                    fn_kind = fn.type
-                if fn_kind != "member_expression":
-                    if fn_kind == "identifier" and syntax.text(fn) in self._zod_names(syntax):
+                    fn_kind = fn.kind_id
+                if fn_kind != member_kind:
+                    if fn_kind == identifier_kind and syntax.text(fn) in self._zod_names(syntax):
                         raise _Unsupported("the zod namespace is not callable")
                     raise _Unsupported(f"`{_short(syntax.text(fn))}(...)` is not a zod call")
                 # likewise a member expression of three children is ``object . property``
                 parts = fn.children
-                if len(parts) == 3 and not fn.has_error:
+                if len(parts) == 3 and (clean or not fn.has_error):
                     obj = parts[0]
                     prop = parts[2]
                 else:
@@ -646,21 +653,21 @@ class _Reader:
                     raise
                 return self._opaque(syntax, current, str(exc))
             args = (
-                [a for a in arguments.named_children if a.type != "comment"]
+                [a for a in arguments.named_children if a.kind_id != comment_kind]
                 if arguments is not None and arguments.named_child_count
                 else []
             )
-            obj_kind = obj.type
-            if obj_kind != "call_expression" and obj_kind != "identifier" and obj_kind in _WRAPPERS:
+            obj_kind = obj.kind_id
+            if obj_kind in wrappers:
                 obj = _unwrap(obj)
-                obj_kind = obj.type
+                obj_kind = obj.kind_id
             # ``syntax.text`` without its frame
             if ascii_text is not None:
                 method = ascii_text[prop.start_byte : prop.end_byte]
             else:
                 method = source[prop.start_byte : prop.end_byte].decode("utf-8", "replace")
             namespace: str | None = None
-            if obj_kind == "identifier":
+            if obj_kind == identifier_kind:
                 names = self._names if syntax is self._names_syntax else self._zod_names(syntax)
                 if ascii_text is not None:
                     name = ascii_text[obj.start_byte : obj.end_byte]
@@ -668,7 +675,7 @@ class _Reader:
                     name = source[obj.start_byte : obj.end_byte].decode("utf-8", "replace")
                 if name in names:
                     namespace = ""
-            elif obj_kind == "member_expression":
+            elif obj_kind == member_kind:
                 ns_obj = obj.child_by_field_name("object")
                 ns_prop = obj.child_by_field_name("property")
                 if (
@@ -697,10 +704,10 @@ class _Reader:
                     owned = method not in _SHARING_FACTORIES
                 break
             links.append((current, method, args))
-            if obj_kind != "call_expression":
+            if obj_kind != call_kind:
                 base = self.read(syntax, obj)
                 # a name reads as a ref node made for this use alone
-                owned = obj_kind == "identifier"
+                owned = obj_kind == identifier_kind
                 break
             current = obj
         for index in range(len(links) - 1, -1, -1):
@@ -867,37 +874,39 @@ class _Reader:
         return [self.read(syntax, c) for c in node.named_children if c.type != "comment"]
 
     def _shape(self, syntax: Syntax, node: tree_sitter.Node) -> dict[str, SchemaNode]:
-        node = _unwrap(node)
-        if node.type == "identifier" or node.type == "member_expression":
+        kinds = syntax.kinds
+        if node.kind_id in kinds.wrappers:
+            node = _unwrap(node)
+        kind = node.kind_id
+        if kind != kinds.object:
             # a shape held in a const or `X.shape`
-            if node.type == "member_expression":
+            if kind == kinds.member_expression:
                 prop = node.child_by_field_name("property")
                 obj = node.child_by_field_name("object")
                 if prop is not None and obj is not None and syntax.text(prop) == "shape":
                     base = self._target(self.read(syntax, obj))
                     if base.type == "object":
                         return dict(base.properties)
-            if node.type == "identifier":
+            elif kind == kinds.identifier:
                 resolved = self.ctx.resolve_identifier(syntax, node)
                 if resolved is not None and _unwrap(resolved[1]).type == "object":
                     return self._shape(resolved[0], resolved[1])
             raise _Unsupported("expected an object literal of fields")
-        if node.type != "object":
-            raise _Unsupported("expected an object literal of fields")
         props: dict[str, SchemaNode] = {}
         source = syntax.source
         ascii_text = syntax.ascii_text
+        clean = syntax.clean
         for entry in node.named_children:
-            entry_kind = entry.type
-            if entry_kind == "comment":
+            entry_kind = entry.kind_id
+            if entry_kind == kinds.comment:
                 continue
-            if entry_kind == "pair":
+            if entry_kind == kinds.pair:
                 parts = entry.children  # ``pair_parts`` without its frame (shapes are large)
-                if len(parts) == 3 and not entry.has_error:
+                if len(parts) == 3 and (clean or not entry.has_error):
                     key_node, value = parts[0], parts[2]
                 else:
                     key_node, value = pair_parts(entry)
-                if key_node is not None and key_node.type == "property_identifier":
+                if key_node is not None and key_node.kind_id == kinds.property_identifier:
                     if ascii_text is not None:  # ``syntax.text`` without its frame
                         key = ascii_text[key_node.start_byte : key_node.end_byte]
                     else:
@@ -908,21 +917,21 @@ class _Reader:
                     key = _property_key(syntax, key_node)
                 if key is None or value is None:
                     raise _Unsupported("a computed field name")
-                if value.type == "call_expression":  # what ``read`` does, one frame less
+                if value.kind_id == kinds.call_expression:  # what ``read`` does, one frame less
                     try:
                         props[key] = self._call(syntax, value)
                     except _Unsupported as exc:
                         props[key] = self._opaque(syntax, value, str(exc))
                 else:
                     props[key] = self.read(syntax, value)
-            elif entry_kind == "shorthand_property_identifier":
+            elif entry_kind == kinds.shorthand_property_identifier:
                 key = syntax.text(entry)
                 props[key] = self._reference(syntax, entry)
-            elif entry_kind == "spread_element":
+            elif entry_kind == kinds.spread_element:
                 inner = entry.named_children[0]
                 props.update(self._shape(syntax, inner))
             else:
-                raise _Unsupported(f"unexpected {entry_kind} in an object shape")
+                raise _Unsupported(f"unexpected {entry.type} in an object shape")
         return props
 
     def _enum(
