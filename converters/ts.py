@@ -215,11 +215,14 @@ class Syntax:
             stack.extend(reversed(current.named_children))
 
 
-def pair_parts(pair: tree_sitter.Node) -> tuple[tree_sitter.Node | None, tree_sitter.Node | None]:
+def pair_parts(
+    pair: tree_sitter.Node, clean: bool = False
+) -> tuple[tree_sitter.Node | None, tree_sitter.Node | None]:
     """An object literal ``pair``'s key and value nodes (by position when it parsed cleanly: three
-    children are then exactly ``key : value``, and reading them is cheaper than by field name)."""
+    children are then exactly ``key : value``, and reading them is cheaper than by field name);
+    ``clean`` says that the pair's file parsed without errors (``Syntax.clean``)."""
     parts = pair.children
-    if len(parts) == 3 and not pair.has_error:
+    if len(parts) == 3 and (clean or not pair.has_error):
         return parts[0], parts[2]
     return pair.child_by_field_name("key"), pair.child_by_field_name("value")
 

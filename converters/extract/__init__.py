@@ -303,9 +303,11 @@ def config_entries(
     syntax = ctx.syntax(path)
     entries: dict[str, ConfigEntry] = {}
     unknown: list[Value] = []
+    kinds = syntax.kinds
     for child in obj.named_children:
-        if child.type == "pair":
-            key_node, value = pair_parts(child)
+        kind = child.kind_id
+        if kind == kinds.pair:
+            key_node, value = pair_parts(child, syntax.clean)
             if key_node is None or value is None:
                 continue
             key = _key_text(syntax, key_node)
@@ -313,15 +315,10 @@ def config_entries(
                 unknown.append(ctx.value(path, child))
                 continue
             entries[key] = ConfigEntry(path, key, value, key_node)
-        elif child.type == "shorthand_property_identifier":
+        elif kind == kinds.shorthand_property_identifier:
             key = syntax.text(child)
             entries[key] = ConfigEntry(path, key, child, child)
-        elif child.type == "method_definition":
-            name = child.child_by_field_name("name")
-            if name is not None:
-                key = _key_text(syntax, name) or syntax.text(name)
-                entries[key] = ConfigEntry(path, key, child, name)
-        elif child.type == "spread_element":
+        elif kind == kinds.spread_element:
             inner = child.named_children[0] if child.named_children else None
             if inner is None:
                 continue
@@ -334,6 +331,11 @@ def config_entries(
                 entries.update(filled)
             else:
                 unknown.append(ctx.value(path, inner))
+        elif child.type == "method_definition":
+            name = child.child_by_field_name("name")
+            if name is not None:
+                key = _key_text(syntax, name) or syntax.text(name)
+                entries[key] = ConfigEntry(path, key, child, name)
     return entries, unknown
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 from converters.evaluate import function_value, node_loc, trusted_model
@@ -195,16 +196,25 @@ def execute_style(ctx: ExtractContext, path: str, fn: Node) -> tuple[Literal["0.
         name = syntax.text(pattern)
         body = fn.child_by_field_name("body")
         body_text = syntax.text(body) if body is not None else ""
-        esc = re.escape(name)
-        if re.search(rf"\b{esc}\s*\??\.\s*(context|runtimeContext)\b", body_text) or re.search(
-            rf"\{{[^}}]*\b(context|runtimeContext)\b[^}}]*\}}\s*=\s*{esc}\b", body_text
-        ):
+        member_read, destructured = _context_reads(name)
+        if member_read.search(body_text) or destructured.search(body_text):
             return "0.x", False
         if len(params) > 1:
             return "1.x", False
         suggested = _NAME_SUGGESTS.get(name)
         return ctx.generation, suggested != ctx.generation
     return ctx.generation, True
+
+
+@lru_cache(maxsize=256)
+def _context_reads(name: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Patterns of a body reading ``<name>.context`` and of ``{ context } = <name>``, compiled
+    once per parameter name (most tools of a project name it alike)."""
+    esc = re.escape(name)
+    return (
+        re.compile(rf"\b{esc}\s*\??\.\s*(context|runtimeContext)\b"),
+        re.compile(rf"\{{[^}}]*\b(context|runtimeContext)\b[^}}]*\}}\s*=\s*{esc}\b"),
+    )
 
 
 def _src(value: Value) -> str:
