@@ -1477,17 +1477,13 @@ def _blank_fields() -> dict[str, Any]:
     return fields
 
 
-def _built(fields: dict[str, Any], fields_set: set[str]) -> SchemaNode:
-    return trusted_model(SchemaNode, fields, fields_set)
-
-
 def _schema(**values: Any) -> SchemaNode:
     """``SchemaNode(**values)`` for values the reader built itself (already of the fields' types
     and not shared with anything else), without validation: the same fields, defaults and
     fields-set as the validating constructor."""
     fields = _blank_fields()
     fields.update(values)
-    return _built(fields, set(values))
+    return trusted_model(SchemaNode, fields, set(values))
 
 
 def _primitive(kind: str, loc: Loc) -> SchemaNode:
@@ -1495,7 +1491,7 @@ def _primitive(kind: str, loc: Loc) -> SchemaNode:
     fields = _blank_fields()
     fields["type"] = kind
     fields["loc"] = loc
-    return _built(fields, {"type", "loc"})
+    return trusted_model(SchemaNode, fields, {"type", "loc"})
 
 
 def _deep_partial(reader: _Reader, node: SchemaNode) -> SchemaNode:
