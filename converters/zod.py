@@ -541,7 +541,10 @@ class _Reader:
     # names -------------------------------------------------------------------------------------
     def _reference(self, syntax: Syntax, ident: tree_sitter.Node) -> SchemaNode:
         name = syntax.text(ident)
-        loc = self.ctx.loc(syntax, ident)
+        if syntax is self._loc_syntax:  # what ``ctx.loc`` gives, as in ``_call``
+            loc = node_loc(self._loc_file, ident)
+        else:
+            loc = self.ctx.loc(syntax, ident)
         resolved = self.ctx.resolve_identifier(syntax, ident)
         if resolved is None:
             raise _Unsupported(f"`{name}` could not be resolved to a zod schema")
