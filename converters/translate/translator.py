@@ -7,6 +7,7 @@ is; the caller then keeps the TODO body (all or nothing per function).
 
 from __future__ import annotations
 
+import functools
 import re
 import weakref
 from collections.abc import Callable, Iterator
@@ -37,7 +38,7 @@ from converters.translate.types import (
     schema_type,
     ts_annotation_type,
 )
-from converters.ts import Node, Syntax, pair_parts
+from converters.ts import Node, Syntax, _parser, pair_parts
 
 __all__ = ["FunctionTranslator", "Unsupported"]
 
@@ -139,6 +140,30 @@ _LAST_DECLS: list[Any] = [None, None]
 _R = TypeVar("_R")
 
 
+@functools.cache  # one entry per grammar
+def _grammar_field_ids(grammar: str) -> dict[str, int]:
+    language = _parser(grammar).language  # type: ignore[arg-type]
+    assert language is not None
+    return {
+        name: language.field_id_for_name(name) or 0
+        for name in (
+            "parameter",
+            "parameters",
+            "pattern",
+            "value",
+            "object",
+            "property",
+            "name",
+            "type",
+        )
+    }
+
+
+def _field_ids(language: str) -> dict[str, int]:
+    """Field ids by name for the grammar ``parse`` uses for ``language``."""
+    return _grammar_field_ids("tsx" if language in ("tsx", "jsx") else "typescript")
+
+
 class FunctionTranslator:
     """Translate one execute function (and the module-level helpers it calls) to Python."""
 
@@ -155,6 +180,8 @@ class FunctionTranslator:
         self._source = syntax.source
         # the source as text when it is all ASCII (slices of it are the decoded slices of bytes)
         self._ascii = syntax.ascii_text
+        # field ids of the grammar that parsed ``syntax``: a lookup by id skips the one by name
+        self._field_ids = _field_ids(syntax.language)
         self.step = step  # set when translating a workflow step's execute
         self.line_offset = line_offset
         self.resolve = resolve
@@ -196,16 +223,18 @@ class FunctionTranslator:
     def parameter_patterns(self, node: Node, what: str = "the parameter") -> list[Node]:
         """The parameter patterns of a function node (one bare arrow parameter, or the list);
         a parameter with a default value is refused, named ``what``."""
-        single = node.child_by_field_name("parameter")
+        by_id, ids = node.child_by_field_id, self._field_ids
+        single = by_id(ids["parameter"])
         if single is not None:
             return [single]
         patterns: list[Node] = []
-        formal = node.child_by_field_name("parameters")
+        formal = by_id(ids["parameters"])
+        pattern_id, value_id = ids["pattern"], ids["value"]
         for param in formal.named_children if formal is not None else []:
             if param.type == "comment":
                 continue
-            pattern = param.child_by_field_name("pattern")
-            if pattern is None or param.child_by_field_name("value") is not None:
+            pattern = param.child_by_field_id(pattern_id)
+            if pattern is None or param.child_by_field_id(value_id) is not None:
                 raise self.fail(f"{what} {self.short(param)}", param)
             patterns.append(pattern)
         return patterns
@@ -627,9 +656,10 @@ class FunctionTranslator:
         for decl in node.named_children:
             if decl.type != "variable_declarator":
                 continue
-            target = decl.child_by_field_name("name")
-            value = decl.child_by_field_name("value")
-            type_node = decl.child_by_field_name("type")
+            ids = self._field_ids
+            target = decl.child_by_field_id(ids["name"])
+            value = decl.child_by_field_id(ids["value"])
+            type_node = decl.child_by_field_id(ids["type"])
             assert target is not None
             if value is None:
                 if target.type != "identifier":
@@ -1574,10 +1604,11 @@ class FunctionTranslator:
 
     def access(self, node: Node, *, lenient: bool = False) -> E:
         """``a.b`` and ``a[b]``, by what ``a`` is; optional chaining reads as None when absent."""
-        obj = node.child_by_field_name("object")
+        by_id, ids = node.child_by_field_id, self._field_ids
+        obj = by_id(ids["object"])
         assert obj is not None
         if node.type == "member_expression":
-            prop = node.child_by_field_name("property")
+            prop = by_id(ids["property"])
             assert prop is not None
             if prop.type == "private_property_identifier":
                 raise self.fail("a private field", prop)
