@@ -268,10 +268,14 @@ def render_markdown(report: MigrationReport) -> str:
     ]
     if not report.converted:
         lines += ["Nothing was converted.", ""]
-    for kind, count in report.counts.items():
-        lines.append(f"### {_KIND_TITLES.get(kind, kind)} ({count})")
+    by_kind: dict[str, list[ConvertedItem]] = {}  # one pass over the items, in their order
+    for item in report.converted:
+        by_kind.setdefault(item.kind, []).append(item)
+    for kind in sorted(by_kind):  # the order and counts of ``report.counts``
+        items = by_kind[kind]
+        lines.append(f"### {_KIND_TITLES.get(kind, kind)} ({len(items)})")
         lines.append("")
-        for item in (c for c in report.converted if c.kind == kind):
+        for item in items:
             where = f" ({item.loc})" if item.loc else ""
             lines.append(f"- `{item.name}`{where} → `{item.target}`")
         lines.append("")
