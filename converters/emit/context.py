@@ -111,6 +111,9 @@ class Scope:
 
     def add(self, statement: cst.BaseStatement, comments: list[str] | None = None) -> None:
         """Add a statement to the module, preceded by pending TODO comments and ``comments``."""
-        lines = [*(comments or []), *self.pending]
-        self.pending = []
-        self.builder.add(statement, lines)
+        pending = self.pending
+        if pending:
+            self.pending = []
+            self.builder.add(statement, [*(comments or ()), *pending])
+        else:  # most statements: no list to build (the builder only reads the comments)
+            self.builder.add(statement, comments or ())
