@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _dist_version
+from operator import attrgetter
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -49,6 +50,9 @@ _KIND_TITLES: dict[str, str] = {
     "mcp": "MCP clients",
     "module": "Modules",
 }
+
+
+_kind_of = attrgetter("kind")
 
 
 class ConvertedItem(BaseModel):
@@ -92,7 +96,7 @@ class MigrationReport(BaseModel):
     @property
     def counts(self) -> dict[str, int]:
         """How many constructs of each kind were converted."""
-        return dict(sorted(Counter(item.kind for item in self.converted).items()))
+        return dict(sorted(Counter(map(_kind_of, self.converted)).items()))
 
 
 def rule_matches(rule_id: str, patterns: Iterable[str]) -> bool:
