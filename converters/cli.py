@@ -341,6 +341,7 @@ def convert(
                     files,
                     source_root=path,
                     on_file=lambda item: progress.update(task, advance=1, item=item),
+                    changes=changes,  # planned just above: the files are not compared again
                 )
         except (WriteRefused, OSError) as exc:
             err.print(f"error: {exc}")

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _dist_version
+from operator import attrgetter
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -17,6 +18,7 @@ from pydantic_core import to_json
 from rich.console import Console
 from rich.table import Table
 
+from converters.evaluate import trusted_model
 from converters.ir import Diagnostic, Loc, Project
 from converters.rules import all_rules, docs_link
 
@@ -48,6 +50,9 @@ _KIND_TITLES: dict[str, str] = {
     "mcp": "MCP clients",
     "module": "Modules",
 }
+
+
+_kind_of = attrgetter("kind")
 
 
 class ConvertedItem(BaseModel):
@@ -91,7 +96,7 @@ class MigrationReport(BaseModel):
     @property
     def counts(self) -> dict[str, int]:
         """How many constructs of each kind were converted."""
-        return dict(sorted(Counter(item.kind for item in self.converted).items()))
+        return dict(sorted(Counter(map(_kind_of, self.converted)).items()))
 
 
 def rule_matches(rule_id: str, patterns: Iterable[str]) -> bool:
@@ -104,26 +109,46 @@ def rule_matches(rule_id: str, patterns: Iterable[str]) -> bool:
     return False
 
 
-def _entry(diagnostic: Diagnostic, titles: dict[str, str]) -> ReportEntry:
-    return ReportEntry(
-        rule=diagnostic.rule,
-        title=titles.get(diagnostic.rule, diagnostic.rule),
-        severity=diagnostic.severity,
-        message=diagnostic.message,
-        location=str(diagnostic.loc) if diagnostic.loc else None,
-        hint=diagnostic.hint,
-        link=docs_link(diagnostic.rule),
-    )
-
-
 def _sort_key(diagnostic: Diagnostic) -> tuple[str, int, int, str, str]:
     loc = diagnostic.loc
-    return (
-        loc.file if loc else "",
-        loc.line if loc else 0,
-        loc.column if loc else 0,
-        diagnostic.rule,
-        diagnostic.message,
+    if loc is None:
+        return ("", 0, 0, diagnostic.rule, diagnostic.message)
+    return (loc.file, loc.line, loc.column, diagnostic.rule, diagnostic.message)
+
+
+def _converted_key(item: ConvertedItem) -> tuple[str, str, int, str]:
+    loc = item.loc
+    if loc is None:
+        return (item.kind, "", 0, item.name)
+    return (item.kind, loc.file, loc.line, item.name)
+
+
+def _entry(
+    rule: str,
+    title: str,
+    severity: str,
+    message: str,
+    location: str | None,
+    hint: str | None,
+    link: str,
+) -> ReportEntry:
+    """``ReportEntry(rule=..., ..., link=...)`` with every field given, without validation.
+
+    A finding per tool of a project: its values are strs (or None) of findings that were
+    validated (the scan's) or built from rules and the emitter's strs.
+    """
+    return trusted_model(
+        ReportEntry,
+        {
+            "rule": rule,
+            "title": title,
+            "severity": severity,
+            "message": message,
+            "location": location,
+            "hint": hint,
+            "link": link,
+        },
+        {"rule", "title", "severity", "message", "location", "hint", "link"},
     )
 
 
@@ -143,8 +168,10 @@ def build_report(
     ``only``/``skip`` filter findings by rule id or range (``LM3xx``); failures are never hidden.
     """
     only, skip = list(only), list(skip)
+    # rule id -> (title, link), filled as rules are met
+    rules: dict[str, tuple[str, str]] = {}
     titles = {rule.id: rule.title for rule in all_rules()}
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str | None, str]] = set()
     report = MigrationReport(
         source=project.root,
         out=out,
@@ -152,29 +179,30 @@ def build_report(
         mastra_version=project.mastra_version,
         api_generation=project.api_generation,
         version_reason=project.version_reason or None,
-        converted=sorted(
-            converted,
-            key=lambda c: (c.kind, c.loc.file if c.loc else "", c.loc.line if c.loc else 0, c.name),
-        ),
+        converted=sorted(converted, key=_converted_key),
         files=sorted(files),
     )
+    failed, notes, needs_person = report.failed, report.notes, report.needs_person
     for diagnostic in sorted([*project.diagnostics, *diagnostics], key=_sort_key):
-        key = (diagnostic.rule, str(diagnostic.loc), diagnostic.message)
+        rule = diagnostic.rule
+        loc = diagnostic.loc
+        location = None if loc is None else str(loc)
+        message = diagnostic.message
+        key = (rule, location, message)  # a None location stands for str(None) of before
         if key in seen:
             continue
         seen.add(key)
-        entry = _entry(diagnostic, titles)
-        if diagnostic.severity == "error":
-            report.failed.append(entry)
+        severity = diagnostic.severity
+        if severity == "error":
+            into = failed
+        elif (only and not rule_matches(rule, only)) or (skip and rule_matches(rule, skip)):
             continue
-        if only and not rule_matches(diagnostic.rule, only):
-            continue
-        if skip and rule_matches(diagnostic.rule, skip):
-            continue
-        if diagnostic.severity == "info":
-            report.notes.append(entry)
         else:
-            report.needs_person.append(entry)
+            into = notes if severity == "info" else needs_person
+        known = rules.get(rule)
+        if known is None:
+            known = rules[rule] = (titles.get(rule, rule), docs_link(rule))
+        into.append(_entry(rule, known[0], severity, message, location, diagnostic.hint, known[1]))
     failed_files = {e.location.rsplit(":", 2)[0] for e in report.failed if e.location}
     for source in project.files:
         if source.parse_errors and source.path not in failed_files:
@@ -244,10 +272,14 @@ def render_markdown(report: MigrationReport) -> str:
     ]
     if not report.converted:
         lines += ["Nothing was converted.", ""]
-    for kind, count in report.counts.items():
-        lines.append(f"### {_KIND_TITLES.get(kind, kind)} ({count})")
+    by_kind: dict[str, list[ConvertedItem]] = {}  # one pass over the items, in their order
+    for item in report.converted:
+        by_kind.setdefault(item.kind, []).append(item)
+    for kind in sorted(by_kind):  # the order and counts of ``report.counts``
+        items = by_kind[kind]
+        lines.append(f"### {_KIND_TITLES.get(kind, kind)} ({len(items)})")
         lines.append("")
-        for item in (c for c in report.converted if c.kind == kind):
+        for item in items:
             where = f" ({item.loc})" if item.loc else ""
             lines.append(f"- `{item.name}`{where} → `{item.target}`")
         lines.append("")

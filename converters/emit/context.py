@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 import libcst as cst
 
 from converters.emit.module import ModuleBuilder, source_comment_lines
-from converters.ir import Diagnostic, Loc, Project
+from converters.evaluate import trusted_model
+from converters.ir import Diagnostic, Loc, Project, Severity
 from converters.report import ConvertedItem
 from converters.rules import Rule, docs_link
 
 __all__ = ["EmitContext", "Scope", "Symbol"]
+
+_SEVERITIES = frozenset(get_args(Severity))
 
 
 @dataclass(frozen=True)
@@ -61,12 +64,21 @@ class EmitContext:
         severity: str = "todo",
     ) -> Diagnostic:
         """Record a finding for the report."""
-        diagnostic = Diagnostic(
-            rule=rule.id,
-            severity=severity,  # type: ignore[arg-type]
-            message=message,
-            loc=loc,
-            hint=rule.fix,
+        if severity not in _SEVERITIES:
+            raise ValueError(f"unknown severity {severity!r}")
+        # a finding per tool body of a project: built without validation, as its values are
+        # already of their fields' types (str from the rule and the emitter, a Loc or None);
+        # the same fields and fields-set as ``Diagnostic(rule=..., ..., hint=rule.fix)``
+        diagnostic = trusted_model(
+            Diagnostic,
+            {
+                "rule": rule.id,
+                "severity": severity,
+                "message": message,
+                "loc": loc,
+                "hint": rule.fix,
+            },
+            {"rule", "severity", "message", "loc", "hint"},
         )
         self.diagnostics.append(diagnostic)
         return diagnostic
@@ -99,6 +111,9 @@ class Scope:
 
     def add(self, statement: cst.BaseStatement, comments: list[str] | None = None) -> None:
         """Add a statement to the module, preceded by pending TODO comments and ``comments``."""
-        lines = [*(comments or []), *self.pending]
-        self.pending = []
-        self.builder.add(statement, lines)
+        pending = self.pending
+        if pending:
+            self.pending = []
+            self.builder.add(statement, [*(comments or ()), *pending])
+        else:  # most statements: no list to build (the builder only reads the comments)
+            self.builder.add(statement, comments or ())

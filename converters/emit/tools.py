@@ -7,12 +7,14 @@ import keyword
 
 import libcst as cst
 
+from converters import cstfast
 from converters.emit.bridge import bridged_execute
 from converters.emit.context import Scope
 from converters.emit.functions import todo_function
 from converters.emit.module import ModuleBuilder
 from converters.emit.names import pascal_case, snake_case
 from converters.emit.values import emit_value
+from converters.evaluate import trusted_model
 from converters.ir import SchemaNode, StringValue, ToolNode
 from converters.report import ConvertedItem
 from converters.rules import define
@@ -137,6 +139,45 @@ _SPACE = cst.SimpleWhitespace(" ")
 _LINE_END = cst.TrailingWhitespace(whitespace=_NO_SPACE, newline=cst.Newline())
 
 
+# ``keyword=value`` arguments and the ``name = create_tool(...)`` statement, copied from nodes
+# built (and validated) once: only a Name and an expression change, which cannot make them invalid
+_KEYWORD_ARG = cstfast.Copier(
+    cst.Arg(
+        cst.Name("value"),
+        keyword=cst.Name("keyword"),
+        whitespace_after_star=_NO_SPACE,
+        whitespace_after_arg=_NO_SPACE,
+    ),
+    "value",
+    "keyword",
+)
+_NAME = cstfast.Copier(cst.Name("name"), "value")
+_CREATE_TOOL_CALL = cstfast.Copier(
+    cst.Call(
+        func=cst.Name("create_tool"),
+        args=[],
+        whitespace_after_func=_NO_SPACE,
+        whitespace_before_args=_NO_SPACE,
+    ),
+    "func",
+    "args",
+)
+_ASSIGN_TARGET = cstfast.Copier(
+    cst.AssignTarget(
+        cst.Name("name"), whitespace_before_equal=_SPACE, whitespace_after_equal=_SPACE
+    ),
+    "target",
+)
+_ASSIGN = cstfast.Copier(
+    cst.Assign(targets=[cst.AssignTarget(cst.Name("name"))], value=cst.Name("value")),
+    "targets",
+    "value",
+)
+_STATEMENT = cstfast.Copier(
+    cst.SimpleStatementLine([cst.Pass()], trailing_whitespace=_LINE_END), "body"
+)
+
+
 @functools.lru_cache(maxsize=64)
 def _shared_name(name: str) -> cst.Name:
     """A ``Name`` for a keyword or an imported name: the same few in every module."""
@@ -159,14 +200,7 @@ def emit_tool(tool: ToolNode, scope: Scope, name: str, schemas: SchemaModels) ->
 
     def arg(keyword: str, value: cst.BaseExpression | None) -> None:
         if value is not None:
-            args.append(
-                cst.Arg(
-                    value,
-                    keyword=_shared_name(keyword),
-                    whitespace_after_star=_NO_SPACE,
-                    whitespace_after_arg=_NO_SPACE,
-                )
-            )
+            args.append(_KEYWORD_ARG(value, _shared_name(keyword)))
 
     if tool.id is not None:
         arg("id", emit_value(tool.id, scope, what=f"id of tool {tool.binding}"))
@@ -231,9 +265,9 @@ def emit_tool(tool: ToolNode, scope: Scope, name: str, schemas: SchemaModels) ->
                 report=False,
             )
             scope.ctx.report(LM351, f"{message} (not translated: {why_not})", loc)
-            arg("execute", cst.Name(func_name))
+            arg("execute", _NAME(func_name))
         else:
-            arg("execute", cst.Name(func_name))
+            arg("execute", _NAME(func_name))
     else:
         scope.ctx.report(
             LM352, f"tool {tool.binding} has no execute function", tool.loc, severity="info"
@@ -256,33 +290,21 @@ def emit_tool(tool: ToolNode, scope: Scope, name: str, schemas: SchemaModels) ->
             getattr(value, "source", None),
         )
     create_tool = scope.builder.import_from("lumos_compat", "create_tool")
-    scope.add(
-        cst.SimpleStatementLine(
-            [
-                cst.Assign(
-                    targets=[
-                        cst.AssignTarget(
-                            cst.Name(name),
-                            whitespace_before_equal=_SPACE,
-                            whitespace_after_equal=_SPACE,
-                        )
-                    ],
-                    value=cst.Call(
-                        func=_shared_name(create_tool),
-                        args=args,
-                        whitespace_after_func=_NO_SPACE,
-                        whitespace_before_args=_NO_SPACE,
-                    ),
-                )
-            ],
-            trailing_whitespace=_LINE_END,
-        )
+    statement = _ASSIGN(
+        [_ASSIGN_TARGET(_NAME(name))], _CREATE_TOOL_CALL(_shared_name(create_tool), args)
     )
+    scope.add(_STATEMENT([statement]))
+    # built without validation: the values are already of ConvertedItem's field types, and every
+    # field is given, as in ``ConvertedItem(kind="tool", name=..., loc=..., target=...)``
     scope.ctx.converted.append(
-        ConvertedItem(
-            kind="tool",
-            name=tool.binding,
-            loc=tool.loc,
-            target=f"{schemas.module_name(scope.builder)}:{name}",
+        trusted_model(
+            ConvertedItem,
+            {
+                "kind": "tool",
+                "name": tool.binding,
+                "loc": tool.loc,
+                "target": f"{schemas.module_name(scope.builder)}:{name}",
+            },
+            {"kind", "name", "loc", "target"},
         )
     )

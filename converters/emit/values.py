@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 
 import libcst as cst
 
+from converters import cstfast
 from converters.emit.context import Scope
 from converters.emit.names import snake_case
 from converters.ir import (
@@ -122,16 +123,21 @@ def _multiline(text: str) -> bool:
     return "\n" in text.rstrip("\n") or text.count("\n") > 1
 
 
+# a string literal per value of a project: the quotes are ours and the text is escaped, so the
+# node is copied from one built (and validated) once instead of being validated again
+_STRING = cstfast.Copier(cst.SimpleString('""'), "value")
+
+
 def string_literal(text: str) -> cst.SimpleString:
     """A Python string literal whose value is exactly ``text``; triple-quoted when multi-line."""
     if _multiline(text):
-        return cst.SimpleString('"""' + _escape(text, quote='"', keep_newlines=True) + '"""')
-    return cst.SimpleString('"' + _escape(text, quote='"', keep_newlines=False) + '"')
+        return _STRING('"""' + _escape(text, quote='"', keep_newlines=True) + '"""')
+    return _STRING('"' + _escape(text, quote='"', keep_newlines=False) + '"')
 
 
 def docstring_literal(text: str) -> cst.SimpleString:
     """A triple-quoted string literal (for docstrings) whose value is exactly ``text``."""
-    return cst.SimpleString('"""' + _escape(text, quote='"', keep_newlines=True) + '"""')
+    return _STRING('"""' + _escape(text, quote='"', keep_newlines=True) + '"""')
 
 
 _SAFE_IN_FSTRING = re.compile(r"^[^\"'\\\n{}]*$")
@@ -144,7 +150,7 @@ def _fstring_safe(code: str) -> bool:
 
 def _single_quoted(text: str) -> cst.SimpleString | None:
     if _SAFE_IN_FSTRING.match(text) and text.isprintable():
-        return cst.SimpleString("'" + text + "'")
+        return _STRING("'" + text + "'")
     return None
 
 
