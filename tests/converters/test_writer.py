@@ -99,6 +99,21 @@ def test_write_files_writes_atomically_and_skips_unchanged(source: Path, tmp_pat
     assert not [p for p in out.rglob("*.tmp")]
 
 
+def test_write_files_takes_the_changes_just_planned(source: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    files = {"pkg/__init__.py": b"a = 1\n", "README.md": b"# hi\n"}
+    write_files(out, files, source_root=source)
+    files["README.md"] = b"# changed\n"
+    planned = plan_changes(out, files)
+    assert write_files(out, files, source_root=source, changes=planned) == ["README.md"]
+    assert (out / "README.md").read_bytes() == b"# changed\n"
+    # a plan made for other files is refused before anything is written
+    files["NEW.md"] = b"new\n"
+    with pytest.raises(ValueError, match="not planned"):
+        write_files(out, files, source_root=source, changes=planned)
+    assert not (out / "NEW.md").exists()
+
+
 def test_atomic_write_replaces_and_cleans_up(tmp_path: Path) -> None:
     target = tmp_path / "d" / "f.txt"
     atomic_write(target, b"one")
