@@ -116,6 +116,19 @@ def _kinds(grammar: Literal["typescript", "tsx"]) -> Kinds:
     )
 
 
+@cache
+def _field_ids(grammar: Literal["typescript", "tsx"]) -> dict[str, int]:
+    """Every field name of a grammar with its id (``node.child_by_field_id`` reads a child
+    directly, where ``child_by_field_name`` scans the grammar's field names first)."""
+    language = _parser(grammar).language
+    assert language is not None
+    return {
+        name: index
+        for index in range(1, language.field_count + 1)
+        if (name := language.field_name_for_id(index)) is not None
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class SyntaxErrorSite:
     """Where the parser found an error: 1-based line and column, and what it saw."""
@@ -140,6 +153,8 @@ class Syntax:
         self.ascii_text: str | None = source.decode("ascii") if source.isascii() else None
         # the kind ids of the grammar the file was parsed with
         self.kinds = _kinds(_grammar(language))
+        # and its field ids by field name
+        self.field_ids = _field_ids(_grammar(language))
         # whether the file parsed without errors: no node of it then has an error (has_error of a
         # node covers its descendants, and the tree is never edited), so per-node checks can skip
         self.clean = not tree.root_node.has_error

@@ -7,7 +7,6 @@ is; the caller then keeps the TODO body (all or nothing per function).
 
 from __future__ import annotations
 
-import functools
 import re
 import weakref
 from collections.abc import Callable, Iterator
@@ -38,7 +37,7 @@ from converters.translate.types import (
     schema_type,
     ts_annotation_type,
 )
-from converters.ts import Node, Syntax, _parser, pair_parts
+from converters.ts import Node, Syntax, pair_parts
 
 __all__ = ["FunctionTranslator", "Unsupported"]
 
@@ -140,30 +139,6 @@ _LAST_DECLS: list[Any] = [None, None]
 _R = TypeVar("_R")
 
 
-@functools.cache  # one entry per grammar
-def _grammar_field_ids(grammar: str) -> dict[str, int]:
-    language = _parser(grammar).language  # type: ignore[arg-type]
-    assert language is not None
-    return {
-        name: language.field_id_for_name(name) or 0
-        for name in (
-            "parameter",
-            "parameters",
-            "pattern",
-            "value",
-            "object",
-            "property",
-            "name",
-            "type",
-        )
-    }
-
-
-def _field_ids(language: str) -> dict[str, int]:
-    """Field ids by name for the grammar ``parse`` uses for ``language``."""
-    return _grammar_field_ids("tsx" if language in ("tsx", "jsx") else "typescript")
-
-
 class FunctionTranslator:
     """Translate one execute function (and the module-level helpers it calls) to Python."""
 
@@ -181,7 +156,7 @@ class FunctionTranslator:
         # the source as text when it is all ASCII (slices of it are the decoded slices of bytes)
         self._ascii = syntax.ascii_text
         # field ids of the grammar that parsed ``syntax``: a lookup by id skips the one by name
-        self._field_ids = _field_ids(syntax.language)
+        self._field_ids = syntax.field_ids
         self.step = step  # set when translating a workflow step's execute
         self.line_offset = line_offset
         self.resolve = resolve
