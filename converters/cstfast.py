@@ -16,7 +16,7 @@ import libcst as cst
 
 from converters.cstrender import FastState, render
 
-__all__ = ["Copier", "code", "contains", "replace", "walk"]
+__all__ = ["Copier", "code", "contains", "name", "replace", "simple_string", "walk"]
 
 NodeT = TypeVar("NodeT", bound=cst.CSTNode)
 
@@ -111,6 +111,13 @@ class Copier(Generic[NodeT]):
         for name, value in zip(changing, values):  # noqa: B905 - lengths checked above
             setattr_(node, name, value)
         return node
+
+
+# The leaves every emitter makes, copied from nodes validated once (no check per copy): ``name``
+# takes an identifier, ``simple_string`` a whole string literal with its quotes, which is all
+# libcst would check of them.
+name: Copier[cst.Name] = Copier(cst.Name("_"), "value")
+simple_string: Copier[cst.SimpleString] = Copier(cst.SimpleString('""'), "value")
 
 
 def code(node: cst.CSTNode, module: cst.Module | None = None) -> str:

@@ -1455,7 +1455,7 @@ class PydanticModule:
         node = self._name_nodes.get(name)
         if node is None:
             # an identifier is what libcst checks a Name for; anything else it rejects
-            made = _NAME_COPY(name) if name.isidentifier() else cst.Name(name)
+            made = cstfast.name(name) if name.isidentifier() else cst.Name(name)
             node = self._name_nodes[name] = made
         return node
 
@@ -1652,17 +1652,15 @@ def _class_copier(base: str) -> cstfast.Copier[cst.ClassDef]:
 # Nodes of the fixed shapes a model class is made of, validated once here; their copies get
 # values libcst would accept (identifiers, string literals, keyword arguments), checked where
 # they are made or true by construction
-_NAME_COPY = cstfast.Copier(cst.Name("_"), "value")
-_STRING_COPY = cstfast.Copier(cst.SimpleString('""'), "value")
 _BLOCK_COPY = cstfast.Copier(cst.IndentedBlock(body=[], header=_LINE_END), "body")
 _LINE_COPY = cstfast.Copier(
     cst.SimpleStatementLine([cst.Pass()], trailing_whitespace=_LINE_END), "body"
 )
 _FIELD_COPY = cstfast.Copier(
     cst.AnnAssign(
-        target=_NAME_COPY("_"),
-        annotation=cst.Annotation(_NAME_COPY("_")),
-        value=_NAME_COPY("_"),
+        target=cstfast.name("_"),
+        annotation=cst.Annotation(cstfast.name("_")),
+        value=cstfast.name("_"),
         equal=_ASSIGN_EQUAL,
     ),
     "target",
@@ -1672,7 +1670,7 @@ _FIELD_COPY = cstfast.Copier(
 )
 _ANNOTATION_COPY = cstfast.Copier(
     cst.Annotation(
-        _NAME_COPY("_"), whitespace_before_indicator=_NO_SPACE, whitespace_after_indicator=_SPACE
+        cstfast.name("_"), whitespace_before_indicator=_NO_SPACE, whitespace_after_indicator=_SPACE
     ),
     "annotation",
 )
@@ -1682,8 +1680,8 @@ _CALL_COPY = cstfast.Copier(
 )
 _KEYWORD_ARG_COPY = cstfast.Copier(
     cst.Arg(
-        value=_NAME_COPY("_"),
-        keyword=_NAME_COPY("_"),
+        value=cstfast.name("_"),
+        keyword=cstfast.name("_"),
         equal=_KEYWORD_EQUAL,
         whitespace_after_star=_NO_SPACE,
         whitespace_after_arg=_NO_SPACE,
@@ -1697,9 +1695,9 @@ _KEYWORD_ARG_COPY = cstfast.Copier(
 @functools.lru_cache(maxsize=16384)
 def _expression(code: str) -> cst.BaseExpression:
     if _STRING_LITERAL.fullmatch(code):  # no prefix, one pair of matching quotes
-        return _STRING_COPY(code)
+        return cstfast.simple_string(code)
     if (code.isidentifier() and not keyword.iskeyword(code)) or code in ("None", "True", "False"):
-        return _NAME_COPY(code)
+        return cstfast.name(code)
     return cst.parse_expression(code)
 
 

@@ -151,7 +151,6 @@ _KEYWORD_ARG = cstfast.Copier(
     "value",
     "keyword",
 )
-_NAME = cstfast.Copier(cst.Name("name"), "value")
 _CREATE_TOOL_CALL = cstfast.Copier(
     cst.Call(
         func=cst.Name("create_tool"),
@@ -265,9 +264,9 @@ def emit_tool(tool: ToolNode, scope: Scope, name: str, schemas: SchemaModels) ->
                 report=False,
             )
             scope.ctx.report(LM351, f"{message} (not translated: {why_not})", loc)
-            arg("execute", _NAME(func_name))
+            arg("execute", cstfast.name(func_name))
         else:
-            arg("execute", _NAME(func_name))
+            arg("execute", cstfast.name(func_name))
     else:
         scope.ctx.report(
             LM352, f"tool {tool.binding} has no execute function", tool.loc, severity="info"
@@ -291,7 +290,7 @@ def emit_tool(tool: ToolNode, scope: Scope, name: str, schemas: SchemaModels) ->
         )
     create_tool = scope.builder.import_from("lumos_compat", "create_tool")
     statement = _ASSIGN(
-        [_ASSIGN_TARGET(_NAME(name))], _CREATE_TOOL_CALL(_shared_name(create_tool), args)
+        [_ASSIGN_TARGET(cstfast.name(name))], _CREATE_TOOL_CALL(_shared_name(create_tool), args)
     )
     scope.add(_STATEMENT([statement]))
     # built without validation: the values are already of ConvertedItem's field types, and every

@@ -123,21 +123,17 @@ def _multiline(text: str) -> bool:
     return "\n" in text.rstrip("\n") or text.count("\n") > 1
 
 
-# a string literal per value of a project: the quotes are ours and the text is escaped, so the
-# node is copied from one built (and validated) once instead of being validated again
-_STRING = cstfast.Copier(cst.SimpleString('""'), "value")
-
-
 def string_literal(text: str) -> cst.SimpleString:
     """A Python string literal whose value is exactly ``text``; triple-quoted when multi-line."""
+    # the quotes are ours and the text is escaped: a whole literal, all libcst would check
     if _multiline(text):
-        return _STRING('"""' + _escape(text, quote='"', keep_newlines=True) + '"""')
-    return _STRING('"' + _escape(text, quote='"', keep_newlines=False) + '"')
+        return cstfast.simple_string('"""' + _escape(text, quote='"', keep_newlines=True) + '"""')
+    return cstfast.simple_string('"' + _escape(text, quote='"', keep_newlines=False) + '"')
 
 
 def docstring_literal(text: str) -> cst.SimpleString:
     """A triple-quoted string literal (for docstrings) whose value is exactly ``text``."""
-    return _STRING('"""' + _escape(text, quote='"', keep_newlines=True) + '"""')
+    return cstfast.simple_string('"""' + _escape(text, quote='"', keep_newlines=True) + '"""')
 
 
 _SAFE_IN_FSTRING = re.compile(r"^[^\"'\\\n{}]*$")
@@ -150,7 +146,7 @@ def _fstring_safe(code: str) -> bool:
 
 def _single_quoted(text: str) -> cst.SimpleString | None:
     if _SAFE_IN_FSTRING.match(text) and text.isprintable():
-        return _STRING("'" + text + "'")
+        return cstfast.simple_string("'" + text + "'")
     return None
 
 
