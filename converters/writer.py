@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import errno
 import itertools
 import os
-import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -28,20 +26,12 @@ class WriteRefused(Exception):
     """lumos-migrate will not write there; the message says why and what to do."""
 
 
-def _inside(path: Path | str, parent: Path | str) -> bool:
-    """Whether ``path`` is ``parent`` or below it (both absolute and resolved, of one type)."""
+def _inside(path: Path, parent: Path) -> bool:
+    """Whether ``path`` is ``parent`` or below it (both absolute and resolved)."""
     if path == parent:
         return True
     base = str(parent)
     return str(path).startswith(base if base.endswith(os.sep) else base + os.sep)
-
-
-def _parts(rel: str) -> tuple[str, ...] | list[str]:
-    """``PurePosixPath(rel).parts``, without building the path when ``rel`` is already plain."""
-    parts = rel.split("/")
-    if "" in parts or "." in parts:  # "a//b", "./a", "/a", "": let pathlib normalise them
-        return PurePosixPath(rel).parts
-    return parts
 
 
 def check_out_dir(out: Path, source_root: Path, *, force: bool, writing: bool = True) -> Path:
@@ -72,28 +62,25 @@ class _Targets:
     """Where each file of the package goes, checked: inside ``out``, outside the source tree.
 
     A target is checked where it really is: with every symbolic link on its way followed (each
-    folder is resolved once, the file itself only when it is a link). Paths are strs.
+    folder is resolved once, the file itself only when it is a link).
     """
 
     def __init__(self, out: Path, source_root: Path) -> None:
-        self.out = str(out)
-        self.source = str(source_root.resolve())
-        # folder parts -> (the folder under out, the folder resolved)
-        self._folders: dict[tuple[str, ...], tuple[str, str]] = {}
+        self.out = out
+        self.source = source_root.resolve()
+        self._folders: dict[Path, Path] = {}
 
-    def __call__(self, rel: str) -> str:
-        parts = _parts(rel)
-        if not parts or parts[0].startswith("/") or ".." in parts:
+    def __call__(self, rel: str) -> Path:
+        pure = PurePosixPath(rel)
+        if pure.is_absolute() or ".." in pure.parts or not pure.parts:
             raise WriteRefused(f"refusing to write {rel!r}: not a relative path inside --out")
-        key = tuple(parts[:-1])
-        folder = self._folders.get(key)
+        target = self.out.joinpath(*pure.parts)
+        folder = self._folders.get(target.parent)
         if folder is None:
-            path = Path(self.out).joinpath(*key)
-            folder = self._folders[key] = (str(path), str(path.resolve()))
-        name = parts[-1]
-        resolved = os.path.join(folder[1], name)
+            folder = self._folders[target.parent] = target.parent.resolve()
+        resolved = folder / target.name
         if os.path.islink(resolved):
-            resolved = str(Path(resolved).resolve())
+            resolved = resolved.resolve()
         if not _inside(resolved, self.out):
             raise WriteRefused(
                 f"refusing to write {rel}: it resolves to {resolved}, outside --out {self.out}"
@@ -102,7 +89,7 @@ class _Targets:
             raise WriteRefused(
                 f"refusing to write {rel}: it resolves into the source tree ({resolved})"
             )
-        return os.path.join(folder[0], name)
+        return target
 
 
 _temp_names = itertools.count()
@@ -120,12 +107,10 @@ def atomic_write(path: Path, data: bytes) -> None:
     _replace_with(path, data)
 
 
-def _replace_with(path: Path | str, data: bytes) -> None:
+def _replace_with(path: Path, data: bytes) -> None:
     """``atomic_write`` into a folder that exists."""
-    folder, name = os.path.split(os.fspath(path))
-    pid = os.getpid()
     while True:
-        tmp = os.path.join(folder, f".{name}.{pid}.{next(_temp_names)}.tmp")
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{next(_temp_names)}.tmp")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:  # left by a crashed run: pick another name
@@ -155,33 +140,12 @@ class FileChange:
     new: bytes = field(default=b"", repr=False)
 
 
-# what Path.is_file takes for "not a file" rather than an error to report
-_NOT_THERE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
-
-
-def _read_file(path: str) -> bytes | None:
-    """The bytes of ``path`` if it is a file (``Path.is_file`` then ``read_bytes``), else None."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError as exc:
-        if exc.errno not in _NOT_THERE:
-            raise
-        return None
-    except ValueError:
-        return None
-    if not stat.S_ISREG(mode):
-        return None
-    with open(path, "rb") as file:
-        return file.read()
-
-
 def plan_changes(out: Path, files: Mapping[str, bytes]) -> list[FileChange]:
     """Compare the generated files with what is in ``out`` now."""
     changes: list[FileChange] = []
-    base = str(out)
     for rel in sorted(files):
-        target = os.path.join(base, *_parts(rel))
-        old = _read_file(target)
+        target = out.joinpath(*PurePosixPath(rel).parts)
+        old = target.read_bytes() if target.is_file() else None
         status: Literal["new", "changed", "unchanged"] = (
             "new" if old is None else ("unchanged" if old == files[rel] else "changed")
         )
@@ -219,19 +183,18 @@ def write_files(
     out = out.resolve()
     target_of = _Targets(out, source_root)
     targets = {rel: target_of(rel) for rel in files}
+    folders: set[Path] = set()
+    written: list[str] = []
     if changes is None:
         changes = plan_changes(out, files)
     elif sorted(change.path for change in changes) != sorted(files):
         raise ValueError("changes were not planned for these files")
-    folders: set[str] = set()
-    written: list[str] = []
     for change in changes:
         if change.status != "unchanged":
             target = targets[change.path]
-            folder = os.path.dirname(target)
-            if folder not in folders:
-                os.makedirs(folder, exist_ok=True)
-                folders.add(folder)
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
             _replace_with(target, files[change.path])
             written.append(change.path)
         if on_file is not None:
