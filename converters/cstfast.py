@@ -16,7 +16,16 @@ import libcst as cst
 
 from converters.cstrender import FastState, render
 
-__all__ = ["Copier", "code", "contains", "name", "replace", "simple_string", "walk"]
+__all__ = [
+    "Copier",
+    "code",
+    "comment_line",
+    "contains",
+    "name",
+    "replace",
+    "simple_string",
+    "walk",
+]
 
 NodeT = TypeVar("NodeT", bound=cst.CSTNode)
 
@@ -118,6 +127,19 @@ class Copier(Generic[NodeT]):
 # libcst would check of them.
 name: Copier[cst.Name] = Copier(cst.Name("_"), "value")
 simple_string: Copier[cst.SimpleString] = Copier(cst.SimpleString('""'), "value")
+
+
+_COMMENT = Copier(cst.Comment("#"), "value")
+_COMMENT_LINE = Copier(
+    cst.EmptyLine(comment=cst.Comment("#"), whitespace=cst.SimpleWhitespace("")), "comment"
+)
+
+
+def comment_line(text: str) -> cst.EmptyLine:
+    """``# text`` on a line of its own before a statement (line breaks in ``text`` become
+    spaces): a comment starting with ``#`` on one line, all libcst checks of it."""
+    text = text.replace("\r", "").replace("\n", " ").replace("\f", " ").replace("\v", " ")
+    return _COMMENT_LINE(_COMMENT(("# " + text).rstrip() if text else "#"))
 
 
 def code(node: cst.CSTNode, module: cst.Module | None = None) -> str:

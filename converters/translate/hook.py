@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from converters import cstfast
 from converters.ir import FunctionValue, Loc, SchemaNode, StringValue, ToolNode, WorkflowStepNode
 from converters.translate import (
     LM372,
@@ -209,28 +210,13 @@ def _add_function(
         [_param(p, a) for p, a in params],
         _annotation(returns) if returns is not None else None,
         px.block(result.body),
-        () if waiting else [_comment_line(comment)],
+        () if waiting else [cstfast.comment_line(comment)],
     )
     scope.add(definition, [comment] if waiting else None)
 
 
 _new = object.__new__
 _set = object.__setattr__
-_NEWLINE = cst.Newline()
-
-
-def _comment_line(text: str) -> cst.EmptyLine:
-    """The line ``comment_lines([text])`` of ``converters.emit.module`` gives, built without
-    libcst's _validate: the comment starts with ``#`` and its line breaks are replaced here."""
-    text = text.replace("\r", "").replace("\n", " ").replace("\f", " ").replace("\v", " ")
-    comment = _new(cst.Comment)
-    _set(comment, "value", ("# " + text).rstrip() if text else "#")
-    line = _new(cst.EmptyLine)
-    _set(line, "indent", True)
-    _set(line, "whitespace", px.NO_SPACE)
-    _set(line, "comment", comment)
-    _set(line, "newline", _NEWLINE)
-    return line
 
 
 def _async_def(

@@ -642,3 +642,13 @@ def test_a_line_shared_between_trees_renders_at_each_depth() -> None:
         for module in (tree, tree.with_changes(default_indent="\t", default_newline="\r\n")):
             assert cstfast.code(module) == module.code
             _assert_same(line, module)
+
+
+@pytest.mark.parametrize("text", ["", "plain", "two\nlines\r\n", "tab\tand\fform\vfeed", "trail  "])
+def test_comment_line_is_the_line_libcst_builds(text: str) -> None:
+    made = cstfast.comment_line(text)
+    flat = text.replace("\r", "").replace("\n", " ").replace("\f", " ").replace("\v", " ")
+    checked = cst.EmptyLine(comment=cst.Comment(("# " + flat).rstrip() if flat else "#"))
+    assert made.deep_equals(checked)
+    module = cst.Module(body=[cst.SimpleStatementLine([cst.Pass()], leading_lines=[made])])
+    assert module.code.splitlines()[0] == checked.comment.value  # type: ignore[union-attr]
