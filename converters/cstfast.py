@@ -21,6 +21,7 @@ __all__ = [
     "code",
     "comment_line",
     "contains",
+    "keyword_arg",
     "name",
     "replace",
     "simple_string",
@@ -127,6 +128,21 @@ class Copier(Generic[NodeT]):
 # libcst would check of them.
 name: Copier[cst.Name] = Copier(cst.Name("_"), "value")
 simple_string: Copier[cst.SimpleString] = Copier(cst.SimpleString('""'), "value")
+# ``keyword=value`` (no spaces around ``=``) with its comma (``MaybeSentinel.DEFAULT``: none written)
+keyword_arg: Copier[cst.Arg] = Copier(
+    cst.Arg(
+        cst.Name("_"),
+        keyword=cst.Name("_"),
+        equal=cst.AssignEqual(
+            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+        ),
+        whitespace_after_star=cst.SimpleWhitespace(""),
+        whitespace_after_arg=cst.SimpleWhitespace(""),
+    ),
+    "value",
+    "keyword",
+    "comma",
+)
 
 
 _COMMENT = Copier(cst.Comment("#"), "value")

@@ -1611,7 +1611,6 @@ _SPACE = cst.SimpleWhitespace(" ")
 _NEWLINE = cst.Newline()
 _LINE_END = cst.TrailingWhitespace(whitespace=_NO_SPACE, newline=_NEWLINE)
 _BLANK_LINE = cst.EmptyLine(whitespace=_NO_SPACE, newline=_NEWLINE)
-_KEYWORD_EQUAL = cst.AssignEqual(whitespace_before=_NO_SPACE, whitespace_after=_NO_SPACE)
 _ASSIGN_EQUAL = cst.AssignEqual(whitespace_before=_SPACE, whitespace_after=_SPACE)
 _ARG_COMMA = cst.Comma(whitespace_before=_NO_SPACE, whitespace_after=_SPACE)
 _FIELD = cst.Name("Field")
@@ -1677,18 +1676,6 @@ _ANNOTATION_COPY = cstfast.Copier(
 _CALL_COPY = cstfast.Copier(
     cst.Call(func=_FIELD, whitespace_after_func=_NO_SPACE, whitespace_before_args=_NO_SPACE),
     "args",
-)
-_KEYWORD_ARG_COPY = cstfast.Copier(
-    cst.Arg(
-        value=cstfast.name("_"),
-        keyword=cstfast.name("_"),
-        equal=_KEYWORD_EQUAL,
-        whitespace_after_star=_NO_SPACE,
-        whitespace_after_arg=_NO_SPACE,
-    ),
-    "value",
-    "keyword",
-    "comma",
 )
 
 
@@ -1772,7 +1759,7 @@ def _field_call(args: tuple[tuple[str, str], ...]) -> cst.Call:
 @functools.lru_cache(maxsize=16384)
 def _keyword_arg(name: str, value: str, comma: bool) -> cst.Arg:
     comma_node = _ARG_COMMA if comma else cst.MaybeSentinel.DEFAULT
-    return _KEYWORD_ARG_COPY(_expression(value), _name(name), comma_node)
+    return cstfast.keyword_arg(_expression(value), _name(name), comma_node)
 
 
 def _with_comments(stmt: cst.BaseStatement, comments: list[str]) -> cst.BaseStatement:

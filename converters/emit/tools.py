@@ -139,18 +139,8 @@ _SPACE = cst.SimpleWhitespace(" ")
 _LINE_END = cst.TrailingWhitespace(whitespace=_NO_SPACE, newline=cst.Newline())
 
 
-# ``keyword=value`` arguments and the ``name = create_tool(...)`` statement, copied from nodes
-# built (and validated) once: only a Name and an expression change, which cannot make them invalid
-_KEYWORD_ARG = cstfast.Copier(
-    cst.Arg(
-        cst.Name("value"),
-        keyword=cst.Name("keyword"),
-        whitespace_after_star=_NO_SPACE,
-        whitespace_after_arg=_NO_SPACE,
-    ),
-    "value",
-    "keyword",
-)
+# the ``name = create_tool(...)`` statement, copied from nodes built (and validated) once: only
+# a Name and an expression change, which cannot make them invalid
 _CREATE_TOOL_CALL = cstfast.Copier(
     cst.Call(
         func=cst.Name("create_tool"),
@@ -199,7 +189,9 @@ def emit_tool(tool: ToolNode, scope: Scope, name: str, schemas: SchemaModels) ->
 
     def arg(keyword: str, value: cst.BaseExpression | None) -> None:
         if value is not None:
-            args.append(_KEYWORD_ARG(value, _shared_name(keyword)))
+            args.append(
+                cstfast.keyword_arg(value, _shared_name(keyword), cst.MaybeSentinel.DEFAULT)
+            )
 
     if tool.id is not None:
         arg("id", emit_value(tool.id, scope, what=f"id of tool {tool.binding}"))
