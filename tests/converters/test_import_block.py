@@ -171,5 +171,7 @@ def test_empty_lines_after_the_imports(body: str, blank: int) -> None:
 
 def test_what_the_block_gets_wrong_is_still_fixed_by_format_modules() -> None:
     # the order is for speed only: a block ruff would re-sort comes out sorted anyway
-    result = format_modules({"pkg/m.py": "import sys\nimport os\nx = (os, sys)\n"}, first_party="pkg")
+    result = format_modules(
+        {"pkg/m.py": "import sys\nimport os\nx = (os, sys)\n"}, first_party="pkg"
+    )
     assert result.texts["pkg/m.py"] == "import os\nimport sys\n\nx = (os, sys)\n"
