@@ -194,21 +194,30 @@ def _ref_nodes(node: SchemaNode) -> list[SchemaNode]:
     pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
         current = pop()
-        if current.ref is not None and current.type == "ref":
+        # a pydantic model keeps its fields in its __dict__: read there, the walk visits every
+        # node of every schema a module emits
+        fields = current.__dict__
+        if fields["ref"] is not None and fields["type"] == "ref":
             found.append(current)
         # the children of ``_children`` pushed in reverse, so the first is visited first
-        if current.members:
-            extend(reversed(current.members))
-        if current.rest is not None:
-            push(current.rest)
-        if current.key is not None:
-            push(current.key)
-        if current.items is not None:
-            push(current.items)
-        if current.catchall is not None:
-            push(current.catchall)
-        if current.properties:
-            extend(reversed(current.properties.values()))
+        child = fields["members"]
+        if child:
+            extend(reversed(child))
+        child = fields["rest"]
+        if child is not None:
+            push(child)
+        child = fields["key"]
+        if child is not None:
+            push(child)
+        child = fields["items"]
+        if child is not None:
+            push(child)
+        child = fields["catchall"]
+        if child is not None:
+            push(child)
+        child = fields["properties"]
+        if child:
+            extend(reversed(child.values()))
     return found
 
 
