@@ -1123,7 +1123,8 @@ class PydanticModule:
             fields.append((py_name, key, spec))
             if prop.effects or prop.type == "ref":  # else _field_validators has none
                 validators.extend(self._field_validators(prop, py_name, key))
-        validators.extend(self._model_validators(node))
+        if node.effects:  # else _model_validators has none
+            validators.extend(self._model_validators(node))
         extra = None
         if node.catchall is not None and node.catchall.type not in ("any", "unknown"):
             extra = "allow"
