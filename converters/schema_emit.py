@@ -870,6 +870,8 @@ class PydanticModule:
             return spec
         if kind in ("number", "integer"):
             spec = _FieldSpec("int" if kind == "integer" else "float")
+            if not c:
+                return spec  # no bound, no format: no Field arguments
             for key, kw in (
                 ("minimum", "ge"),
                 ("maximum", "le"),
@@ -903,7 +905,7 @@ class PydanticModule:
             return _FieldSpec("datetime")
         if kind in ("literal", "enum", "native_enum"):
             self._import("typing", "Literal")
-            values = ", ".join(_py_literal(v) for v in node.values)
+            values = ", ".join([_py_literal(v) for v in node.values])
             return _FieldSpec(f"Literal[{values}]" if node.values else "Any")
         if kind == "array":
             inner = self._nested(node.items, f"{name}Item") if node.items else "Any"
