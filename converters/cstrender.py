@@ -26,7 +26,7 @@ try:  # libcst's (private) code-generation state; libcst>=1.4,<2 has it here
 except ImportError:  # pragma: no cover - moved: cstfast renders through Module.code_for_node
     CodegenState = None  # type: ignore[assignment,misc]
 
-__all__ = ["FastState", "remember", "render"]
+__all__ = ["FastState", "remember", "render", "render_carried"]
 
 Ctx = tuple[str, str, str]
 """(indentation of a line here, the module's default indent, the module's default newline)."""
@@ -1415,6 +1415,23 @@ def _class_def(node: cst.ClassDef, cx: Ctx) -> str:
     elif isinstance(rpar, cst.RightParen):
         text += _node(rpar, cx)
     return text + _w(node.whitespace_before_colon, cx) + ":" + _body(node, cx)
+
+
+_TOP: Ctx = ("", "    ", "\n")
+
+
+def _carried_class(node: cst.ClassDef, cx: Ctx) -> str:
+    text = getattr(node, "_text", None)
+    if text is not None and cx == _TOP:
+        return text  # type: ignore[no-any-return]
+    return _class_def(node, cx)
+
+
+def render_carried(cls: type[cst.ClassDef]) -> None:
+    """Render instances of ``cls``, a ``ClassDef`` subclass, from the text they carry in
+    ``_text`` (what libcst writes for them at the top level of a module indented by four spaces
+    with ``\\n`` newlines) where they have it, else as any ``ClassDef``."""
+    _G[cls] = _carried_class
 
 
 _G[cst.Decorator] = _decorator

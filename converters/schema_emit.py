@@ -12,6 +12,7 @@ tool preparation (a permissive type list for untyped properties). The zoo in
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import json
 import keyword
@@ -193,21 +194,30 @@ def _ref_nodes(node: SchemaNode) -> list[SchemaNode]:
     pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
         current = pop()
-        if current.ref is not None and current.type == "ref":
+        # a pydantic model keeps its fields in its __dict__: read there, the walk visits every
+        # node of every schema a module emits
+        fields = current.__dict__
+        if fields["ref"] is not None and fields["type"] == "ref":
             found.append(current)
         # the children of ``_children`` pushed in reverse, so the first is visited first
-        if current.members:
-            extend(reversed(current.members))
-        if current.rest is not None:
-            push(current.rest)
-        if current.key is not None:
-            push(current.key)
-        if current.items is not None:
-            push(current.items)
-        if current.catchall is not None:
-            push(current.catchall)
-        if current.properties:
-            extend(reversed(current.properties.values()))
+        child = fields["members"]
+        if child:
+            extend(reversed(child))
+        child = fields["rest"]
+        if child is not None:
+            push(child)
+        child = fields["key"]
+        if child is not None:
+            push(child)
+        child = fields["items"]
+        if child is not None:
+            push(child)
+        child = fields["catchall"]
+        if child is not None:
+            push(child)
+        child = fields["properties"]
+        if child:
+            extend(reversed(child.values()))
     return found
 
 
@@ -860,6 +870,8 @@ class PydanticModule:
             return spec
         if kind in ("number", "integer"):
             spec = _FieldSpec("int" if kind == "integer" else "float")
+            if not c:
+                return spec  # no bound, no format: no Field arguments
             for key, kw in (
                 ("minimum", "ge"),
                 ("maximum", "le"),
@@ -893,7 +905,7 @@ class PydanticModule:
             return _FieldSpec("datetime")
         if kind in ("literal", "enum", "native_enum"):
             self._import("typing", "Literal")
-            values = ", ".join(_py_literal(v) for v in node.values)
+            values = ", ".join([_py_literal(v) for v in node.values])
             return _FieldSpec(f"Literal[{values}]" if node.values else "Any")
         if kind == "array":
             inner = self._nested(node.items, f"{name}Item") if node.items else "Any"
@@ -1113,7 +1125,8 @@ class PydanticModule:
             fields.append((py_name, key, spec))
             if prop.effects or prop.type == "ref":  # else _field_validators has none
                 validators.extend(self._field_validators(prop, py_name, key))
-        validators.extend(self._model_validators(node))
+        if node.effects:  # else _model_validators has none
+            validators.extend(self._model_validators(node))
         extra = None
         if node.catchall is not None and node.catchall.type not in ("any", "unknown"):
             extra = "allow"
@@ -1408,10 +1421,14 @@ class PydanticModule:
         return out
 
     def _class_def(self, spec: _ClassSpec) -> cst.BaseStatement:
-        body: list[cst.BaseStatement] = []
+        # The class's text is written here from the pieces its nodes are made of; the nodes of
+        # a plain field line are made only if something reads the class's body (_ModelClass):
+        # the converter renders the class from its text and reads no more than its name
+        parts: list[cst.BaseStatement | _FieldLine] = []
+        texts: list[str] = []
         doc = spec.node.description
         if doc:
-            body.append(cst.SimpleStatementLine([cst.Expr(cst.SimpleString(_docstring(doc)))]))
+            parts.append(cst.SimpleStatementLine([cst.Expr(cst.SimpleString(_docstring(doc)))]))
         config: list[str] = []
         if spec.extra:
             config.append(f"extra={_py_literal(spec.extra)}")
@@ -1420,35 +1437,36 @@ class PydanticModule:
         if config:
             self._import("pydantic", "ConfigDict")
             target = "__pydantic_config__" if spec.base == "TypedDict" else "model_config"
-            body.append(_statement(f"{target} = ConfigDict({', '.join(config)})"))
-        # the class's text is written along with its nodes (see _class_text): a field line's
-        # text comes with its node, any other statement is rendered here
-        texts = [_block_line(statement) for statement in body]
-        append = body.append
+            parts.append(_statement(f"{target} = ConfigDict({', '.join(config)})"))
+        for statement in parts:
+            texts.append(_block_line(statement))  # type: ignore[arg-type]
+        append = parts.append
+        append_text = texts.append
         for py_name, _key, fspec in spec.fields:
             annotation = fspec.annotation
             if "Any" in annotation and _ANY_WORD.search(annotation):
                 self._import("typing", "Any")
-            # _field_statement, inlined
-            statement, line = _field_line(py_name, annotation, fspec.default, fspec.field_args)
-            if fspec.comments:
-                statement = _with_comments(statement, fspec.comments)
-                line = None
-            append(statement)
-            texts.append(_BODY_INDENT + line + "\n" if line else _block_line(statement))
+            line = (py_name, annotation, fspec.default, fspec.field_args)
+            text = None if fspec.comments else _field_text(*line)
+            if text is None:  # a comment above it, or a value spanning lines: rendered
+                statement = _field_statement(py_name, fspec)
+                append(statement)
+                append_text(_block_line(statement))
+            else:
+                append(line)
+                append_text(text)
         for validator in spec.validators:
             statement = validator.with_changes(
                 leading_lines=[cst.EmptyLine(indent=False), *validator.leading_lines]
             )
             append(statement)
-            texts.append(_block_line(statement))
-        if not body:
-            body.append(_PASS_LINE)
-            texts.append(_block_line(_PASS_LINE))
-        # the class validated once per base, with this class's name and body
-        node = _class_copier(spec.base)(self.name_node(spec.name), _BLOCK_COPY(body))
-        cstrender.remember(node, _class_text(spec.name, spec.base, texts))
-        return node
+            append_text(_block_line(statement))
+        if not parts:
+            append(_PASS_LINE)
+            append_text(_block_line(_PASS_LINE))
+        return _ModelClass.make(
+            spec.base, self.name_node(spec.name), parts, _class_text(spec.name, spec.base, texts)
+        )
 
     def name_node(self, name: str) -> cst.Name:
         """A ``Name`` node for a class name of this module, one per name (nodes are immutable)."""
@@ -1642,10 +1660,16 @@ def _class_template(base: str) -> cst.ClassDef:
 
 
 @functools.lru_cache(maxsize=64)
-def _class_copier(base: str) -> cstfast.Copier[cst.ClassDef]:
-    """Copies of ``_class_template(base)`` with a name and a body: libcst checks nothing about
-    either (a Name from _claim has no parentheses; a body has no indent)."""
-    return cstfast.Copier(_class_template(base), "name", "body")
+def _class_fields(base: str) -> tuple[tuple[str, Any], ...]:
+    """The fields of ``_class_template(base)`` but its name and body, for ``_ModelClass.make``:
+    libcst checks nothing about a name or body (a Name from _claim has no parentheses; a body
+    has no indent)."""
+    template = _class_template(base)
+    return tuple(
+        (f.name, getattr(template, f.name))
+        for f in dataclasses.fields(template)
+        if f.name not in ("name", "body")
+    )
 
 
 # Nodes of the fixed shapes a model class is made of, validated once here; their copies get
@@ -1695,27 +1719,42 @@ def _statement(code: str) -> cst.BaseStatement:
 
 def _field_statement(py_name: str, spec: _FieldSpec) -> cst.BaseStatement:
     """``name: annotation = default``: what parsing that line gives, without parsing it whole."""
-    statement = _field_line(py_name, spec.annotation, spec.default, spec.field_args)[0]
+    statement = _field_node(py_name, spec.annotation, spec.default, spec.field_args)
     return _with_comments(statement, spec.comments) if spec.comments else statement
 
 
+# a plain field line of a model class: (python name, annotation, default, Field arguments)
+_FieldLine = tuple[str, str, str | None, tuple[tuple[str, str], ...] | None]
+
+
 @functools.lru_cache(maxsize=16384)
-def _field_line(
+def _field_node(
     py_name: str, annotation: str, default: str | None, args: tuple[tuple[str, str], ...] | None
-) -> tuple[cst.BaseStatement, str | None]:
-    """The line's node, and the text libcst renders it with between its indentation and its
-    newline, written from the same pieces (None: the text would span lines)."""
+) -> cst.BaseStatement:
+    """The line's node, assembled from its pieces."""
     value: cst.BaseExpression | None = None
-    text = f"{py_name}: {_source(annotation)}"
     if args is not None:
         value = _field_call(args)
-        text += " = Field(" + ", ".join([f"{name}={_source(v)}" for name, v in args]) + ")"
     elif default is not None:
         value = _expression(default)
-        text += " = " + _source(default)
     equal = _ASSIGN_EQUAL if value is not None else cst.MaybeSentinel.DEFAULT
-    node = _LINE_COPY([_FIELD_COPY(_name(py_name), _annotation(annotation), value, equal)])
-    return node, None if "\n" in text or "\r" in text else text
+    return _LINE_COPY([_FIELD_COPY(_name(py_name), _annotation(annotation), value, equal)])
+
+
+@functools.lru_cache(maxsize=16384)
+def _field_text(
+    py_name: str, annotation: str, default: str | None, args: tuple[tuple[str, str], ...] | None
+) -> str | None:
+    """The text libcst renders ``_field_node``'s line with in a class body (indentation and
+    newline included), written from the same pieces (None: the text would span lines)."""
+    text = f"{py_name}: {_source(annotation)}"
+    if args is not None:
+        text += " = Field(" + ", ".join([f"{name}={_source(v)}" for name, v in args]) + ")"
+    elif default is not None:
+        text += " = " + _source(default)
+    if "\n" in text or "\r" in text:
+        return None
+    return _BODY_INDENT + text + "\n"
 
 
 @functools.lru_cache(maxsize=16384)
@@ -1741,6 +1780,62 @@ def _block_line(statement: cst.BaseStatement) -> str:
 
 def _class_text(name: str, base: str, body: list[str]) -> str:
     return f"\n\nclass {name}({base}):\n" + "".join(body)
+
+
+_CLASS_BODY = cst.ClassDef.__dict__["body"]  # the slot holding a ClassDef's body
+
+
+class _ModelClass(cst.ClassDef):
+    """A model class made by ``_class_def``: a ``ClassDef`` that carries its text (for
+    ``cstrender``) and makes its body's nodes when the body is first read.
+
+    Reading the body (libcst's code generation, a visitor, ``with_changes``) gives the nodes
+    ``_class_def`` made before the body was deferred; the class is named ``ClassDef`` so that
+    visitors dispatch to ``visit_ClassDef`` for it as for any class.
+    """
+
+    __slots__ = ("_parts", "_text")
+
+    @classmethod
+    def make(
+        cls,
+        base: str,
+        name: cst.Name,
+        parts: list[cst.BaseStatement | _FieldLine],
+        text: str,
+    ) -> _ModelClass:
+        """``class name(base):`` with a body of ``parts``, written as ``text``."""
+        node = object.__new__(cls)
+        setattr_ = object.__setattr__
+        for field_name, value in _class_fields(base):
+            setattr_(node, field_name, value)
+        setattr_(node, "name", name)
+        setattr_(node, "_parts", parts)
+        setattr_(node, "_text", text)
+        return node
+
+    @property  # type: ignore[override]
+    def body(self) -> cst.BaseSuite:
+        """The class's body, its nodes made on first reading."""
+        try:
+            return _CLASS_BODY.__get__(self)  # type: ignore[no-any-return]
+        except AttributeError:
+            pass
+        statements = [
+            _field_node(*part) if type(part) is tuple else part
+            for part in self._parts  # type: ignore[attr-defined]
+        ]
+        body = _BLOCK_COPY(statements)
+        _CLASS_BODY.__set__(self, body)
+        return body
+
+    @body.setter
+    def body(self, value: cst.BaseSuite) -> None:
+        _CLASS_BODY.__set__(self, value)
+
+
+_ModelClass.__name__ = "ClassDef"
+cstrender.render_carried(_ModelClass)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -67,16 +67,18 @@ class SchemaModels:
             known = self._module = (builder, builder.path, builder.module)
         return known[2]
 
-    def _resolve(self, ref: str) -> SchemaNode:
-        node = self.scope.ctx.project.schemas.get(ref)
-        if node is None:
-            raise SchemaEmitError(f"the schema {ref} was not found in the project")
-        return node
-
     def prepare(self, tools: list[ToolNode]) -> None:
         """Build the models of ``tools`` and add them to the module."""
         builder = self.scope.builder
-        module = PydanticModule(self._resolve, taken_names=sorted(builder.names.taken()))
+        schemas = self.scope.ctx.project.schemas  # read once: models resolve refs many times
+
+        def resolve(ref: str) -> SchemaNode:
+            node = schemas.get(ref)
+            if node is None:
+                raise SchemaEmitError(f"the schema {ref} was not found in the project")
+            return node
+
+        module = PydanticModule(resolve, taken_names=sorted(builder.names.taken()))
         added = False
         for tool in tools:
             base = pascal_case(tool.binding, fallback="Tool")

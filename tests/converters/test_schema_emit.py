@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import libcst as cst
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
+from converters import cstfast
 from converters.ir import SchemaNode
 from converters.schema_emit import (
     PydanticModule,
@@ -288,3 +290,18 @@ def test_zoo_pydantic_source_snapshot(name: str, snapshot: SnapshotAssertion) ->
     module = PydanticModule(ctx.schemas.__getitem__)
     module.add_model(ctx.schema(name), pascal_case(name) + "Input")
     assert module.build().module_code(header=f"Generated from zoo.ts: {name}") == snapshot
+
+
+@pytest.mark.parametrize("name", SNAPSHOT_ENTRIES)
+def test_class_text_is_what_libcst_writes_for_its_nodes(name: str) -> None:
+    """A model class's carried text equals libcst's rendering of its (deferred) body's nodes."""
+    ctx = SingleFileZodContext.from_source(ZOO_TS.read_text(), "zoo.ts")
+    module = PydanticModule(ctx.schemas.__getitem__)
+    module.add_model(ctx.schema(name), pascal_case(name) + "Input")
+    for statement in module.build().statements:
+        fast = cstfast.code(statement)
+        assert isinstance(statement, cst.BaseStatement)
+        assert cst.Module(body=[]).code_for_node(statement) == fast
+        # a copy with other leading lines has no text of its own: rendered from its nodes
+        moved = statement.with_changes(leading_lines=[])
+        assert cstfast.code(moved) == cst.Module(body=[]).code_for_node(moved)
