@@ -26,7 +26,7 @@ try:  # libcst's (private) code-generation state; libcst>=1.4,<2 has it here
 except ImportError:  # pragma: no cover - moved: cstfast renders through Module.code_for_node
     CodegenState = None  # type: ignore[assignment,misc]
 
-__all__ = ["FastState", "remember", "render", "render_carried"]
+__all__ = ["FastState", "render", "render_carried"]
 
 Ctx = tuple[str, str, str]
 """(indentation of a line here, the module's default indent, the module's default newline)."""
@@ -1348,33 +1348,7 @@ def _function_def(node: cst.FunctionDef, cx: Ctx) -> str:
     return text + _w(node.whitespace_before_colon, cx) + ":" + _body(node, cx)
 
 
-# Texts an emitter wrote itself for class statements it built from strings (the model classes of
-# converters.schema_emit), by the node's id, with the context they were written for; the entry
-# holds the node, so the id stays its own. Bounded: emptied when full.
-_KNOWN: dict[int, tuple[cst.ClassDef, Ctx, str]] = {}
-_KNOWN_MAX = 16384
-
-
-def remember(
-    node: cst.ClassDef,
-    text: str,
-    *,
-    indent: str = "",
-    default_indent: str = "    ",
-    default_newline: str = "\n",
-) -> None:
-    """Record ``text`` as what rendering ``node`` at that indentation, in a module with those
-    defaults, gives: the caller wrote it from the same pieces it built the node from."""
-    known = _KNOWN
-    if len(known) >= _KNOWN_MAX:
-        known.clear()
-    known[id(node)] = (node, (indent, default_indent, default_newline), text)
-
-
 def _class_def(node: cst.ClassDef, cx: Ctx) -> str:
-    known = _KNOWN.get(id(node))
-    if known is not None and known[1] == cx:
-        return known[2]
     after_class = node.whitespace_after_class
     name = node.name
     after_name = node.whitespace_after_name
