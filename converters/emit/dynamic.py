@@ -69,9 +69,10 @@ def emit_dynamic_function(
             scope.builder.import_module(module)
         else:
             scope.builder.import_from(module, imported_name)
-    annotations: dict[str, cst.BaseExpression] = {
-        "request_context": cst.Name(scope.builder.import_from("lumos_compat", "RequestContext")),
-        "mastra": cst.Name(scope.builder.import_from("lumos_compat", "Mastra")),
+    classes = {"request_context": "RequestContext", "mastra": "Mastra"}
+    # only the parameters the function takes: an import nothing uses would be dead code
+    annotations = {
+        p: cst.Name(scope.builder.import_from("lumos_compat", classes[p])) for p in result.params
     }
     line = function.loc.line if function.loc else 1
     scope.add(

@@ -236,7 +236,7 @@ def emit_tool(tool: ToolNode, scope: Scope, name: str, schemas: SchemaModels) ->
             tool,
             name=func_name,
             params=params,
-            returns=_shared_name(scope.builder.import_from("typing", "Any")),
+            returns=lambda: _shared_name(scope.builder.import_from("typing", "Any")),
             typed_input=input_type is not None,
         )
         if why_not is not None and scope.ctx.bridge:

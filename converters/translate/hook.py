@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -22,6 +22,10 @@ from converters.translate import pyexpr as px
 if TYPE_CHECKING:
     from converters.emit.context import Scope
 
+# a function's return annotation, or what makes it once its body is translated (so that a body
+# left as a TODO does not import what only the translated function would use)
+Returns = cst.BaseExpression | Callable[[], cst.BaseExpression] | None
+
 __all__ = [
     "emit_translated_execute",
     "emit_translated_step",
@@ -35,7 +39,7 @@ def emit_translated_execute(
     *,
     name: str,
     params: Sequence[tuple[str, cst.BaseExpression | None]],
-    returns: cst.BaseExpression | None,
+    returns: Returns,
     typed_input: bool,
 ) -> str | None:
     """Add ``async def name(input, context)`` with the translated body; None when done, else why not.
@@ -79,7 +83,7 @@ def emit_translated_step(
     *,
     name: str,
     params: Sequence[tuple[str, cst.BaseExpression | None]],
-    returns: cst.BaseExpression | None,
+    returns: Returns,
     generation: str,
     typed_input: bool,
 ) -> str | None:
@@ -110,7 +114,7 @@ def emit_translated_workflow_function(
     *,
     name: str,
     params: Sequence[tuple[str, cst.BaseExpression | None]],
-    returns: cst.BaseExpression | None,
+    returns: Returns,
     generation: str,
     input_schema: SchemaNode | None,
     file: str,
@@ -188,11 +192,13 @@ def _add_function(
     result: Translated,
     name: str,
     params: Sequence[tuple[str, cst.BaseExpression | None]],
-    returns: cst.BaseExpression | None,
+    returns: Returns,
     file: str,
     function: FunctionValue,
     fallback: Loc,
 ) -> None:
+    if callable(returns):  # made once the body is translated (its imports are wanted then only)
+        returns = returns()
     for module, imported in result.imports:
         if imported is None:
             scope.builder.import_module(module)

@@ -10,7 +10,9 @@ from pathlib import Path, PurePosixPath
 import libcst as cst
 import pytest
 
-from converters.emit.module import ModuleBuilder, format_modules, ruff_command
+from converters import emit
+from converters.emit.module import Formatted, ModuleBuilder, format_modules, ruff_command
+from tests.converters._fixture_conversion import FIXTURES, convert_fixture
 
 _MODULES = [
     "os",
@@ -175,3 +177,51 @@ def test_what_the_block_gets_wrong_is_still_fixed_by_format_modules() -> None:
         {"pkg/m.py": "import sys\nimport os\nx = (os, sys)\n"}, first_party="pkg"
     )
     assert result.texts["pkg/m.py"] == "import os\nimport sys\n\nx = (os, sys)\n"
+
+
+@pytest.mark.parametrize("fixture", FIXTURES)
+def test_fixture_modules_need_no_import_fixes(
+    fixture: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The modules of a real conversion, as the emitter hands them to ruff: no import out of
+    ruff's order and none unused (an import asked for by a body that then stayed a TODO, say)."""
+    handed: dict[str, str] = {}
+    parties: list[str] = []
+
+    def recording(sources: dict[str, str], *, first_party: str) -> Formatted:
+        handed.update(sources)
+        parties.append(first_party)
+        return format_modules(sources, first_party=first_party)
+
+    monkeypatch.setattr(emit, "format_modules", recording)
+    conversion = convert_fixture(fixture, tmp_path)
+    assert handed and parties == [conversion.package]
+    raw = tmp_path / "raw"
+    for rel, text in handed.items():
+        path = raw / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [
+            *ruff_command(),
+            "check",
+            "--isolated",
+            "--no-cache",
+            "--target-version",
+            "py311",
+            "--select",
+            "I,F401",
+            "--config",
+            f"lint.isort.known-first-party=['{conversion.package}']",
+            "--output-format",
+            "concise",
+            "--exit-zero",
+            ".",
+        ],
+        cwd=raw,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    findings = [line for line in done.stdout.splitlines() if ": I001" in line or ": F401" in line]
+    assert not findings, "\n".join(findings)
