@@ -8,6 +8,7 @@ from pathlib import Path
 
 from converters.emit import emit_project
 from converters.scan import scan_project
+from tests.translate.ported import forget_package
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,6 +58,7 @@ def test_bridged_tools_call_the_typescript_tool(tmp_path: Path) -> None:
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+    forget_package("tool_zoo")  # another test's port of the same fixture may be imported
     sys.path.insert(0, str(out))
     try:
         importlib.invalidate_caches()
@@ -70,8 +72,7 @@ def test_bridged_tools_call_the_typescript_tool(tmp_path: Path) -> None:
         assert module.object_modes_tool.id == "object-modes"
     finally:
         sys.path.remove(str(out))
-        for name in [n for n in sys.modules if n == "tool_zoo" or n.startswith("tool_zoo.")]:
-            del sys.modules[name]
+        forget_package("tool_zoo")
 
 
 def test_cli_bridge_flag_and_mcp_extra(tmp_path: Path) -> None:
