@@ -35,6 +35,7 @@ __all__ = [
     "SchemaEmitError",
     "SchemaNameCollision",
     "is_optional_input",
+    "json_schema_literal",
     "model_name_for",
     "modifier_order",
     "pascal_case",
@@ -160,6 +161,11 @@ def to_json_schema(node: SchemaNode, *, resolve: Resolver) -> dict[str, Any]:
     if builder.definitions:
         result["definitions"] = builder.definitions
     return _fix_typeless_properties(result)
+
+
+def json_schema_literal(node: SchemaNode, *, resolve: Resolver) -> str:
+    """``to_json_schema(node)`` as Python source (a dict literal)."""
+    return _py_literal(to_json_schema(node, resolve=resolve))
 
 
 def schema_refs(node: SchemaNode) -> list[str]:
@@ -791,6 +797,11 @@ class PydanticModule:
             cyclic = self._cycles[key] = frozenset(finder.cyclic)
         self._cyclic |= cyclic
         return self._type_for(node, class_name, top=True).annotation
+
+    def is_model_class(self, annotation: str) -> bool:
+        """Whether ``annotation`` (from ``add_model``) names a pydantic model class built here,
+        rather than a type (``list[str]``, ``str``, ``Order | None``, a TypedDict, ``Any``)."""
+        return any(spec.name == annotation and spec.base != "TypedDict" for spec in self._classes)
 
     def build(self) -> EmittedModels:
         """The statements (classes, then ``model_rebuild()`` calls for recursive models)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import keyword
+from collections.abc import Callable
 
 import libcst as cst
 
@@ -18,7 +19,7 @@ from converters.evaluate import trusted_model
 from converters.ir import SchemaNode, StringValue, ToolNode
 from converters.report import ConvertedItem
 from converters.rules import define
-from converters.schema_emit import PydanticModule, SchemaEmitError
+from converters.schema_emit import PydanticModule, SchemaEmitError, json_schema_literal
 from converters.translate.hook import emit_translated_execute
 
 __all__ = ["LM351", "LM352", "LM353", "SchemaModels", "emit_tool"]
@@ -58,6 +59,10 @@ class SchemaModels:
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
         self._types: dict[tuple[str, str], cst.BaseExpression | None] = {}
+        # what create_tool is given for each schema: the model class, or the schema's JSON
+        # Schema when the pydantic type is not a model class (create_tool takes a model class or
+        # a JSON Schema dict); None: no schema (z.any(), or one the converter could not read)
+        self._schemas: dict[tuple[str, str], cst.BaseExpression | None] = {}
         self._module: tuple[object, object, str] | None = None  # (builder, its path, module)
 
     def module_name(self, builder: ModuleBuilder) -> str:
@@ -111,6 +116,11 @@ class SchemaModels:
                     if annotation.isidentifier() and not keyword.iskeyword(annotation)
                     else cst.parse_expression(annotation)
                 )
+                self._schemas[key] = (
+                    self._types[key]
+                    if module.is_model_class(annotation)
+                    else self._json_schema(node, resolve, f"{class_name} of tool {tool.binding}")
+                )
                 added = True
         if not added:
             return
@@ -123,6 +133,32 @@ class SchemaModels:
                     builder.import_module(import_module)
         for statement in emitted.statements:
             self.scope.add(statement)
+
+    def _json_schema(
+        self, node: SchemaNode, resolve: Callable[[str], SchemaNode], what: str
+    ) -> cst.BaseExpression | None:
+        """A schema whose type is not a model class, as create_tool takes it: its JSON Schema, the
+        one Mastra derives from the zod schema (None for a schema that accepts anything)."""
+        target = node
+        seen: set[str] = set()
+        while target.type == "ref" and target.ref is not None and target.ref not in seen:
+            seen.add(target.ref)
+            target = resolve(target.ref)
+        if target.type in ("opaque", "any", "unknown") and not target.effects:
+            return None  # no check to make (an unread schema is reported where it was read)
+        try:
+            return cst.parse_expression(json_schema_literal(node, resolve=resolve))
+        except (SchemaEmitError, KeyError, ValueError) as exc:
+            self.scope.todo(LM354, f"{what}: {exc}", node.loc, node.source)
+            return None
+
+    def arguments(
+        self, tool: ToolNode
+    ) -> tuple[cst.BaseExpression | None, cst.BaseExpression | None]:
+        """What create_tool is given as the input and output schemas (None: no schema)."""
+        return self._schemas.get((tool.binding, "Input")), self._schemas.get(
+            (tool.binding, "Output")
+        )
 
     def types(self, tool: ToolNode) -> tuple[cst.BaseExpression | None, cst.BaseExpression | None]:
         """The input and output annotations of a prepared tool (None: no schema)."""
@@ -202,8 +238,9 @@ def emit_tool(tool: ToolNode, scope: Scope, name: str, schemas: SchemaModels) ->
             "description",
             emit_value(tool.description, scope, what=f"description of tool {tool.binding}"),
         )
-    arg("input_schema", input_type)
-    arg("output_schema", output_type)
+    input_arg, output_arg = schemas.arguments(tool)
+    arg("input_schema", input_arg)
+    arg("output_schema", output_arg)
 
     if tool.execute is not None:
         any_name = None

@@ -211,12 +211,20 @@ class ExtractContext:
             try:
                 result = zod_to_schema(syntax, node, self)
             except Exception as exc:  # a bug there must not stop the scan
-                result = SchemaNode(
-                    type="opaque",
-                    source=syntax.text(node),
-                    reason=f"zod converter failed: {type(exc).__name__}: {exc}",
-                    loc=node_loc(path, node),
+                from converters.zod import LM403
+
+                reason = (
+                    "schema nested too deeply to read"
+                    if isinstance(exc, RecursionError)
+                    else f"zod converter failed: {type(exc).__name__}: {exc}"
                 )
+                source = syntax.text(node)
+                result = SchemaNode(
+                    type="opaque", source=source, reason=reason, loc=node_loc(path, node)
+                )
+                first = source.splitlines()[0] if source else ""
+                short = first if len(first) <= 60 and "\n" not in source else f"{first[:57]}..."
+                self.diag(LM403, "todo", f"{reason}: `{short}` is typed as Any", result.loc)
         self._schema_cache[key] = result
         return result
 
