@@ -35,7 +35,6 @@ __all__ = [
     "SchemaEmitError",
     "SchemaNameCollision",
     "is_optional_input",
-    "json_schema_literal",
     "model_name_for",
     "modifier_order",
     "pascal_case",
@@ -161,11 +160,6 @@ def to_json_schema(node: SchemaNode, *, resolve: Resolver) -> dict[str, Any]:
     if builder.definitions:
         result["definitions"] = builder.definitions
     return _fix_typeless_properties(result)
-
-
-def json_schema_literal(node: SchemaNode, *, resolve: Resolver) -> str:
-    """``to_json_schema(node)`` as Python source (a dict literal)."""
-    return _py_literal(to_json_schema(node, resolve=resolve))
 
 
 def schema_refs(node: SchemaNode) -> list[str]:
@@ -783,6 +777,8 @@ class PydanticModule:
         self._extra_statements: list[cst.BaseStatement] = []
         self._forward: set[str] = set()
         self._name_nodes: dict[str, cst.Name] = {}  # see name_node
+        self._roots: list[cst.BaseStatement] = []  # root model classes, after the others
+        self._top: tuple[SchemaNode, _FieldSpec] | None = None  # add_model's last node and type
 
     # public ------------------------------------------------------------------------------------
     def add_model(self, node: SchemaNode, class_name: str) -> str:
@@ -796,7 +792,29 @@ class PydanticModule:
             finder.find_cycles_through(refs)
             cyclic = self._cycles[key] = frozenset(finder.cyclic)
         self._cyclic |= cyclic
-        return self._type_for(node, class_name, top=True).annotation
+        spec = self._type_for(node, class_name, top=True)
+        self._top = (node, spec)
+        return spec.annotation
+
+    def is_taken(self, name: str) -> bool:
+        """Whether a class here already has ``name`` (or it was taken when this began)."""
+        return name in self._names
+
+    def add_root_model(self, class_name: str) -> str:
+        """A ``RootModel`` class for the type the last ``add_model`` gave, with its constraints
+        (``RootModel[Annotated[str, Field(min_length=2)]]``): what a tool or step takes as a
+        schema whose type is not a model class. Returns the class name."""
+        assert self._top is not None, "add_model first"
+        node, spec = self._top
+        inner = self._fold(spec, node, class_name)
+        name = self._claim(class_name, self._generated_owner(node))
+        self._import("pydantic", "RootModel")
+        self._roots.append(
+            _statement(f"class {name}(RootModel[{inner}]):\n    pass\n").with_changes(
+                leading_lines=[cst.EmptyLine(), cst.EmptyLine()]
+            )
+        )
+        return name
 
     def is_model_class(self, annotation: str) -> bool:
         """Whether ``annotation`` (from ``add_model``) names a pydantic model class built here,
@@ -811,7 +829,7 @@ class PydanticModule:
             statements.append(self._class_def(spec))
             if spec.forward:
                 rebuild.append(spec.name)
-        statements = [*self._extra_statements, *statements]
+        statements = [*self._extra_statements, *statements, *self._roots]
         for i, name in enumerate(rebuild):
             stmt = _statement(f"{name}.model_rebuild()")
             if i == 0:
@@ -978,7 +996,10 @@ class PydanticModule:
 
     def _nested(self, node: SchemaNode, name: str) -> str:
         """A type used inside another type: constraints go into ``Annotated[..., Field(...)]``."""
-        spec = self._type_for(node, name)
+        return self._fold(self._type_for(node, name), node, name)
+
+    def _fold(self, spec: _FieldSpec, node: SchemaNode, name: str) -> str:
+        """``spec``'s annotation with its constraints, description and validators in it."""
         pairs = list(spec.kwargs)
         description = self._description(node)
         if description is not None and self._deref(node).type != "object":

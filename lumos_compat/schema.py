@@ -46,7 +46,14 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, GetJsonSchemaHandler, TypeAdapter, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    GetJsonSchemaHandler,
+    RootModel,
+    TypeAdapter,
+    WithJsonSchema,
+)
 from pydantic import ValidationError as PydanticValidationError
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, NoDefault
 from pydantic_core import core_schema as cs
@@ -1494,6 +1501,14 @@ class CompiledSchema:
         return root_type if isinstance(root_type, str) else None
 
     def _validate_pydantic(self, data: Any, *, zod_dates: bool = False) -> ValidationResult:
+        result = self._validate_model(data, zod_dates=zod_dates)
+        if result.ok and isinstance(result.value, RootModel):
+            # a schema that is not an object (an array, a string, `X | None`): the value itself,
+            # as zod's parse gives it
+            return ValidationResult(True, result.value.root)
+        return result
+
+    def _validate_model(self, data: Any, *, zod_dates: bool) -> ValidationResult:
         model: type[BaseModel] = self.schema  # type: ignore[assignment]
         if isinstance(data, model):
             return ValidationResult(True, data)

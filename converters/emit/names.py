@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import keyword
 import re
 
@@ -23,6 +24,10 @@ _RESERVED = frozenset(
         "os",
     }
 )
+
+# Python's builtins: a module-level `list` or `any` (a tool named so) would shadow the builtin
+# for every emitted line after it, so such a name gets a trailing underscore (`any_`)
+_BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_"))
 
 
 def _words(name: str) -> list[str]:
@@ -74,8 +79,12 @@ class NameAllocator:
         return name in self._defined
 
     def allocate(self, *candidates: str) -> str:
-        """The first candidate not yet taken, else the first with the smallest free ``_<n>`` suffix."""
+        """The first candidate not yet taken, else the first with the smallest free ``_<n>`` suffix.
+
+        A builtin's name is never handed out: ``any`` is asked for as ``any_``."""
         for candidate in candidates:
+            if candidate in _BUILTINS:
+                candidate += "_"
             if candidate not in self._taken:
                 self._taken.add(candidate)
                 self._defined.add(candidate)

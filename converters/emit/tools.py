@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import keyword
-from collections.abc import Callable
 
 import libcst as cst
 
@@ -19,7 +18,7 @@ from converters.evaluate import trusted_model
 from converters.ir import SchemaNode, StringValue, ToolNode
 from converters.report import ConvertedItem
 from converters.rules import define
-from converters.schema_emit import PydanticModule, SchemaEmitError, json_schema_literal
+from converters.schema_emit import PydanticModule, SchemaEmitError
 from converters.translate.hook import emit_translated_execute
 
 __all__ = ["LM351", "LM352", "LM353", "SchemaModels", "emit_tool"]
@@ -59,9 +58,9 @@ class SchemaModels:
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
         self._types: dict[tuple[str, str], cst.BaseExpression | None] = {}
-        # what create_tool is given for each schema: the model class, or the schema's JSON
-        # Schema when the pydantic type is not a model class (create_tool takes a model class or
-        # a JSON Schema dict); None: no schema (z.any(), or one the converter could not read)
+        # what create_tool is given for each schema: the model class, or a RootModel of the type
+        # when it is not a model class (create_tool takes model classes); None: no schema
+        # (z.any(), or one the converter could not read)
         self._schemas: dict[tuple[str, str], cst.BaseExpression | None] = {}
         self._module: tuple[object, object, str] | None = None  # (builder, its path, module)
 
@@ -119,7 +118,7 @@ class SchemaModels:
                 self._schemas[key] = (
                     self._types[key]
                     if module.is_model_class(annotation)
-                    else self._json_schema(node, resolve, f"{class_name} of tool {tool.binding}")
+                    else self._root_model(module, node, class_name)
                 )
                 added = True
         if not added:
@@ -134,23 +133,30 @@ class SchemaModels:
         for statement in emitted.statements:
             self.scope.add(statement)
 
-    def _json_schema(
-        self, node: SchemaNode, resolve: Callable[[str], SchemaNode], what: str
+    def _root_model(
+        self, module: PydanticModule, node: SchemaNode, class_name: str
     ) -> cst.BaseExpression | None:
-        """A schema whose type is not a model class, as create_tool takes it: its JSON Schema, the
-        one Mastra derives from the zod schema (None for a schema that accepts anything)."""
+        """What create_tool is given for a schema whose type is not a model class (an array, a
+        string, a nullable object): a ``RootModel`` of that type, which validates as zod does and
+        hands the tool the plain value. None for a schema that accepts anything."""
         target = node
         seen: set[str] = set()
+        schemas = self.scope.ctx.project.schemas
         while target.type == "ref" and target.ref is not None and target.ref not in seen:
             seen.add(target.ref)
-            target = resolve(target.ref)
+            found = schemas.get(target.ref)
+            if found is None:
+                break
+            target = found
         if target.type in ("opaque", "any", "unknown") and not target.effects:
             return None  # no check to make (an unread schema is reported where it was read)
-        try:
-            return cst.parse_expression(json_schema_literal(node, resolve=resolve))
-        except (SchemaEmitError, KeyError, ValueError) as exc:
-            self.scope.todo(LM354, f"{what}: {exc}", node.loc, node.source)
-            return None
+        builder = self.scope.builder
+        name = (
+            builder.names.allocate(f"{class_name}Root")
+            if module.is_taken(class_name)
+            else class_name
+        )
+        return cst.Name(module.add_root_model(name))
 
     def arguments(
         self, tool: ToolNode
@@ -164,11 +170,14 @@ class SchemaModels:
         """The input and output annotations of a prepared tool (None: no schema)."""
         return self._types.get((tool.binding, "Input")), self._types.get((tool.binding, "Output"))
 
-    def suspension_types(
+    def suspension_schemas(
         self, tool: ToolNode
     ) -> tuple[cst.BaseExpression | None, cst.BaseExpression | None]:
-        """The suspend and resume schema models of a prepared tool (None: no schema)."""
-        return self._types.get((tool.binding, "Suspend")), self._types.get((tool.binding, "Resume"))
+        """What create_tool is given as the suspend and resume schemas (None: no schema)."""
+        return (
+            self._schemas.get((tool.binding, "Suspend")),
+            self._schemas.get((tool.binding, "Resume")),
+        )
 
 
 # shared leaf nodes, given where libcst would build a default per node (libcst nodes are immutable)
@@ -302,9 +311,9 @@ def emit_tool(tool: ToolNode, scope: Scope, name: str, schemas: SchemaModels) ->
         scope.ctx.report(
             LM352, f"tool {tool.binding} has no execute function", tool.loc, severity="info"
         )
-    suspend_type, resume_type = schemas.suspension_types(tool)
-    arg("suspend_schema", suspend_type)
-    arg("resume_schema", resume_type)
+    suspend_arg, resume_arg = schemas.suspension_schemas(tool)
+    arg("suspend_schema", suspend_arg)
+    arg("resume_schema", resume_arg)
     if tool.require_approval is not None:
         arg(
             "require_approval",

@@ -314,6 +314,10 @@ def test_pascal_case_and_allocator() -> None:
     assert names.allocate("agent") == "agent"
     assert names.allocate("agent") == "agent_2"
     assert names.allocate("Agent", "other") == "other"  # Agent is kept for the import
+    # a builtin's name would shadow it for the whole module
+    assert names.allocate("list") == "list_"
+    assert names.allocate("list") == "list_2"
+    assert names.allocate("filter", "other") == "filter_"
 
 
 def test_layout_mirrors_folders_and_keeps_names_unique() -> None:
