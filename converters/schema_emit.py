@@ -796,9 +796,24 @@ class PydanticModule:
         self._top = (node, spec)
         return spec.annotation
 
-    def is_taken(self, name: str) -> bool:
-        """Whether a class here already has ``name`` (or it was taken when this began)."""
-        return name in self._names
+    def schema_class(
+        self, annotation: str, class_name: str, fresh: Callable[[str], str]
+    ) -> str | None:
+        """The class a tool, step or workflow is given for the schema of the last ``add_model``
+        (which returned ``annotation``): that model class; for a type that is not one (an array,
+        a string, ``Order | None``) a ``RootModel`` of it, named ``class_name`` or, when a class
+        here has that name, ``fresh(class_name + "Root")``; None for a schema that accepts
+        anything (``z.any()``, or one the converter could not read: reported where it was read).
+        """
+        if self.is_model_class(annotation):
+            return annotation
+        assert self._top is not None
+        target = self._deref(self._top[0])
+        if target.type in ("opaque", "any", "unknown") and not target.effects:
+            return None
+        if class_name in self._names:
+            class_name = fresh(f"{class_name}Root")
+        return self.add_root_model(class_name)
 
     def add_root_model(self, class_name: str) -> str:
         """A ``RootModel`` class for the type the last ``add_model`` gave, with its constraints

@@ -115,10 +115,13 @@ class SchemaModels:
                     if annotation.isidentifier() and not keyword.iskeyword(annotation)
                     else cst.parse_expression(annotation)
                 )
+                schema_class = module.schema_class(annotation, class_name, builder.names.allocate)
                 self._schemas[key] = (
                     self._types[key]
-                    if module.is_model_class(annotation)
-                    else self._root_model(module, node, class_name)
+                    if schema_class == annotation
+                    else None
+                    if schema_class is None
+                    else cst.Name(schema_class)
                 )
                 added = True
         if not added:
@@ -132,31 +135,6 @@ class SchemaModels:
                     builder.import_module(import_module)
         for statement in emitted.statements:
             self.scope.add(statement)
-
-    def _root_model(
-        self, module: PydanticModule, node: SchemaNode, class_name: str
-    ) -> cst.BaseExpression | None:
-        """What create_tool is given for a schema whose type is not a model class (an array, a
-        string, a nullable object): a ``RootModel`` of that type, which validates as zod does and
-        hands the tool the plain value. None for a schema that accepts anything."""
-        target = node
-        seen: set[str] = set()
-        schemas = self.scope.ctx.project.schemas
-        while target.type == "ref" and target.ref is not None and target.ref not in seen:
-            seen.add(target.ref)
-            found = schemas.get(target.ref)
-            if found is None:
-                break
-            target = found
-        if target.type in ("opaque", "any", "unknown") and not target.effects:
-            return None  # no check to make (an unread schema is reported where it was read)
-        builder = self.scope.builder
-        name = (
-            builder.names.allocate(f"{class_name}Root")
-            if module.is_taken(class_name)
-            else class_name
-        )
-        return cst.Name(module.add_root_model(name))
 
     def arguments(
         self, tool: ToolNode

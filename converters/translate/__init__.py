@@ -221,12 +221,16 @@ def translate_step_execute(
     # the previous step returned: JSON
     input_ty: Ty = JSON
     if input_schema is not None and generation == "1.x":
-        input_ty = schema_type(input_schema, resolve).with_nullable(False)
-        if input_ty.kind != "model":
+        input_ty = schema_type(input_schema, resolve)
+        if input_ty.kind == "model":
+            input_ty = input_ty.with_nullable(False)
+        elif input_ty.kind == "opaque":  # a transform whose output type is not known
             return NotTranslated(
-                f"a step input schema that is not an object ({input_schema.type})",
+                f"a step input schema of unknown type ({input_schema.type})",
                 input_schema.loc or _where(function, path),
             )
+        # else an array, a string...: the runtime validates it through a RootModel and hands
+        # the step the plain value
     env = StepEnv(generation=generation, input_ty=input_ty, ctx=ctx_name, step_ids=step_ids or {})
     translator = FunctionTranslator(syntax, line_offset=offset, resolve=resolve, step=env)
     try:

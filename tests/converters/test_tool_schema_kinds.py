@@ -76,6 +76,33 @@ export const deepTool = createTool({
 });
 """
 
+_WORKFLOW = """import { createStep, createWorkflow } from '@mastra/core/workflows';
+import { z } from 'zod';
+
+const splitStep = createStep({
+  id: 'split',
+  inputSchema: z.object({ text: z.string() }),
+  outputSchema: z.array(z.string()),
+  execute: async ({ inputData }) => inputData.text.split(' '),
+});
+
+const countStep = createStep({
+  id: 'count',
+  inputSchema: z.array(z.string()),
+  outputSchema: z.object({ count: z.number() }),
+  execute: async ({ inputData }) => ({ count: inputData.length }),
+});
+
+export const kindsWorkflow = createWorkflow({
+  id: 'kinds',
+  inputSchema: z.object({ text: z.string() }),
+  outputSchema: z.object({ count: z.number() }),
+})
+  .then(splitStep)
+  .then(countStep)
+  .commit();
+"""
+
 
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, Any], Path]:
@@ -84,6 +111,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, 
     shutil.copytree(FIXTURES / "weather-1x", project, ignore=shutil.ignore_patterns("node_modules"))
     deep = "z.object({ k: " * 800 + "z.string()" + " })" * 800
     (project / "src/mastra/tools/kinds.ts").write_text(_TOOLS.replace("DEEP", deep))
+    (project / "src/mastra/workflows/kinds.ts").write_text(_WORKFLOW)
     out = root / "out"
     result = CliRunner().invoke(app, ["convert", str(project), "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -94,9 +122,11 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, 
     try:
         importlib.invalidate_caches()
         module = importlib.import_module(f"{package}.tools.kinds")
+        workflows = importlib.import_module(f"{package}.workflows.kinds")
     finally:
         sys.path.remove(str(out))
         forget_package(package)
+    module.workflows = workflows  # type: ignore[attr-defined]
     return module, report, out / package / "tools" / "kinds.py"
 
 
@@ -173,3 +203,24 @@ def test_z_any_and_an_unread_schema_give_no_schema(converted: Any) -> None:
     # a schema the reader cannot follow is reported, not silently dropped
     assert "schema nested too deeply to read" in messages
     assert module.deep_tool.id == "deep"
+
+
+def test_steps_with_an_array_output_and_input(converted: Any) -> None:
+    """An array passed from step to step, as @mastra/core 1.71.0 runs it: both steps translated,
+    the second reading the plain list."""
+    module, report, _ = converted
+    workflows = module.workflows
+
+    async def run() -> Any:
+        created = await workflows.kinds_workflow.create_run()
+        return await created.start(input_data={"text": "a b c"})
+
+    result = asyncio.run(run())
+    assert result["status"] == "success"
+    assert result["result"] == {"count": 3}
+    assert result["steps"]["split"]["output"] == ["a", "b", "c"]
+    assert result["steps"]["count"]["output"] == {"count": 3}
+    where = "src/mastra/workflows/kinds.ts"
+    assert not any(e.get("location", "").startswith(where) for e in report["needs_person"])
+    translated = " ".join(e["message"] for e in report["notes"] if e["rule"] == "LM372")
+    assert "step `splitStep`" in translated and "step `countStep`" in translated

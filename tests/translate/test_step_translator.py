@@ -180,8 +180,15 @@ def test_0_10_step_reads_runtime_context_and_run_count_from_unvalidated_input() 
     assert "ctx.request_context" in code and "ctx.retry_count" in code
 
 
-def test_a_step_input_that_is_not_an_object_is_not_guessed() -> None:
+def test_a_step_input_that_is_not_an_object_is_its_plain_value() -> None:
+    # the runtime validates it through a RootModel and hands the step the list itself
     schema = SchemaNode(type="array", items=SchemaNode(type="string"))
     result = _translate("async ({ inputData }) => inputData.length", schema)
+    assert isinstance(result, Translated), result
+    assert "len(input_data)" in result.code() or "len(ctx.input_data)" in result.code()
+
+
+def test_a_step_input_of_unknown_type_is_not_guessed() -> None:
+    schema = SchemaNode(type="opaque", reason="a library's schema")
+    result = _translate("async ({ inputData }) => inputData.length", schema)
     assert isinstance(result, NotTranslated)
-    assert result.construct == "a step input schema that is not an object (array)"
