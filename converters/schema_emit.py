@@ -822,6 +822,11 @@ class PydanticModule:
         assert self._top is not None, "add_model first"
         node, spec = self._top
         inner = self._fold(spec, node, class_name)
+        exact = self._exact_json(node)  # as a field pins it: zod's JSON Schema, not pydantic's
+        if exact is not None:
+            self._import("typing", "Annotated")
+            self._import("pydantic", "WithJsonSchema")
+            inner = f"Annotated[{inner}, WithJsonSchema({_py_literal(exact)})]"
         name = self._claim(class_name, self._generated_owner(node))
         self._import("pydantic", "RootModel")
         self._roots.append(

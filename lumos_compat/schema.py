@@ -966,7 +966,7 @@ def _pydantic_issues(
 
     def tuple_size(loc: tuple[str | int, ...]) -> bool:
         """A fixed-length tuple of the wrong length: zod reports only its size."""
-        for cut in range(len(loc), 0, -1):
+        for cut in range(len(loc), -1, -1):  # down to the root (a RootModel's tuple)
             parent_path, parent, _ = walker.walk(loc[:cut])
             items = parent.get("items")
             value = _value_at(data, parent_path)

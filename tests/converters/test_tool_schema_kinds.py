@@ -54,6 +54,22 @@ export const maybeTool = createTool({
     text === 'none' ? null : text === 'bad' ? { text: 5 } : { text, extra: 1 },
 });
 
+export const pairTool = createTool({
+  id: 'pair',
+  description: 'A pair',
+  inputSchema: z.object({ text: z.string() }),
+  outputSchema: z.tuple([z.string(), z.number()]),
+  execute: async ({ text }) => JSON.parse(text),
+});
+
+export const colorsTool = createTool({
+  id: 'colors',
+  description: 'A value per color',
+  inputSchema: z.object({ text: z.string() }),
+  outputSchema: z.record(z.enum(['red', 'green']), z.string()),
+  execute: async ({ text }) => JSON.parse(text),
+});
+
 export const anyTool = createTool({
   id: 'any',
   description: 'Anything goes',
@@ -172,6 +188,21 @@ def test_a_named_string_schema_keeps_its_constraint(converted: Any) -> None:
         "message": _refusal("word", f"- root: {too_small}", '"x"'),
         "validation_errors": {"errors": [too_small], "fields": {}},
     }
+
+
+def test_a_tuple_and_an_enum_keyed_record_output(converted: Any) -> None:
+    module, _, _ = converted
+    assert _run(module.pair_tool, {"text": '["a", 1]'}) == ("a", 1)
+    refused = _run(module.pair_tool, {"text": "[]"})
+    small = "Too small: expected array to have >=2 items"
+    assert refused["message"] == _refusal("pair", f"- root: {small}", "[]")
+    assert _run(module.colors_tool, {"text": '{"red": "r", "green": "g"}'}) == {
+        "red": "r",
+        "green": "g",
+    }
+    refused = _run(module.colors_tool, {"text": '"abc"'})
+    record = "Invalid input: expected record, received string"
+    assert refused["message"] == _refusal("colors", f"- root: {record}", '"abc"')
 
 
 def test_a_nullable_object_output(converted: Any) -> None:
