@@ -802,14 +802,14 @@ class PydanticModule:
         """The class a tool, step or workflow is given for the schema of the last ``add_model``
         (which returned ``annotation``): that model class; for a type that is not one (an array,
         a string, ``Order | None``) a ``RootModel`` of it, named ``class_name`` or, when a class
-        here has that name, ``fresh(class_name + "Root")``; None for a schema that accepts
-        anything (``z.any()``, or one the converter could not read: reported where it was read).
-        """
+        here has that name, ``fresh(class_name + "Root")``; None for a schema the converter
+        could not read (reported where it was read). ``z.any()`` is ``RootModel[Any]``: it checks
+        nothing, and its JSON Schema is the empty one zod gives, not "no schema"."""
         if self.is_model_class(annotation):
             return annotation
         assert self._top is not None
         target = self._deref(self._top[0])
-        if target.type in ("opaque", "any", "unknown") and not target.effects:
+        if target.type == "opaque" and not target.effects:
             return None
         if class_name in self._names:
             class_name = fresh(f"{class_name}Root")

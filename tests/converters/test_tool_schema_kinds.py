@@ -18,6 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from converters.cli import app
+from lumos_compat.schema import DRAFT_07, to_json_schema
 from lumos_compat.tools import to_jsonable
 from tests.translate.ported import forget_package
 
@@ -216,11 +217,14 @@ def test_a_nullable_object_output(converted: Any) -> None:
     )
 
 
-def test_z_any_and_an_unread_schema_give_no_schema(converted: Any) -> None:
+def test_z_any_checks_nothing_and_an_unread_schema_gives_no_schema(converted: Any) -> None:
     module, report, path = converted
     text = path.read_text()
     assert "output_schema=Any," not in text and "input_schema=Any," not in text
+    assert "class AnyToolOutput(RootModel[Any]):" in text
+    assert to_json_schema(module.AnyToolOutput) == {"$schema": DRAFT_07}  # zod's, for z.any()
     assert _run(module.any_tool, {"text": "hi"}) == {"said": "hi"}
+    assert "input_schema=" not in text.split("unread_tool = create_tool(")[1].split(")")[0]
     # the tool `any`'s function does not shadow the builtin for the module
     assert "execute=any_" in text and "any" not in vars(module)
     assert module.unread_tool.id == "unread"
