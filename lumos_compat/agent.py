@@ -48,9 +48,10 @@ from lumos_compat.providers import resolve_model
 from lumos_compat.providers._base import generate_id
 from lumos_compat.request_context import RequestContext
 from lumos_compat.results import AgentOutput, MastraRecord, to_plain
-from lumos_compat.schema import compile_schema, to_json_schema
+from lumos_compat.schema import CompiledSchema, compile_schema, to_json_schema
 from lumos_compat.schema_compat import apply_provider_compat, structured_output_schema
 from lumos_compat.stream import AgentStream
+from lumos_compat.structured import UNDEFINED, OutputReader, request_schema
 from lumos_compat.tools import (
     AbortSignal,
     AgentToolContext,
@@ -407,34 +408,6 @@ def _parse_args(text: str | None) -> Any:
         return json.loads(text)
     except json.JSONDecodeError:
         return {}
-
-
-def _close_partial_json(text: str) -> Any:
-    """Parse a JSON prefix by closing open strings and brackets; None if it cannot be read yet."""
-    stack: list[str] = []
-    in_string = False
-    escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "{[":
-            stack.append("}" if ch == "{" else "]")
-        elif ch in "}]" and stack:
-            stack.pop()
-    candidate = text + ('"' if in_string else "")
-    candidate = candidate.rstrip().rstrip(",").rstrip(":")
-    candidate += "".join(reversed(stack))
-    try:
-        return json.loads(candidate)
-    except json.JSONDecodeError:
-        return None
 
 
 def _ui_tool_part(
@@ -1121,6 +1094,11 @@ class _Run:
         self.text = ""
         self.finish_reason = "unknown"
         self.object: Any = None
+        # the structured answer: every step's text (Mastra reads them as one), whether its value
+        # was read, and why it could not be
+        self._answer = ""
+        self._answer_read = False
+        self._answer_error: StructuredOutputError | None = None
         self.error: BaseException | None = None
         self.last_response: dict[str, Any] = {}
         self.last_request: Any = None
@@ -1180,8 +1158,11 @@ class _Run:
             raise AgentConfigError(
                 "structured_output needs a 'schema' (a pydantic model or a JSON Schema)"
             )
+        wanted = to_json_schema(schema)
+        # how the answer is read: arrays and enums are asked for wrapped in an object
+        self._reader = OutputReader.for_schema(wanted)
         # for OpenAI providers Mastra rewrites the schema for strict mode
-        return schema, structured_output_schema(to_json_schema(schema), self.model.provider)
+        return schema, structured_output_schema(request_schema(wanted), self.model.provider)
 
     def _tool_definitions(self) -> list[ToolDefinition] | None:
         if not self.tools:
@@ -1429,10 +1410,10 @@ class _Run:
             if kind == "text-delta":
                 delta = part.delta or ""
                 state["text"] += delta
-                await send(self._chunk("text-delta", {"id": part.id, "text": delta}))
                 if self._structured is not None:
-                    partial = _close_partial_json(state["text"])
-                    if partial is not None:
+                    # the value so far goes out just before the delta that made it (Mastra 1.71)
+                    changed, partial = self._reader.partial(self._answer + state["text"])
+                    if changed:
                         await send(
                             {
                                 "type": "object",
@@ -1441,6 +1422,7 @@ class _Run:
                                 "object": partial,
                             }
                         )
+                await send(self._chunk("text-delta", {"id": part.id, "text": delta}))
             elif kind == "text-start":
                 text_open[part.id or ""] = True
                 payload = {"id": part.id}
@@ -1759,6 +1741,9 @@ class _Run:
                 self.prompt.append({"role": "tool", "content": prompt_results})
         continued = bool(calls) and all(o is not None for o in outcomes)
         continued = continued and index + 1 < self.opts.max_steps
+        # the structured value is read when a step ends with answer text, before its step-finish
+        self._answer += state["text"]
+        await self._read_answer(send, finish)
         step_finish = self._step_finish_payload(step, usage, continued)
         await send(self._chunk("step-finish", step_finish))
         if self.opts.on_step_finish is not None:
@@ -2144,17 +2129,35 @@ class _Run:
                 await self._send_outcome(call, outcome, send)
         return False
 
+    async def _read_answer(self, send: Emit, finish_reason: str) -> None:
+        """Read the structured value once there is answer text, and send ``object-result``; a
+        failure is kept and raised when the run finishes (as it was before it was read here)."""
+        if self._structured is None or self._answer_read or not self._answer.strip():
+            return
+        self._answer_read = True
+        try:
+            if finish_reason in ("length", "content-filter"):
+                raise StructuredOutputError(
+                    "Structured output was truncated because the model finished with reason "
+                    f'"{finish_reason}".'
+                )
+            self.object = self._parse_object(self._answer)
+        except StructuredOutputError as exc:
+            self._answer_error = exc
+            return
+        await send(
+            {
+                "type": "object-result",
+                "runId": self.run_id,
+                "from": "AGENT",
+                "object": to_plain(self.object),
+            }
+        )
+
     async def _finish(self, send: Emit) -> None:
-        if self._structured is not None and self.text:
-            self.object = self._parse_object(self.text)
-            await send(
-                {
-                    "type": "object-result",
-                    "runId": self.run_id,
-                    "from": "AGENT",
-                    "object": to_plain(self.object),
-                }
-            )
+        await self._read_answer(send, self.finish_reason)
+        if self._answer_error is not None:
+            raise self._answer_error
         total = _sum_usage(self.steps)
         last = self.steps[-1] if self.steps else None
         payload = self._step_finish_payload(last, total, False) if last else {}
@@ -2167,23 +2170,27 @@ class _Run:
             await _maybe_await(self.opts.on_finish(self.output()))
 
     def _parse_object(self, text: str) -> Any:
+        """The structured value of the answer ``text``, validated (StructuredOutputError if not)."""
         assert self._structured is not None
         schema, _ = self._structured
         compiled = compile_schema(schema)
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError:
+        data = self._reader.final(text)
+        if data is UNDEFINED:
             # Mastra reads text that is not JSON as undefined and fails validation (probed on 1.71)
             expected = compiled.root_type or "object"
             raise StructuredOutputError(
                 "Structured output validation failed: "
                 f"- root: Invalid input: expected {expected}, received undefined"
-            ) from None
-        # Mastra reads a null sent for an optional field as absent (strict mode makes the model
-        # send every key)
-        required = set(to_json_schema(schema).get("required", []))
-        if isinstance(data, dict):
+            )
+        if isinstance(data, dict) and self._reader.fmt == "object":
+            # Mastra reads a null sent for an optional field as absent (strict mode makes the
+            # model send every key)
+            required = set(to_json_schema(schema).get("required", []))
             data = {k: v for k, v in data.items() if v is not None or k in required}
+        return self._validated_object(compiled, data)
+
+    @staticmethod
+    def _validated_object(compiled: CompiledSchema, data: Any) -> Any:
         result = compiled.validate(data, apply_defaults=False)
         if not result.ok:
             # Mastra's words: "Structured output validation failed: - age: Invalid input: ..."

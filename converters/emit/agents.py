@@ -168,8 +168,11 @@ def _schema_value(value: Value, scope: Scope, agent: AgentNode, *, what: str) ->
     builder = scope.builder
     ref = SchemaNode(type="ref", ref=value.target, source_name=value.name, loc=value.loc)
     module = PydanticModule(schemas.__getitem__, taken_names=sorted(builder.names.taken()))
+    class_name = f"{pascal_case(agent.binding, fallback='Agent')}Output"
     try:
-        annotation = module.add_model(ref, f"{pascal_case(agent.binding, fallback='Agent')}Output")
+        annotation = module.add_model(ref, class_name)
+        # the runtime takes a model class: a RootModel for an array or a scalar schema
+        schema_class = module.schema_class(annotation, class_name, builder.names.allocate)
     except (SchemaEmitError, KeyError, ValueError) as exc:
         scope.todo(LM354, f"{what}: {exc}", value.loc or agent.loc)
         return cst.Name("None")
@@ -184,8 +187,10 @@ def _schema_value(value: Value, scope: Scope, agent: AgentNode, *, what: str) ->
         scope.add(statement)
     for statement in emitted.statements:
         if isinstance(statement, cst.ClassDef):
-            builder.names.allocate(statement.name.value)
-    return cst.parse_expression(annotation)
+            builder.names.reserve(statement.name.value)
+    if schema_class is None:  # a schema the converter could not read (reported where read)
+        return cst.Name("None")
+    return cst.parse_expression(schema_class)
 
 
 def _instructions(

@@ -120,6 +120,22 @@ export const kindsWorkflow = createWorkflow({
   .commit();
 """
 
+_AGENT = """import { Agent } from '@mastra/core/agent';
+import { z } from 'zod';
+
+export const tagsSchema = z.array(z.string()).max(5);
+
+export const taggerAgent = new Agent({
+  id: 'tagger',
+  name: 'Tagger',
+  instructions: 'Tag the text.',
+  model: 'openai/gpt-4o-mini',
+  defaultOptions: {
+    structuredOutput: { schema: tagsSchema },
+  },
+});
+"""
+
 
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, Any], Path]:
@@ -129,6 +145,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, 
     deep = "z.object({ k: " * 800 + "z.string()" + " })" * 800
     (project / "src/mastra/tools/kinds.ts").write_text(_TOOLS.replace("DEEP", deep))
     (project / "src/mastra/workflows/kinds.ts").write_text(_WORKFLOW)
+    (project / "src/mastra/agents/tagger.ts").write_text(_AGENT)
     out = root / "out"
     result = CliRunner().invoke(app, ["convert", str(project), "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -140,10 +157,12 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, 
         importlib.invalidate_caches()
         module = importlib.import_module(f"{package}.tools.kinds")
         workflows = importlib.import_module(f"{package}.workflows.kinds")
+        agents = importlib.import_module(f"{package}.agents.tagger")
     finally:
         sys.path.remove(str(out))
         forget_package(package)
     module.workflows = workflows  # type: ignore[attr-defined]
+    module.agents = agents  # type: ignore[attr-defined]
     return module, report, out / package / "tools" / "kinds.py"
 
 
@@ -259,3 +278,18 @@ def test_steps_with_an_array_output_and_input(converted: Any) -> None:
     assert not any(e.get("location", "").startswith(where) for e in report["needs_person"])
     translated = " ".join(e["message"] for e in report["notes"] if e["rule"] == "LM372")
     assert "step `splitStep`" in translated and "step `countStep`" in translated
+
+
+def test_an_agent_structured_output_that_is_an_array(converted: Any) -> None:
+    """The agent module imports, and its structured output schema is a model class the runtime
+    takes, carrying the array's bound."""
+    module, _, path = converted
+    agents = module.agents
+    text = (path.parent.parent / "agents" / "tagger.py").read_text()
+    assert "class TaggerAgentOutput(RootModel[Annotated[list[str], Field(max_length=5)]]):" in text
+    assert to_json_schema(agents.TaggerAgentOutput) == {
+        "$schema": DRAFT_07,
+        "type": "array",
+        "items": {"type": "string"},
+        "maxItems": 5,
+    }

@@ -104,13 +104,16 @@ def _pydantic_from_zod(zod_source: str, class_name: str) -> type:
     syntax = ctx.syntax
     node = zod_to_schema(syntax, ctx.declarations()["schema"], ctx)
     emitter = PydanticModule(ctx.lookup_schema)
-    emitter.add_model(node, class_name)
+    annotation = emitter.add_model(node, class_name)
+    # as the emitter gives it: the model class, or a RootModel of an array or scalar type
+    chosen = emitter.schema_class(annotation, class_name, lambda name: name)
+    assert chosen is not None, zod_source
     code = emitter.build().module_code()
     module_name = f"_lumos_parity_{class_name.lower()}"
     module = types.ModuleType(module_name)
     sys.modules[module_name] = module
     exec(compile(code, f"<{class_name}>", "exec"), module.__dict__)
-    return getattr(module, class_name)
+    return getattr(module, chosen)
 
 
 def _tool(key: str, spec: dict[str, Any]) -> Any:
