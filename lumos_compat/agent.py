@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import inspect
 import json
+import logging
 import re
 import time
 import unicodedata
@@ -63,6 +64,8 @@ from lumos_compat.tools import (
 )
 
 __all__ = ["Agent"]
+
+_log = logging.getLogger("lumos_compat.agent")
 
 Chunk = dict[str, Any]
 Emit = Callable[[Chunk], Awaitable[None]]
@@ -1099,6 +1102,7 @@ class _Run:
         self._answer = ""
         self._answer_read = False
         self._answer_error: StructuredOutputError | None = None
+        self._used_fallback = False
         self.error: BaseException | None = None
         self.last_response: dict[str, Any] = {}
         self.last_request: Any = None
@@ -2143,7 +2147,27 @@ class _Run:
                 )
             self.object = self._parse_object(self._answer)
         except StructuredOutputError as exc:
-            self._answer_error = exc
+            # structuredOutput.errorStrategy: "strict" (the default) fails the run, "warn" logs
+            # and leaves no object, "fallback" gives fallbackValue instead (Mastra 1.71)
+            so = self.opts.structured_output or {}
+            strategy = so.get("error_strategy")
+            if strategy == "warn":
+                _log.warning("%s", exc)
+                return
+            if strategy != "fallback":
+                self._answer_error = exc
+                return
+            self.object = so.get("fallback_value")
+            self._used_fallback = True
+            await send(
+                {
+                    "type": "object-result",
+                    "runId": self.run_id,
+                    "from": "AGENT",
+                    "object": to_plain(self.object),
+                    "metadata": {"fallback": True},
+                }
+            )
             return
         await send(
             {
@@ -2459,7 +2483,7 @@ class _Run:
             "toolResults": list(self.tool_results),
             "totalUsage": total,
             "usage": dict(total),
-            "usedFallbackValue": False,
+            "usedFallbackValue": self._used_fallback,
             "warnings": list(self.warnings),
         }
         if self.object is not None:

@@ -9,6 +9,7 @@ import pytest
 from pydantic import BaseModel
 
 from lumos_compat import Agent, AgentOutput, create_tool
+from lumos_compat.errors import StructuredOutputError
 from lumos_compat.testing import FakeLLMServer, ScriptUsage, Turn
 
 
@@ -164,6 +165,27 @@ async def test_structured_object_and_to_mastra(fake_llm: FakeLLMServer) -> None:
         "usedFallbackValue",
         "warnings",
     }
+
+
+async def test_structured_output_error_strategies(
+    fake_llm: FakeLLMServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """errorStrategy as Mastra 1.71 applies it (recorded: structured-output-warn-*/-fallback-*)."""
+    agent = Agent(name="a", instructions="x", model=fake_llm.model())
+    fake_llm.push('{"value": "seven"}')
+    fallback = {"schema": Answer, "errorStrategy": "fallback", "fallbackValue": {"value": 0}}
+    result = await agent.generate("seven", structured_output=fallback)
+    assert result.object == {"value": 0} and result.used_fallback_value is True
+    fake_llm.push('{"value": "seven"}')
+    with caplog.at_level("WARNING", logger="lumos_compat.agent"):
+        result = await agent.generate(
+            "seven", structured_output={"schema": Answer, "error_strategy": "warn"}
+        )
+    assert result.object is None and result.used_fallback_value is False
+    assert "Structured output validation failed: - value:" in caplog.text
+    fake_llm.push('{"value": "seven"}')
+    with pytest.raises(StructuredOutputError, match="- value: Invalid input"):
+        await agent.generate("seven", structured_output={"schema": Answer})
 
 
 async def test_snake_case_reads_and_helpful_missing_field(fake_llm: FakeLLMServer) -> None:
