@@ -18,6 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from converters.cli import app
+from lumos_compat.results import to_plain
 from lumos_compat.schema import DRAFT_07, to_json_schema
 from lumos_compat.tools import to_jsonable
 from tests.translate.ported import forget_package
@@ -120,6 +121,60 @@ export const kindsWorkflow = createWorkflow({
   .commit();
 """
 
+_CONTROL = """import { createStep, createWorkflow } from '@mastra/core/workflows';
+import { z } from 'zod';
+
+const fetchItems = createStep({
+  id: 'fetch-items',
+  inputSchema: z.object({ count: z.number().int().min(1) }),
+  outputSchema: z.array(z.object({ id: z.string(), score: z.number() })),
+  execute: async ({ inputData }) =>
+    [{ id: 'a', score: inputData.count }, { id: 'b', score: 3 }],
+});
+
+const scoreItem = createStep({
+  id: 'score-item',
+  inputSchema: z.object({ id: z.string(), score: z.number() }),
+  outputSchema: z.object({ id: z.string(), doubled: z.number() }),
+  execute: async ({ inputData }) => ({ id: inputData.id, doubled: inputData.score * 2 }),
+});
+
+const summarize = createStep({
+  id: 'summarize',
+  inputSchema: z.array(z.object({ id: z.string(), doubled: z.number() })),
+  outputSchema: z.object({ total: z.number() }),
+  execute: async ({ inputData }) => ({ total: inputData.reduce((sum, item) => sum + item.doubled, 0) }),
+});
+
+const high = createStep({
+  id: 'high',
+  inputSchema: z.object({ total: z.number() }),
+  outputSchema: z.object({ label: z.string() }),
+  execute: async () => ({ label: 'high' }),
+});
+
+const low = createStep({
+  id: 'low',
+  inputSchema: z.object({ total: z.number() }),
+  outputSchema: z.object({ label: z.string() }),
+  execute: async () => ({ label: 'low' }),
+});
+
+export const controlWorkflow = createWorkflow({
+  id: 'control',
+  inputSchema: z.object({ count: z.number().int().min(1) }),
+  outputSchema: z.object({ high: z.object({ label: z.string() }).optional(), low: z.object({ label: z.string() }).optional() }),
+})
+  .then(fetchItems)
+  .foreach(scoreItem, { concurrency: 2 })
+  .then(summarize)
+  .branch([
+    [async ({ inputData }) => inputData.total > 10, high],
+    [async ({ inputData }) => inputData.total <= 10, low],
+  ])
+  .commit();
+"""
+
 _AGENT = """import { Agent } from '@mastra/core/agent';
 import { z } from 'zod';
 
@@ -146,6 +201,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, 
     (project / "src/mastra/tools/kinds.ts").write_text(_TOOLS.replace("DEEP", deep))
     (project / "src/mastra/workflows/kinds.ts").write_text(_WORKFLOW)
     (project / "src/mastra/agents/tagger.ts").write_text(_AGENT)
+    (project / "src/mastra/workflows/control.ts").write_text(_CONTROL)
     out = root / "out"
     result = CliRunner().invoke(app, ["convert", str(project), "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -158,11 +214,13 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, 
         module = importlib.import_module(f"{package}.tools.kinds")
         workflows = importlib.import_module(f"{package}.workflows.kinds")
         agents = importlib.import_module(f"{package}.agents.tagger")
+        control = importlib.import_module(f"{package}.workflows.control")
     finally:
         sys.path.remove(str(out))
         forget_package(package)
     module.workflows = workflows  # type: ignore[attr-defined]
     module.agents = agents  # type: ignore[attr-defined]
+    module.control = control  # type: ignore[attr-defined]
     return module, report, out / package / "tools" / "kinds.py"
 
 
@@ -293,3 +351,48 @@ def test_an_agent_structured_output_that_is_an_array(converted: Any) -> None:
         "items": {"type": "string"},
         "maxItems": 5,
     }
+
+
+@pytest.mark.parametrize(
+    ("count", "result", "outputs"),
+    [
+        # recorded from @mastra/core 1.71.0 running the same TypeScript (run.start, Node)
+        (
+            4,
+            {"high": {"label": "high"}},
+            {
+                "fetch-items": [{"id": "a", "score": 4}, {"id": "b", "score": 3}],
+                "score-item": [{"id": "a", "doubled": 8}, {"id": "b", "doubled": 6}],
+                "summarize": {"total": 14},
+                "high": {"label": "high"},
+            },
+        ),
+        (
+            1,
+            {"low": {"label": "low"}},
+            {
+                "fetch-items": [{"id": "a", "score": 1}, {"id": "b", "score": 3}],
+                "score-item": [{"id": "a", "doubled": 2}, {"id": "b", "doubled": 6}],
+                "summarize": {"total": 8},
+                "low": {"label": "low"},
+            },
+        ),
+    ],
+)
+def test_foreach_over_an_array_step_then_branch(
+    converted: Any, count: int, result: Any, outputs: dict[str, Any]
+) -> None:
+    """An array output fanned out with .foreach, gathered into a step whose input is an array,
+    then .branch: every step translated, the same outputs as Mastra."""
+    module, report, _ = converted
+
+    async def run() -> Any:
+        created = await module.control.control_workflow.create_run()
+        return await created.start(input_data={"count": count})
+
+    ran = asyncio.run(run())
+    assert ran["status"] == "success"
+    assert to_plain(ran["result"]) == result
+    assert {k: to_plain(v["output"]) for k, v in ran["steps"].items() if k != "input"} == outputs
+    where = "src/mastra/workflows/control.ts"
+    assert not any(e.get("location", "").startswith(where) for e in report["needs_person"])
