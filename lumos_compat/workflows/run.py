@@ -555,6 +555,17 @@ class _Execution:
         step = entry.steps[0]
         cond = entry.conditions[0]
         current = self.snapshot.setdefault("current", {})
+        if "input" not in current:
+            previous = self.steps.get(step.id)
+            if isinstance(previous, Mapping) and "payload" in previous:
+                # Mastra 1.71 starts a loop from the input its step was last given when the run
+                # already holds a result for that step id (there for resuming; a step used twice
+                # in a workflow starts its second loop from its first use's last input), and
+                # counts on from that result's iterations
+                data = previous["payload"]
+                counted = (previous.get("metadata") or {}).get("iterationCount")
+                if isinstance(counted, int) and counted > 0:
+                    current["iteration"] = counted
         iteration = int(current.get("iteration", 1))
         value = current.get("input", data)
         while True:

@@ -1,8 +1,13 @@
-"""Tool schemas whose pydantic type is not a model class (an array, a string, a nullable object,
-z.any(), a schema the converter could not read): the ported module imports, create_tool gets a
-``RootModel`` of the type (or no schema), never a bare type it refuses, and the tool returns and
-refuses what Mastra's returns and refuses. The expected results were recorded from
-``@mastra/core`` 1.71.0 running the same TypeScript (``tool.execute(...)``)."""
+"""Ported projects of shapes the fixtures do not have, run and compared with real Mastra.
+
+Tool, step and workflow schemas whose pydantic type is not a model class (an array, a string, a
+nullable object, z.any(), a schema the converter could not read): the ported module imports,
+``create_tool``/``create_step`` get a ``RootModel`` of the type (or no schema), never a bare type
+they refuse, and the tool returns and refuses what Mastra's returns and refuses. Workflows that
+pass arrays between steps (``.foreach``, ``.branch``) and reuse a step in two loops. Every
+expected value was recorded from ``@mastra/core`` 1.71.0 running the same TypeScript under Node
+(``tool.execute(...)``, ``workflow.createRun().start(...)``).
+"""
 
 from __future__ import annotations
 
@@ -175,6 +180,58 @@ export const controlWorkflow = createWorkflow({
   .commit();
 """
 
+_LOOPS = """import { createStep, createWorkflow } from '@mastra/core/workflows';
+import { z } from 'zod';
+
+const addOne = createStep({
+  id: 'add-one',
+  inputSchema: z.object({ value: z.number() }),
+  outputSchema: z.object({ value: z.number() }),
+  execute: async ({ inputData }) => ({ value: inputData.value + 1 }),
+});
+
+const double = createStep({
+  id: 'double',
+  inputSchema: z.object({ value: z.number() }),
+  outputSchema: z.object({ doubled: z.number() }),
+  execute: async ({ inputData }) => ({ doubled: inputData.value * 2 }),
+});
+
+const square = createStep({
+  id: 'square',
+  inputSchema: z.object({ value: z.number() }),
+  outputSchema: z.object({ squared: z.number() }),
+  execute: async ({ inputData }) => ({ squared: inputData.value * inputData.value }),
+});
+
+const combine = createStep({
+  id: 'combine',
+  inputSchema: z.object({ double: z.object({ doubled: z.number() }), square: z.object({ squared: z.number() }) }),
+  outputSchema: z.object({ sum: z.number() }),
+  execute: async ({ inputData }) => ({ sum: inputData.double.doubled + inputData.square.squared }),
+});
+
+const addOneAgain = createStep({
+  id: 'add-one-again',
+  inputSchema: z.object({ value: z.number() }),
+  outputSchema: z.object({ value: z.number() }),
+  execute: async ({ inputData }) => ({ value: inputData.value + 1 }),
+});
+
+export const loopsWorkflow = createWorkflow({
+  id: 'loops',
+  inputSchema: z.object({ value: z.number() }),
+  outputSchema: z.object({ sum: z.number() }),
+})
+  .dountil(addOne, async ({ inputData }) => inputData.value >= 5)
+  .parallel([double, square])
+  .then(combine)
+  .map(async ({ inputData }) => ({ value: inputData.sum }))
+  .dowhile(addOne, async ({ inputData }) => inputData.value < 50)
+  .map(async ({ inputData }) => ({ sum: inputData.value }))
+  .commit();
+"""
+
 _AGENT = """import { Agent } from '@mastra/core/agent';
 import { z } from 'zod';
 
@@ -202,6 +259,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, 
     (project / "src/mastra/workflows/kinds.ts").write_text(_WORKFLOW)
     (project / "src/mastra/agents/tagger.ts").write_text(_AGENT)
     (project / "src/mastra/workflows/control.ts").write_text(_CONTROL)
+    (project / "src/mastra/workflows/loops.ts").write_text(_LOOPS)
     out = root / "out"
     result = CliRunner().invoke(app, ["convert", str(project), "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -215,12 +273,14 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, 
         workflows = importlib.import_module(f"{package}.workflows.kinds")
         agents = importlib.import_module(f"{package}.agents.tagger")
         control = importlib.import_module(f"{package}.workflows.control")
+        loops = importlib.import_module(f"{package}.workflows.loops")
     finally:
         sys.path.remove(str(out))
         forget_package(package)
     module.workflows = workflows  # type: ignore[attr-defined]
     module.agents = agents  # type: ignore[attr-defined]
     module.control = control  # type: ignore[attr-defined]
+    module.loops = loops  # type: ignore[attr-defined]
     return module, report, out / package / "tools" / "kinds.py"
 
 
@@ -396,3 +456,27 @@ def test_foreach_over_an_array_step_then_branch(
     assert {k: to_plain(v["output"]) for k, v in ran["steps"].items() if k != "input"} == outputs
     where = "src/mastra/workflows/control.ts"
     assert not any(e.get("location", "").startswith(where) for e in report["needs_person"])
+
+
+@pytest.mark.parametrize(
+    ("start", "iterations"),
+    # recorded from @mastra/core 1.71.0: the sum is 50 both times, and add-one's last record
+    # counts 50 and 43 iterations
+    [(0, 50), (7, 43)],
+)
+def test_a_step_used_in_two_loops_starts_its_second_loop_as_mastra_does(
+    converted: Any, start: int, iterations: int
+) -> None:
+    """.dountil(addOne) ... .dowhile(addOne): Mastra starts the second loop from the input
+    addOne was last given (its record of the first loop), not from the previous step's output,
+    and counts on from the first loop's iterations."""
+    module, _, _ = converted
+
+    async def run() -> Any:
+        created = await module.loops.loops_workflow.create_run()
+        return await created.start(input_data={"value": start})
+
+    ran = asyncio.run(run())
+    assert ran["status"] == "success"
+    assert to_plain(ran["result"]) == {"sum": 50}
+    assert ran["steps"]["add-one"]["metadata"]["iterationCount"] == iterations
