@@ -778,6 +778,7 @@ class PydanticModule:
         self._forward: set[str] = set()
         self._name_nodes: dict[str, cst.Name] = {}  # see name_node
         self._roots: list[cst.BaseStatement] = []  # root model classes, after the others
+        self._typed_dicts: set[str] = set()  # the classes that are TypedDicts, not models
         self._top: tuple[SchemaNode, _FieldSpec] | None = None  # add_model's last node and type
 
     # public ------------------------------------------------------------------------------------
@@ -839,7 +840,8 @@ class PydanticModule:
     def is_model_class(self, annotation: str) -> bool:
         """Whether ``annotation`` (from ``add_model``) names a pydantic model class built here,
         rather than a type (``list[str]``, ``str``, ``Order | None``, a TypedDict, ``Any``)."""
-        return any(spec.name == annotation and spec.base != "TypedDict" for spec in self._classes)
+        owner = self._names.get(annotation)  # every class built here claimed its name
+        return owner is not None and owner != "<taken>" and annotation not in self._typed_dicts
 
     def build(self) -> EmittedModels:
         """The statements (classes, then ``model_rebuild()`` calls for recursive models)."""
@@ -1154,6 +1156,7 @@ class PydanticModule:
         value = self._nested(node.items, f"{cls}Value") if node.items is not None else "Any"
         fields = [(key, key, _FieldSpec(value)) for key in keys]
         self._classes.append(_ClassSpec(cls, node, fields, "forbid", [], base="TypedDict"))
+        self._typed_dicts.add(cls)
         self._import("typing_extensions", "TypedDict")
         return cls
 
