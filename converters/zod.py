@@ -53,7 +53,9 @@ LM402 = define(
 LM403 = define(
     "LM403",
     "zod construct not understood",
-    "Write the pydantic type for this field by hand; the emitted model types it as Any.",
+    "Write the pydantic type for this field by hand; the emitted model types it as Any. A whole "
+    "tool or step schema the converter could not read is left out of create_tool/create_step "
+    "(nothing is checked) until you write its model.",
 )
 LM404 = define(
     "LM404",
