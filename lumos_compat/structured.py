@@ -26,6 +26,7 @@ from typing import Any, Literal
 from lumos_compat.errors import StructuredOutputError
 
 __all__ = [
+    "UNDEFINED",
     "OutputReader",
     "output_format",
     "parse_partial_json",
