@@ -39,6 +39,7 @@ __all__ = [
     "modifier_order",
     "pascal_case",
     "python_field_name",
+    "schema_argument",
     "schema_refs",
     "to_json_schema",
 ]
@@ -160,6 +161,17 @@ def to_json_schema(node: SchemaNode, *, resolve: Resolver) -> dict[str, Any]:
     if builder.definitions:
         result["definitions"] = builder.definitions
     return _fix_typeless_properties(result)
+
+
+def schema_argument(
+    annotation: cst.BaseExpression, chosen: str | None, written: str
+) -> cst.BaseExpression | None:
+    """What a tool, step or workflow is given as a schema: the annotation node when
+    ``PydanticModule.schema_class`` chose the annotation itself (``written``), the root model it
+    chose otherwise, or None."""
+    if chosen is None:
+        return None
+    return annotation if chosen == written else cst.Name(chosen)
 
 
 def schema_refs(node: SchemaNode) -> list[str]:

@@ -18,7 +18,7 @@ from converters.evaluate import trusted_model
 from converters.ir import SchemaNode, StringValue, ToolNode
 from converters.report import ConvertedItem
 from converters.rules import define
-from converters.schema_emit import PydanticModule, SchemaEmitError
+from converters.schema_emit import PydanticModule, SchemaEmitError, schema_argument
 from converters.translate.hook import emit_translated_execute
 
 __all__ = ["LM351", "LM352", "LM353", "SchemaModels", "emit_tool"]
@@ -100,6 +100,7 @@ class SchemaModels:
                 class_name = builder.names.allocate(f"{base}{role}")
                 try:
                     annotation = module.add_model(node, class_name)
+                    chosen = module.schema_class(annotation, class_name, builder.names.allocate)
                 except (SchemaEmitError, KeyError, ValueError) as exc:
                     self.scope.todo(
                         LM354,
@@ -115,14 +116,7 @@ class SchemaModels:
                     if annotation.isidentifier() and not keyword.iskeyword(annotation)
                     else cst.parse_expression(annotation)
                 )
-                schema_class = module.schema_class(annotation, class_name, builder.names.allocate)
-                self._schemas[key] = (
-                    self._types[key]
-                    if schema_class == annotation
-                    else None
-                    if schema_class is None
-                    else cst.Name(schema_class)
-                )
+                self._schemas[key] = schema_argument(self._types[key], chosen, annotation)
                 added = True
         if not added:
             return
