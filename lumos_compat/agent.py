@@ -49,7 +49,7 @@ from lumos_compat.providers import resolve_model
 from lumos_compat.providers._base import generate_id
 from lumos_compat.request_context import RequestContext
 from lumos_compat.results import AgentOutput, MastraRecord, to_plain
-from lumos_compat.schema import CompiledSchema, compile_schema, to_json_schema
+from lumos_compat.schema import compile_schema, to_json_schema
 from lumos_compat.schema_compat import apply_provider_compat, structured_output_schema
 from lumos_compat.stream import AgentStream
 from lumos_compat.structured import UNDEFINED, OutputReader, request_schema
@@ -2139,6 +2139,7 @@ class _Run:
         if self._structured is None or self._answer_read or not self._answer.strip():
             return
         self._answer_read = True
+        chunk: Chunk = {"type": "object-result", "runId": self.run_id, "from": "AGENT"}
         try:
             if finish_reason in ("length", "content-filter"):
                 raise StructuredOutputError(
@@ -2159,24 +2160,8 @@ class _Run:
                 return
             self.object = so.get("fallback_value")
             self._used_fallback = True
-            await send(
-                {
-                    "type": "object-result",
-                    "runId": self.run_id,
-                    "from": "AGENT",
-                    "object": to_plain(self.object),
-                    "metadata": {"fallback": True},
-                }
-            )
-            return
-        await send(
-            {
-                "type": "object-result",
-                "runId": self.run_id,
-                "from": "AGENT",
-                "object": to_plain(self.object),
-            }
-        )
+            chunk["metadata"] = {"fallback": True}
+        await send({**chunk, "object": to_plain(self.object)})
 
     async def _finish(self, send: Emit) -> None:
         await self._read_answer(send, self.finish_reason)
@@ -2211,10 +2196,6 @@ class _Run:
             # model send every key)
             required = set(to_json_schema(schema).get("required", []))
             data = {k: v for k, v in data.items() if v is not None or k in required}
-        return self._validated_object(compiled, data)
-
-    @staticmethod
-    def _validated_object(compiled: CompiledSchema, data: Any) -> Any:
         result = compiled.validate(data, apply_defaults=False)
         if not result.ok:
             # Mastra's words: "Structured output validation failed: - age: Invalid input: ..."
