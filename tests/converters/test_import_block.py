@@ -57,10 +57,13 @@ _BODIES = [
 ]
 
 
-def _lint_and_fix(tmp_path: Path, sources: dict[str, str]) -> dict[str, str]:
-    """ruff's isort findings of each module (``rel: concise report``), or an empty dict."""
+def _ruff_findings(
+    root: Path, sources: dict[str, str], *, select: str, first_party: str
+) -> list[str]:
+    """Write ``sources`` under ``root`` and return ruff's concise findings of the ``select`` rules
+    (``rel:line:col: CODE message``), judged with ``first_party`` as this package."""
     for rel, text in sources.items():
-        path = tmp_path / rel
+        path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     done = subprocess.run(
@@ -72,25 +75,30 @@ def _lint_and_fix(tmp_path: Path, sources: dict[str, str]) -> dict[str, str]:
             "--target-version",
             "py311",
             "--select",
-            "I",
+            select,
             "--config",
-            "lint.isort.known-first-party=['pkg']",
+            f"lint.isort.known-first-party=['{first_party}']",
             "--output-format",
             "concise",
             "--exit-zero",
             ".",
         ],
-        cwd=tmp_path,
+        cwd=root,
         capture_output=True,
         text=True,
         check=True,
     )
-    found: dict[str, str] = {}
-    for line in done.stdout.splitlines():
-        if ": I001" in line:
-            rel = line.split(":", 1)[0]
-            found[rel] = sources[rel]
-    return found
+    return [line for line in done.stdout.splitlines() if line.startswith(tuple(sources))]
+
+
+def _lint_and_fix(tmp_path: Path, sources: dict[str, str]) -> dict[str, str]:
+    """The modules ruff's isort rule would re-sort (``rel: source``), or an empty dict."""
+    findings = _ruff_findings(tmp_path, sources, select="I", first_party="pkg")
+    return {
+        line.split(":", 1)[0]: sources[line.split(":", 1)[0]]
+        for line in findings
+        if ": I001" in line
+    }
 
 
 def _builder(rng: random.Random, index: int) -> ModuleBuilder:
@@ -196,32 +204,7 @@ def test_fixture_modules_need_no_import_fixes(
     monkeypatch.setattr(emit, "format_modules", recording)
     conversion = convert_fixture(fixture, tmp_path)
     assert handed and parties == [conversion.package]
-    raw = tmp_path / "raw"
-    for rel, text in handed.items():
-        path = raw / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    done = subprocess.run(
-        [
-            *ruff_command(),
-            "check",
-            "--isolated",
-            "--no-cache",
-            "--target-version",
-            "py311",
-            "--select",
-            "I,F401",
-            "--config",
-            f"lint.isort.known-first-party=['{conversion.package}']",
-            "--output-format",
-            "concise",
-            "--exit-zero",
-            ".",
-        ],
-        cwd=raw,
-        capture_output=True,
-        text=True,
-        check=True,
+    findings = _ruff_findings(
+        tmp_path / "raw", handed, select="I,F401", first_party=conversion.package
     )
-    findings = [line for line in done.stdout.splitlines() if ": I001" in line or ": F401" in line]
     assert not findings, "\n".join(findings)

@@ -288,6 +288,16 @@ def _run(tool: Any, value: dict[str, Any]) -> Any:
     return asyncio.run(tool.execute(value))
 
 
+def _start(workflow: Any, input_data: dict[str, Any]) -> Any:
+    """One run of a ported workflow: ``createRun().start({ inputData })``."""
+
+    async def run() -> Any:
+        created = await workflow.create_run()
+        return await created.start(input_data=input_data)
+
+    return asyncio.run(run())
+
+
 def _refusal(tool: str, lines: str, returned: str) -> str:
     return (
         f"Tool output validation failed for {tool}. The tool returned invalid output:\n{lines}"
@@ -383,11 +393,7 @@ def test_steps_with_an_array_output_and_input(converted: Any) -> None:
     module, report, _ = converted
     workflows = module.workflows
 
-    async def run() -> Any:
-        created = await workflows.kinds_workflow.create_run()
-        return await created.start(input_data={"text": "a b c"})
-
-    result = asyncio.run(run())
+    result = _start(workflows.kinds_workflow, {"text": "a b c"})
     assert result["status"] == "success"
     assert result["result"] == {"count": 3}
     assert result["steps"]["split"]["output"] == ["a", "b", "c"]
@@ -446,11 +452,7 @@ def test_foreach_over_an_array_step_then_branch(
     then .branch: every step translated, the same outputs as Mastra."""
     module, report, _ = converted
 
-    async def run() -> Any:
-        created = await module.control.control_workflow.create_run()
-        return await created.start(input_data={"count": count})
-
-    ran = asyncio.run(run())
+    ran = _start(module.control.control_workflow, {"count": count})
     assert ran["status"] == "success"
     assert to_plain(ran["result"]) == result
     assert {k: to_plain(v["output"]) for k, v in ran["steps"].items() if k != "input"} == outputs
@@ -472,11 +474,7 @@ def test_a_step_used_in_two_loops_starts_its_second_loop_as_mastra_does(
     and counts on from the first loop's iterations."""
     module, _, _ = converted
 
-    async def run() -> Any:
-        created = await module.loops.loops_workflow.create_run()
-        return await created.start(input_data={"value": start})
-
-    ran = asyncio.run(run())
+    ran = _start(module.loops.loops_workflow, {"value": start})
     assert ran["status"] == "success"
     assert to_plain(ran["result"]) == {"sum": 50}
     assert ran["steps"]["add-one"]["metadata"]["iterationCount"] == iterations
