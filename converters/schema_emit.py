@@ -215,18 +215,10 @@ def _ref_nodes(node: SchemaNode) -> list[SchemaNode]:
         child = fields["members"]
         if child:
             extend(reversed(child))
-        child = fields["rest"]
-        if child is not None:
-            push(child)
-        child = fields["key"]
-        if child is not None:
-            push(child)
-        child = fields["items"]
-        if child is not None:
-            push(child)
-        child = fields["catchall"]
-        if child is not None:
-            push(child)
+        for name in ("rest", "key", "items", "catchall"):  # pushed in reverse of _children
+            child = fields[name]
+            if child is not None:
+                push(child)
         child = fields["properties"]
         if child:
             extend(reversed(child.values()))

@@ -35,6 +35,7 @@ __all__ = [
     "LM406",
     "SingleFileZodContext",
     "ZodContext",
+    "opaque_finding",
     "zod_to_schema",
 ]
 
@@ -529,15 +530,7 @@ class _Reader:
     def _opaque(self, syntax: Syntax, node: tree_sitter.Node, reason: str) -> SchemaNode:
         loc = self.ctx.loc(syntax, node)
         source = syntax.text(node)
-        self.ctx.report(
-            Diagnostic(
-                rule=LM403.id,
-                severity="todo",
-                message=f"{reason}: `{_short(source)}` is typed as Any",
-                loc=loc,
-                hint=LM403.fix,
-            )
-        )
+        self.ctx.report(opaque_finding(reason, source, loc))
         return _schema(type="opaque", loc=loc, reason=reason, source=source)
 
     # names -------------------------------------------------------------------------------------
@@ -1591,6 +1584,17 @@ def _ts_enum_values(syntax: Syntax, decl: tree_sitter.Node) -> list[Any] | None:
             values.append(next_number)
             next_number += 1
     return values
+
+
+def opaque_finding(reason: str, source: str, loc: Loc | None) -> Diagnostic:
+    """The LM403 finding for a schema left opaque (``reason``; ``source`` is its text)."""
+    return Diagnostic(
+        rule=LM403.id,
+        severity="todo",
+        message=f"{reason}: `{_short(source)}` is typed as Any",
+        loc=loc,
+        hint=LM403.fix,
+    )
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -159,6 +159,11 @@ _OBJECTS = {
     _OBJ_AFTER_COMMA,
 }
 _ARRAYS = {_ARR_START, _ARR_AFTER_VALUE, _ARR_AFTER_COMMA}
+# after a value in an object or an array: its closing bracket and the state after a comma
+_AFTER_VALUE = {
+    _OBJ_AFTER_VALUE: ("}", _OBJ_AFTER_COMMA),
+    _ARR_AFTER_VALUE: ("]", _ARR_AFTER_COMMA),
+}
 _WORDS = ("true", "false", "null")
 _HEX = frozenset("0123456789abcdefABCDEF")
 _DIGITS = frozenset("0123456789")
@@ -213,28 +218,24 @@ class _Repair:
         self.stack[-1] = after
         self.stack.append(inner)
 
-    def after_object_value(self, ch: str, i: int) -> None:
+    def after_value(self, ch: str, i: int) -> bool:
+        """In an object or array just after a value: a comma, or the closing bracket (False for
+        any other character)."""
+        close, comma = _AFTER_VALUE[self.stack[-1]]
         if ch == ",":
-            self.stack[-1] = _OBJ_AFTER_COMMA
-        elif ch == "}":
+            self.stack[-1] = comma
+        elif ch == close:
             self.end = i
             self.stack.pop()
-
-    def after_array_value(self, ch: str, i: int) -> None:
-        if ch == ",":
-            self.stack[-1] = _ARR_AFTER_COMMA
-        elif ch == "]":
-            self.end = i
-            self.stack.pop()
+        else:
+            return False
+        return True
 
     def closes_value(self, ch: str, i: int) -> None:
         """A number or literal ended at ``ch``: the enclosing object or array reads it."""
         self.stack.pop()
-        top = self.stack[-1]
-        if top == _OBJ_AFTER_VALUE:
-            self.after_object_value(ch, i)
-        elif top == _ARR_AFTER_VALUE:
-            self.after_array_value(ch, i)
+        if self.stack[-1] in _AFTER_VALUE:
+            self.after_value(ch, i)
 
     def step(self, ch: str, i: int) -> None:
         state = self.stack[-1]
@@ -258,7 +259,7 @@ class _Repair:
         elif state == _OBJ_BEFORE_VALUE:
             self.start_value(ch, i, _OBJ_AFTER_VALUE)
         elif state == _OBJ_AFTER_VALUE:
-            self.after_object_value(ch, i)
+            self.after_value(ch, i)
         elif state == _STRING:
             if ch == '"':
                 self.stack.pop()
@@ -275,13 +276,8 @@ class _Repair:
                 self.end = i
                 self.start_value(ch, i, _ARR_AFTER_VALUE)
         elif state == _ARR_AFTER_VALUE:
-            if ch == ",":
-                self.stack[-1] = _ARR_AFTER_COMMA
-            elif ch == "]":
-                self.end = i
-                self.stack.pop()
-            else:
-                self.end = i
+            if not self.after_value(ch, i):
+                self.end = i  # (the AI SDK's repair keeps anything else after an array value)
         elif state == _ARR_AFTER_COMMA:
             self.start_value(ch, i, _ARR_AFTER_VALUE)
         elif state == _ESCAPE:

@@ -211,7 +211,7 @@ class ExtractContext:
             try:
                 result = zod_to_schema(syntax, node, self)
             except Exception as exc:  # a bug there must not stop the scan
-                from converters.zod import LM403
+                from converters.zod import opaque_finding
 
                 reason = (
                     "schema nested too deeply to read"
@@ -222,9 +222,7 @@ class ExtractContext:
                 result = SchemaNode(
                     type="opaque", source=source, reason=reason, loc=node_loc(path, node)
                 )
-                first = source.splitlines()[0] if source else ""
-                short = first if len(first) <= 60 and "\n" not in source else f"{first[:57]}..."
-                self.diag(LM403, "todo", f"{reason}: `{short}` is typed as Any", result.loc)
+                self.report(opaque_finding(reason, source, result.loc))
         self._schema_cache[key] = result
         return result
 

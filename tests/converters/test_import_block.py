@@ -94,11 +94,8 @@ def _ruff_findings(
 def _lint_and_fix(tmp_path: Path, sources: dict[str, str]) -> dict[str, str]:
     """The modules ruff's isort rule would re-sort (``rel: source``), or an empty dict."""
     findings = _ruff_findings(tmp_path, sources, select="I", first_party="pkg")
-    return {
-        line.split(":", 1)[0]: sources[line.split(":", 1)[0]]
-        for line in findings
-        if ": I001" in line
-    }
+    unsorted = {line.split(":", 1)[0] for line in findings if ": I001" in line}
+    return {rel: sources[rel] for rel in sorted(unsorted)}
 
 
 def _builder(rng: random.Random, index: int) -> ModuleBuilder:
